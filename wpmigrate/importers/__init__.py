@@ -1,0 +1,71 @@
+"""Importers: each turns one kind of input into Site + a stream of Post records, and does nothing else.
+
+    wxr.py          WordPress export files (.xml, .xml.gz; several files of one site)
+    html_mirror.py  static mirrors of a WordPress site (HTTrack, wget)            [issue 5]
+    frontmatter.py  front-matter files whose body is still WordPress HTML         [issue 5]
+
+Every importer returns an object with the `Source` shape: `.site` and a re-iterable `.posts()`.
+The pipeline iterates `.posts()` twice (an index pass, then the conversion pass), so a 1 GB export
+is streamed twice rather than held in memory.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable, Iterator, Protocol, Sequence
+
+from ..errors import InputError
+from ..models import Post, Site
+
+Warn = Callable[[str], None]
+
+
+class Source(Protocol):
+    site: Site
+
+    def posts(self) -> Iterator[Post]: ...
+
+
+def open_sources(paths: Sequence[Path], warn: Warn, **options: object) -> Source:
+    """Pick the importer for the given inputs. All inputs of one run must be of one kind."""
+    from . import wxr
+
+    if not paths:
+        raise InputError("(no input)", "no input given", hint="pass a WordPress export file, e.g. export.xml")
+    for p in paths:
+        if not Path(p).exists():
+            raise InputError(str(p), "no such file or folder", hint="check the path")
+    kinds = {detect_kind(Path(p)) for p in paths}
+    if len(kinds) > 1:
+        raise InputError(str(paths[0]), f"inputs of different kinds given together ({', '.join(sorted(kinds))})",
+                         hint="convert each kind in its own run")
+    kind = kinds.pop()
+    if kind == "wxr":
+        return wxr.open_wxr([Path(p) for p in paths], warn)
+    if kind == "mirror":
+        from . import html_mirror
+        return html_mirror.open_mirror([Path(p) for p in paths], warn, **options)  # type: ignore[attr-defined]
+    if kind == "frontmatter":
+        from . import frontmatter
+        return frontmatter.open_frontmatter([Path(p) for p in paths], warn, **options)  # type: ignore[attr-defined]
+    raise InputError(str(paths[0]), "not a WordPress export, HTML mirror or folder of front-matter files",
+                     hint="pass a WXR .xml/.xml.gz file, a mirror folder, or a folder of .md/.html posts")
+
+
+def detect_kind(path: Path) -> str:
+    """'wxr', 'mirror', 'frontmatter' or 'unknown', from names and a peek at the content."""
+    if path.is_file():
+        name = path.name.lower()
+        if name.endswith((".xml", ".xml.gz", ".wxr", ".gz")):
+            return "wxr"
+        if name.endswith((".md", ".markdown", ".html", ".htm")):
+            head = path.read_bytes()[:4]
+            return "frontmatter" if head.startswith(b"---") else "mirror"
+        return "wxr"  # let the WXR reader give the precise error
+    if path.is_dir():
+        files = [p for p in path.rglob("*") if p.is_file()]
+        if any(p.suffix.lower() in (".md", ".markdown") for p in files):
+            return "frontmatter"
+        if any(p.suffix.lower() in (".html", ".htm") for p in files):
+            return "mirror"
+    return "unknown"
