@@ -1,0 +1,131 @@
+"""Front matter: a registry of small field functions, written with PyYAML. Pure.
+
+The Jekyll default is the seed post's format (../shared/seed/leadership.md):
+
+    ---
+    layout: post
+    title: Le marketing de contenu, pour un leadership éclairé
+    date: 2012-08-08
+    modif: 2015-11-10
+    categories: [reseaux sociaux, medias sociaux]
+    ---
+
+then `tags`, `author`, `excerpt` where present, and `permalink` for pages (so their old URL
+keeps working). Fields are in this fixed order and absent when empty. Every value goes through
+PyYAML, so any title (colons, quotes, `#`, a leading `@` or `*`, emoji) loads back unchanged;
+lists are flow lists like the seed's `categories`. The seed's blank line before the closing
+`---` is not reproduced: it carries nothing and YAML ignores it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Callable
+
+import yaml
+
+from ..models import ConvertedPost, Post
+
+
+@dataclass(frozen=True)
+class FieldInput:
+    post: Post
+    converted: ConvertedPost
+    author_name: str  # display name of the post's author, "" when unknown
+    permalink: str  # for pages: their old path; "" otherwise
+
+
+FieldFn = Callable[[FieldInput], Any]
+
+
+def _layout(f: FieldInput) -> str:
+    return "page" if f.post.type == "page" else "post"
+
+
+def _title(f: FieldInput) -> str:
+    return f.post.title
+
+
+def _day(d: datetime | None) -> str | None:
+    return d.strftime("%Y-%m-%d") if d else None
+
+
+def _date(f: FieldInput) -> str | None:
+    return _day(f.post.date or f.post.date_gmt)
+
+
+def _modif(f: FieldInput) -> str | None:
+    # Only when it says something: a modified date equal to the publish date adds nothing.
+    modified = _day(f.post.modified or f.post.modified_gmt)
+    return modified if modified and modified != _date(f) else None
+
+
+def _categories(f: FieldInput) -> list[str]:
+    # WordPress puts every post in "Uncategorized" when none was chosen: that is not a category.
+    return [c for c in f.post.categories if c.lower() not in ("uncategorized", "non classé")]
+
+
+def _tags(f: FieldInput) -> list[str]:
+    return f.post.tags
+
+
+def _author(f: FieldInput) -> str:
+    return f.author_name or f.post.author
+
+
+def _excerpt(f: FieldInput) -> str:
+    return f.converted.excerpt
+
+
+def _permalink(f: FieldInput) -> str:
+    return f.permalink
+
+
+JEKYLL_FIELDS: tuple[tuple[str, FieldFn], ...] = (
+    ("layout", _layout),
+    ("title", _title),
+    ("date", _date),
+    ("modif", _modif),
+    ("categories", _categories),
+    ("tags", _tags),
+    ("author", _author),
+    ("excerpt", _excerpt),
+    ("permalink", _permalink),
+)
+
+
+def _yaml_scalar(value: Any) -> str:
+    text = yaml.safe_dump(value, allow_unicode=True, default_flow_style=True, width=1 << 30, sort_keys=False)
+    # safe_dump ends a top-level scalar with "\n...\n" (document end); keep only the value.
+    text = text.rstrip("\n")
+    if text.endswith("\n..."):
+        text = text[:-4]
+    return text.rstrip("\n")
+
+
+def _is_date_string(value: Any) -> bool:
+    return isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-"
+
+
+def dump_field(name: str, value: Any) -> str:
+    """One `name: value` line. Dates stay bare (YAML reads them as dates, as Jekyll wants)."""
+    if _is_date_string(value):
+        return f"{name}: {value}"
+    if isinstance(value, (list, tuple)):
+        return f"{name}: {_yaml_scalar(list(value))}"
+    return f"{name}: {_yaml_scalar(value)}"
+
+
+def render_front_matter(fields: list[tuple[str, Any]]) -> str:
+    lines = ["---"]
+    for name, value in fields:
+        if value in (None, "", [], ()):
+            continue
+        lines.append(dump_field(name, value))
+    lines.append("---")
+    return "\n".join(lines) + "\n"
+
+
+def jekyll_fields(f: FieldInput) -> list[tuple[str, Any]]:
+    return [(name, fn(f)) for name, fn in JEKYLL_FIELDS]

@@ -1,0 +1,63 @@
+"""The Jekyll profile: placement of posts, pages and drafts, the form of internal links, file bytes.
+
+Decisions:
+- Published posts: `_posts/YYYY-MM-DD-slug.md` (local publish date). Scheduled (`future`) posts
+  too: Jekyll itself holds back future-dated posts unless built with --future, as WordPress did.
+- Every other status (draft, pending, private) and a published post without any date: `_drafts/slug.md`.
+- Pages: at their WordPress path, made of their ancestors' slugs (`about/team.md`), with
+  `permalink: /about/team/` so the old URL keeps working. Unpublished pages go to `_drafts/` too.
+- Other post types asked for with --types: a Jekyll collection folder, `_TYPE/slug.md`.
+- Internal links use Jekyll's own tags, `{% post_url 2012-08-08-slug %}` and `{% link about/team.md %}`:
+  Jekyll checks at build time that the target exists, and they follow any `permalink` setting.
+  Links to drafts keep their old URL (a draft has no URL yet).
+- A file is front matter, one blank line, the Markdown body; LF endings, UTF-8 without BOM.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from ..models import ConvertedPost, Post
+from ..settings import PUBLISHED_STATUSES
+from .frontmatter import FieldInput, jekyll_fields, render_front_matter
+from .paths import check_relpath, safe_component
+
+
+@dataclass(frozen=True)
+class Placement:
+    path: str  # relative output path
+    ref: str  # what an internal link to this post becomes; "" to keep the old URL
+    permalink: str = ""  # front-matter permalink (pages)
+    kind: str = "post"  # "post", "page", "draft"
+
+
+class JekyllProfile:
+    name = "jekyll"
+
+    def place(self, *, type: str, status: str, slug: str, date: datetime | None,
+              ancestors: tuple[str, ...] = ()) -> Placement:
+        """Where a post goes. `slug` is already unique and safe; `ancestors` are page parents' slugs."""
+        published = status in PUBLISHED_STATUSES or status == "future"
+        if type == "page":
+            parts = [*ancestors, slug]
+            rel = "/".join(parts) + ".md"
+            permalink = "/" + "/".join(parts) + "/"
+            if published:
+                return Placement(check_relpath(rel), f"{{% link {rel} %}}", permalink, "page")
+            return Placement(check_relpath("_drafts/" + rel), "", permalink, "draft")
+        if type != "post":
+            folder = "_" + safe_component(type, "items")
+            return Placement(check_relpath(f"{folder}/{slug}.md"), "", "", "post" if published else "draft")
+        if published and date is not None:
+            stem = f"{date:%Y-%m-%d}-{slug}"
+            return Placement(check_relpath(f"_posts/{stem}.md"), f"{{% post_url {stem} %}}", "", "post")
+        return Placement(check_relpath(f"_drafts/{slug}.md"), "", "", "draft")
+
+    def render(self, post: Post, converted: ConvertedPost, placement: Placement, author_name: str = "") -> bytes:
+        fields = jekyll_fields(FieldInput(post, converted, author_name, placement.permalink))
+        body = converted.markdown
+        text = render_front_matter(fields) + ("\n" + body if body.strip() else "")
+        if not text.endswith("\n"):
+            text += "\n"
+        return text.replace("\r\n", "\n").replace("\r", "\n").encode("utf-8")

@@ -1,0 +1,106 @@
+"""`wpmigrate inspect`: what a user wants to know before migrating. Reads, never writes.
+
+Shortcode counts come from the same parser the converter uses (convert.shortcodes.count_shortcodes),
+so what inspect announces is what the converter meets: handled plus reported as unknown.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from .importers import open_sources
+
+_BLOCK_OPEN = re.compile(r"<!--\s*wp:([a-z0-9_-]+(?:/[a-z0-9_-]+)?)[\s/]")
+_IMG_SRC = re.compile(r"""<img\b[^>]*?\bsrc\s*=\s*["']([^"']+)["']""", re.I)
+
+
+def inspect_sources(paths: list[Path]) -> dict[str, Any]:
+    from .convert.shortcodes import count_shortcodes
+
+    warnings: list[str] = []
+    source = open_sources(paths, warnings.append)
+    by_type: Counter = Counter()
+    authors: Counter = Counter()
+    categories: Counter = Counter()
+    tags: Counter = Counter()
+    shortcodes: Counter = Counter()
+    blocks: Counter = Counter()
+    image_hosts: Counter = Counter()
+    first = last = None
+    matched: Counter = Counter()
+    for post in source.posts():
+        by_type[f"{post.type}/{post.status}"] += 1
+        if post.type in ("attachment",):
+            host = urlsplit(post.attachment_url or post.guid).netloc
+            if host:
+                image_hosts[host] += 1
+            continue
+        if post.type in ("nav_menu_item", "wp_navigation", "wp_global_styles", "custom_css"):
+            continue
+        if post.date and post.type in ("post", "page"):
+            first = min(first, post.date) if first else post.date
+            last = max(last, post.date) if last else post.date
+        if post.author:
+            authors[post.author] += 1
+        categories.update(post.categories)
+        tags.update(post.tags)
+        if post.content_format == "html":
+            shortcodes.update(count_shortcodes(post.content))
+            for name in _BLOCK_OPEN.findall(post.content):
+                blocks[name if "/" in name else f"core/{name}"] += 1
+            for src in _IMG_SRC.findall(post.content):
+                host = urlsplit(src).netloc or "(relative)"
+                image_hosts[host] += 1
+        for field_name, selector in (post.meta.get("_wpm_matched") or {}).items():
+            matched[f"{field_name}: {selector}"] += 1
+    site = source.site
+    return {
+        "site": {"title": site.title, "link": site.link, "language": site.language,
+                 "wxr_version": site.wxr_version, "generator": site.generator},
+        "counts": dict(sorted(by_type.items())),
+        "date_range": [first.strftime("%Y-%m-%d") if first else None, last.strftime("%Y-%m-%d") if last else None],
+        "authors": _top(authors, {a.login: a.display_name for a in site.authors}),
+        "categories": dict(categories.most_common()),
+        "tags": dict(tags.most_common()),
+        "shortcodes": dict(shortcodes.most_common()),
+        "blocks": dict(blocks.most_common()),
+        "image_hosts": dict(image_hosts.most_common()),
+        "selectors": dict(matched.most_common()),
+        "warnings": warnings,
+    }
+
+
+def _top(counts: Counter, names: dict[str, str]) -> dict[str, int]:
+    return {(f"{login} ({names[login]})" if names.get(login) else login): n for login, n in counts.most_common()}
+
+
+def render_inspection(facts: dict[str, Any], as_json: bool = False) -> str:
+    if as_json:
+        return json.dumps(facts, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    lines = []
+    site = facts["site"]
+    lines.append(f"Site: {site['title'] or '(untitled)'} {site['link']}".rstrip())
+    if site["wxr_version"]:
+        lines.append(f"WXR version {site['wxr_version']}, language {site['language'] or '(none)'}")
+    lines.append("Items by type/status:")
+    lines += [f"  {k:<32} {v:>6}" for k, v in facts["counts"].items()]
+    start, end = facts["date_range"]
+    if start:
+        lines.append(f"Dates: {start} .. {end}")
+    for title, key, limit in (("Authors", "authors", 20), ("Categories", "categories", 30), ("Tags", "tags", 30),
+                              ("Shortcodes", "shortcodes", 50), ("Block types", "blocks", 80),
+                              ("Image hosts", "image_hosts", 20), ("Matched selectors", "selectors", 40)):
+        items = list(facts[key].items())
+        if not items:
+            continue
+        more = f" (+{len(items) - limit} more)" if len(items) > limit else ""
+        lines.append(f"{title} ({len(items)}){more}:")
+        lines += [f"  {k:<40} {v:>6}" for k, v in items[:limit]]
+    for w in facts["warnings"]:
+        lines.append(f"warning: {w}")
+    return "\n".join(lines) + "\n"

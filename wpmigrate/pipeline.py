@@ -1,0 +1,213 @@
+"""run(settings) composes the stages: import -> index -> convert -> emit -> plan -> apply.
+
+Two passes over the input keep memory flat whatever its size:
+1. the index pass reads every post once, keeping only small records: what is kept and why not,
+   unique slugs and output paths, attachments, the link map;
+2. the conversion pass reads the input again and converts one kept post at a time.
+Only writer.apply_plan() writes, and only when this is not a dry run.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Iterator
+
+from .convert import Attachment, ConvertContext
+from .convert.post import convert_post
+from .emit import get_profile
+from .emit.jekyll import Placement
+from .emit.links import LinkMap
+from .emit.paths import SlugRegistry, slug_for
+from .errors import UnsafePathError, WpMigrateError
+from .importers import Source, open_sources
+from .models import Failed, OutputFile, Post, RunReport, Site, Skipped
+from .settings import Settings
+
+PostKey = tuple[str, int | None, int | None]
+
+
+def post_key(post: Post) -> PostKey:
+    return (post.source, post.line, post.id)
+
+
+@dataclass
+class Entry:
+    """What the index keeps of a post that will be written."""
+
+    key: PostKey
+    id: int | None
+    type: str
+    status: str
+    slug: str
+    title: str
+    parent: int | None
+    date: Any = None  # datetime | None: local publish date (GMT when local is missing)
+    placement: Placement | None = None
+
+
+@dataclass
+class Index:
+    site: Site
+    entries: dict[PostKey, Entry] = field(default_factory=dict)
+    attachments: dict[int, Attachment] = field(default_factory=dict)
+    children: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    links: LinkMap = field(default_factory=LinkMap)
+    authors: dict[str, str] = field(default_factory=dict)
+
+
+def _attachment_of(post: Post) -> Attachment:
+    meta = post.meta.get("_wp_attachment_metadata")
+    return Attachment(
+        id=post.id or 0, url=post.attachment_url or post.guid, parent=post.parent,
+        menu_order=post.menu_order, title=post.title, caption=post.excerpt, description=post.content,
+        alt=str(post.meta.get("_wp_attachment_image_alt") or ""),
+        meta=meta if isinstance(meta, dict) else {},
+    )
+
+
+def build_index(posts: Iterable[Post], site: Site, settings: Settings, report: RunReport) -> Index:
+    """Pass 1: decide what is written where, without keeping any post body."""
+    index = Index(site=site, authors={a.login: a.display_name for a in site.authors if a.display_name})
+    for url in (site.link, site.base_blog_url, site.base_site_url):
+        index.links.add_host(url)
+    kept: list[tuple[Entry, list[str]]] = []
+    page_parent: dict[int, int | None] = {}
+    page_slug_raw: dict[int, tuple[str, str]] = {}
+    seen_ids: dict[tuple[str, int], str] = {}
+    children: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for post in posts:
+        report.read[f"{post.type}/{post.status}"] += 1
+        if post.link:
+            index.links.add_host(post.link)
+        if post.type == "attachment" and post.id is not None:
+            index.attachments[post.id] = _attachment_of(post)
+            if post.parent:
+                children[post.parent].append((post.menu_order, post.id))
+        if post.type == "page" and post.id is not None:
+            page_parent[post.id] = post.parent
+            page_slug_raw[post.id] = (post.slug, post.title)
+        reason = _skip_reason(post, settings)
+        if reason is None and post.id is not None:
+            first = seen_ids.setdefault((post.type, post.id), post.where)
+            if first != post.where:
+                reason = f"duplicate of {first} (same {post.type} id)"
+        if reason:
+            report.skipped.append(Skipped(post.where, post.type, post.status, reason))
+            continue
+        # The slug is WordPress's raw one for now; made unique below, in an order that does not
+        # depend on the order of the input files.
+        entry = Entry(post_key(post), post.id, post.type, post.status, post.slug, post.title, post.parent,
+                      post.date or post.date_gmt)
+        kept.append((entry, [post.link, post.guid if post.guid.startswith("http") else ""]))
+    index.children = {p: tuple(i for _, i in sorted(c)) for p, c in children.items()}
+
+    registry = SlugRegistry()
+    unique_page_slug: dict[int, str] = {}
+    order = sorted(kept, key=lambda e: (e[0].type, e[0].id is None, e[0].id or 0, e[0].key[0], e[0].key[1] or 0))
+    for entry, _ in order:
+        scope: tuple[object, ...] = (entry.type, entry.parent if entry.type == "page" else None)
+        entry.slug = registry.claim(scope, slug_for(entry.slug, entry.title, entry.id))
+        if entry.type == "page" and entry.id is not None:
+            unique_page_slug[entry.id] = entry.slug
+
+    def page_slug(pid: int) -> str:
+        if pid in unique_page_slug:
+            return unique_page_slug[pid]
+        raw, title = page_slug_raw.get(pid, ("", ""))
+        return slug_for(raw, title, pid)
+
+    profile = get_profile(settings.profile)
+    for entry, urls in kept:
+        ancestors: list[str] = []
+        parent, hops = entry.parent, 0
+        while entry.type == "page" and parent and parent in page_parent and hops < 50:
+            ancestors.insert(0, page_slug(parent))
+            parent, hops = page_parent[parent], hops + 1
+        date = entry.date
+        try:
+            entry.placement = profile.place(type=entry.type, status=entry.status, slug=entry.slug,
+                                            date=date, ancestors=tuple(ancestors))
+        except UnsafePathError as exc:
+            report.skipped.append(Skipped(f"{entry.key[0]} post {entry.id}", entry.type, entry.status, str(exc)))
+            continue
+        if entry.status == "publish" and entry.type == "post" and date is None:
+            report.warnings.append(f"{entry.key[0]} post {entry.id}: published but undated; written to _drafts/")
+        index.entries[entry.key] = entry
+        if entry.placement.ref:
+            index.links.add(urls, entry.placement.ref)
+            index.links.add_ids(entry.id, entry.type, entry.placement.ref)
+    return index
+
+
+def _skip_reason(post: Post, settings: Settings) -> str | None:
+    if post.type not in settings.types:
+        return f"type {post.type!r} not in --types ({','.join(settings.types)})"
+    if not settings.keeps_status(post.status):
+        return f"status {post.status!r} not kept (--status)"
+    return None
+
+
+def make_context(index: Index, settings: Settings, rewrite_asset: Callable[[str], str] | None = None) -> ConvertContext:
+    return ConvertContext(
+        site=index.site, attachments=index.attachments, children=index.children,
+        rewrite_link=index.links.rewrite,
+        rewrite_asset=rewrite_asset or (lambda url: url),
+        embeds=settings.embeds, excerpt_separator=settings.excerpt_separator,
+    )
+
+
+def convert_all(source: Source, index: Index, ctx: ConvertContext, settings: Settings,
+                report: RunReport, progress: Callable[[], None] | None = None) -> Iterator[tuple[Post, Any, Entry]]:
+    """Pass 2: convert every kept post; failures are recorded and the run goes on."""
+    for post in source.posts():
+        entry = index.entries.get(post_key(post))
+        if entry is None:
+            continue
+        try:
+            converted = convert_post(post, ctx)
+        except (WpMigrateError, RecursionError, ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
+            report.failed.append(Failed(post.where, f"{type(exc).__name__}: {exc}"))
+            continue
+        finally:
+            if progress:
+                progress()
+        report.shortcodes.update(converted.shortcodes)
+        report.unknown_shortcodes.update(converted.unknown_shortcodes)
+        report.blocks.update(converted.blocks)
+        report.warnings.extend(f"{post.where}: {w}" for w in converted.warnings)
+        yield post, converted, entry
+
+
+def run(settings: Settings, progress_factory: Callable[[str, int], Callable[[], None]] | None = None
+        ) -> tuple[RunReport, Any]:
+    """Run a whole conversion; returns (report, plan). Raises InputError/OptionsError for unusable input."""
+    from .plan import make_plan
+    from .writer import apply_plan
+
+    report = RunReport(sources=[str(s) for s in settings.sources], dry_run=settings.dry_run)
+    source = open_sources(list(settings.sources), report.warnings.append,
+                          content_selector=settings.content_selector, drop_keys=settings.drop_keys)
+    index = build_index(source.posts(), source.site, settings, report)
+
+    # --- assets hook: build the resolver here and pass resolver.rewrite as rewrite_asset ---
+    ctx = make_context(index, settings)
+    profile = get_profile(settings.profile)
+    tick = progress_factory("Converting", len(index.entries)) if progress_factory else None
+    outputs: list[OutputFile] = []
+    for post, converted, entry in convert_all(source, index, ctx, settings, report, tick):
+        assert entry.placement is not None
+        data = profile.render(post, converted, entry.placement, index.authors.get(post.author, ""))
+        outputs.append(OutputFile(entry.placement.path, data, source=_source_id(post), kind=entry.placement.kind))
+    # --- assets hook: fetch wanted assets, add asset OutputFiles, relink failed ones ---
+
+    outputs.sort(key=lambda o: o.path)
+    plan = make_plan(outputs, settings.out, settings.output_options(), force=settings.force, prune=settings.prune)
+    if not settings.dry_run and not settings.check:
+        apply_plan(plan, settings.out)
+    report.changes = list(plan.changes)
+    return report, plan
+
+
+def _source_id(post: Post) -> str:
+    return f"{post.source}#{post.id}" if post.id is not None else post.source
