@@ -20,8 +20,10 @@ lists are flow lists like the seed's `categories`. The seed's blank line before 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Callable
+
+import re
 
 import yaml
 
@@ -47,15 +49,15 @@ def _title(f: FieldInput) -> str:
     return f.post.title
 
 
-def _day(d: datetime | None) -> str | None:
-    return d.strftime("%Y-%m-%d") if d else None
+def _day(d: datetime | None) -> date | None:
+    return d.date() if d else None
 
 
-def _date(f: FieldInput) -> str | None:
+def _date(f: FieldInput) -> date | None:
     return _day(f.post.date or f.post.date_gmt)
 
 
-def _modif(f: FieldInput) -> str | None:
+def _modif(f: FieldInput) -> date | None:
     # Only when it says something: a modified date equal to the publish date adds nothing.
     modified = _day(f.post.modified or f.post.modified_gmt)
     return modified if modified and modified != _date(f) else None
@@ -95,8 +97,15 @@ JEKYLL_FIELDS: tuple[tuple[str, FieldFn], ...] = (
 )
 
 
+_LINE_BREAKS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+
+
 def _yaml_scalar(value: Any) -> str:
-    text = yaml.safe_dump(value, allow_unicode=True, default_flow_style=True, width=1 << 30, sort_keys=False)
+    # YAML folds NEL and the Unicode line separators into spaces on reading: a value holding them
+    # (or other control characters) is written double-quoted with escapes so it loads back unchanged.
+    tricky = any(isinstance(v, str) and _LINE_BREAKS.search(v) for v in (value if isinstance(value, list) else [value]))
+    text = yaml.safe_dump(value, allow_unicode=not tricky, default_flow_style=True, width=1 << 30,
+                          sort_keys=False, default_style='"' if tricky else None)
     # safe_dump ends a top-level scalar with "\n...\n" (document end); keep only the value.
     text = text.rstrip("\n")
     if text.endswith("\n..."):
@@ -104,14 +113,10 @@ def _yaml_scalar(value: Any) -> str:
     return text.rstrip("\n")
 
 
-def _is_date_string(value: Any) -> bool:
-    return isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-"
-
-
 def dump_field(name: str, value: Any) -> str:
     """One `name: value` line. Dates stay bare (YAML reads them as dates, as Jekyll wants)."""
-    if _is_date_string(value):
-        return f"{name}: {value}"
+    if isinstance(value, date):
+        return f"{name}: {value.isoformat()}"
     if isinstance(value, (list, tuple)):
         return f"{name}: {_yaml_scalar(list(value))}"
     return f"{name}: {_yaml_scalar(value)}"

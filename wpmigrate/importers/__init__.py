@@ -64,8 +64,24 @@ def detect_kind(path: Path) -> str:
         return "wxr"  # let the WXR reader give the precise error
     if path.is_dir():
         files = [p for p in path.rglob("*") if p.is_file()]
+        # A mirror may hold a README.md and a front-matter folder may hold .html posts: count the
+        # files that open with a front-matter header against plain HTML pages (the first 1000 text files).
+        texts = [p for p in files if p.suffix.lower() in (".md", ".markdown", ".html", ".htm")][:1000]
+        with_fm = sum(1 for p in texts if _starts_with_front_matter(p))
+        plain_html = sum(1 for p in texts if p.suffix.lower() in (".html", ".htm")) - sum(
+            1 for p in texts if p.suffix.lower() in (".html", ".htm") and _starts_with_front_matter(p))
+        if with_fm and with_fm >= plain_html:
+            return "frontmatter"
+        if plain_html:
+            return "mirror"
         if any(p.suffix.lower() in (".md", ".markdown") for p in files):
             return "frontmatter"
-        if any(p.suffix.lower() in (".html", ".htm") for p in files):
-            return "mirror"
     return "unknown"
+
+
+def _starts_with_front_matter(path: Path) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(8).lstrip(b"\xef\xbb\xbf").startswith(b"---")
+    except OSError:
+        return False

@@ -116,7 +116,7 @@ class _Parser:
             m = _CUSTOM_HEAD.match(d, pos)
             if m:
                 _name, p = self.string(m.end(), int(m.group(1)), closer=b'":')
-                m2 = re.compile(rb"(\d+):\{").match(d, p)
+                m2 = _COUNT_BRACE.match(d, p)
                 if m2:
                     end = m2.end() + int(m2.group(1))
                     if d[end:end + 1] == b"}":
@@ -135,6 +135,12 @@ class _Parser:
             return d[start:end].decode("utf-8", "replace"), end + 2
         best = None
         i = d.find(closer, start)
+        if closer == b'";':  # CRLF damage: the count is right if every "\n" counts as the "\r\n" it was
+            j = i
+            while j != -1 and j < end:
+                if (j - start) + d.count(b"\n", start, j) == count and _NEXT.match(d, j + 2):
+                    return d[start:j].decode("utf-8", "replace"), j + 2
+                j = d.find(closer, j + 1)
         while i != -1:
             if closer != b'";' or _NEXT.match(d, i + 2):
                 if best is None or abs(i - end) < abs(best - end):

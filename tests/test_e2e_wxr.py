@@ -1,0 +1,201 @@
+"""End to end: `wpmigrate convert` on WordPress exports, checked through the files it writes."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from lxml import etree
+
+from conftest import CORPUS, FIXTURES, ROOT, check_golden, corpus_file
+from wpmigrate.cli import main
+
+GOLDEN = ROOT / "tests" / "golden"
+WPTT = "WPTT-theme-test-data/themeunittestdata.wordpress.xml"
+# Chosen for variety: classic markup, captions, galleries, embeds, blocks, lists, tables, code,
+# quotes, page hierarchy, a future post, a draft, utf-8 and title edge cases.
+WPTT_GOLDEN = [
+    "_posts/2013-01-11-markup-html-tags-and-formatting.md",
+    "_posts/2013-01-10-markup-image-alignment.md",
+    "_posts/2013-01-05-markup-text-alignment.md",
+    "_posts/2013-01-09-markup-title-with-special-characters.md",
+    "_posts/2010-09-10-post-format-gallery.md",
+    "_posts/2010-08-07-post-format-image-caption.md",
+    "_posts/2010-08-06-post-format-image-linked.md",
+    "_posts/2010-06-02-post-format-video-youtube.md",
+    "_posts/2010-01-08-post-format-chat.md",
+    "_posts/2018-11-03-block-image.md",
+    "_posts/2018-11-01-blocks-formatting.md",
+    "_posts/2012-03-15-template-paginated.md",
+    "about/page-image-alignment.md",
+    "level-1/level-2/level-3.md",
+    "_drafts/draft.md",
+]
+
+
+def convert(*args: str) -> "CliRunner.invoke":
+    return CliRunner().invoke(main, ["convert", *args], catch_exceptions=False)
+
+
+def read_front_matter(path: Path) -> tuple[dict, str]:
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("---\n"), path
+    head, body = text[4:].split("\n---\n", 1)
+    return yaml.safe_load(head) or {}, body
+
+
+def export_items(path: Path) -> list[dict]:
+    """An independent reading of an export's items (plain lxml, not our importer)."""
+    items = []
+    for _, item in etree.iterparse(str(path), tag="item", resolve_entities=False, no_network=True):
+        fields = {etree.QName(c).localname: (c.text or "") for c in item if isinstance(c.tag, str)}
+        items.append(fields)
+        item.clear()
+    return items
+
+
+def tree_text(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8")
+            for p in sorted(folder.rglob("*.md"))}
+
+
+def test_demo_export_matches_golden_tree(tmp_path, update_goldens):
+    out = tmp_path / "site"
+    result = convert(str(FIXTURES / "demo" / "export.xml"), "--out", str(out), "--offline",
+                     "--mirror", str(FIXTURES / "demo" / "mirror"))
+    assert result.exit_code == 0, result.output
+    files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()
+                   and ".wpmigrate" not in p.parts)
+    golden_dir = GOLDEN / "demo"
+    if update_goldens:
+        for old in golden_dir.rglob("*"):
+            if old.is_file():
+                old.unlink()
+    for rel in files:
+        data = (out / rel).read_bytes()
+        if rel.endswith(".md"):
+            check_golden(golden_dir / rel, data.decode("utf-8"), update_goldens)
+        else:
+            assert data == (FIXTURES / "demo" / "mirror" / "demo.example.org" / "wp-content" / "uploads"
+                            / rel.split("/", 2)[2]).read_bytes(), rel
+    assert sorted(p.relative_to(golden_dir).as_posix() for p in golden_dir.rglob("*.md")) == \
+        [f for f in files if f.endswith(".md")]
+
+
+def test_wptt_every_kept_post_is_written_with_its_title_and_date(tmp_path):
+    src = corpus_file(WPTT)
+    out = tmp_path / "site"
+    result = convert(str(src), "--out", str(out), "--offline")
+    assert result.exit_code == 0, result.output
+    items = export_items(src)
+    kept = [i for i in items if i["post_type"] in ("post", "page")
+            and i["status"] not in ("trash", "auto-draft", "inherit")]
+    files = sorted(out.rglob("*.md"))
+    assert len(kept) == 79 and len(files) == len(kept)
+
+    def day(text: str) -> date | None:
+        return None if text.startswith("0000") else date.fromisoformat(text[:10])
+
+    expected = Counter((i["title"], day(i["post_date"])) for i in kept)
+    seen = Counter()
+    for path in files:
+        fm, body = read_front_matter(path)
+        seen[(fm.get("title") or "", fm.get("date"))] += 1
+        assert "<!-- wp:" not in body, path
+        assert not re.search(r"\[/?caption[\s\]]", body), path  # the shortcode, not a link text
+    assert seen == expected
+
+
+def test_wptt_goldens(tmp_path, update_goldens):
+    out = tmp_path / "site"
+    result = convert(str(corpus_file(WPTT)), "--out", str(out), "--offline")
+    assert result.exit_code == 0, result.output
+    for rel in WPTT_GOLDEN:
+        check_golden(GOLDEN / "wptt" / rel, (out / rel).read_text(encoding="utf-8"), update_goldens)
+
+
+IMPORTER = sorted((CORPUS / "wordpress-importer").rglob("*.xml")) if CORPUS.is_dir() else []
+
+
+@pytest.mark.parametrize("path", IMPORTER, ids=[p.name for p in IMPORTER])
+def test_wordpress_importer_fixtures_convert_or_fail_in_one_line(path, tmp_path):
+    result = CliRunner().invoke(main, ["convert", str(path), "--out", str(tmp_path / "o"), "--offline"])
+    assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit), result.output
+    assert result.exit_code in (0, 2), result.output
+    if result.exit_code == 2:
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and path.name in lines[0], result.stderr
+        assert "Traceback" not in result.output
+        assert not (tmp_path / "o").exists()
+
+
+def test_wxr_versions_give_the_same_fields(tmp_path):
+    """valid-wxr-1.0 and valid-wxr-1.1 hold the same site; their posts come out alike."""
+    outs = {}
+    for name in ("valid-wxr-1.0.xml", "valid-wxr-1.1.xml"):
+        out = tmp_path / name
+        result = convert(str(corpus_file(f"wordpress-importer/phpunit-data/{name}")), "--out", str(out), "--offline")
+        assert result.exit_code == 0, result.output
+        outs[name] = {rel: read_front_matter(out / rel)[0] for rel in tree_text(out)}
+    common = set(outs["valid-wxr-1.0.xml"]) & set(outs["valid-wxr-1.1.xml"])
+    assert len(common) >= 3
+    for rel in common:
+        a, b = outs["valid-wxr-1.0.xml"][rel], outs["valid-wxr-1.1.xml"][rel]
+        for key in ("layout", "title", "date", "categories"):
+            assert a.get(key) == b.get(key), (rel, key)
+
+
+REAL = sorted((CORPUS / "real-wxr").rglob("*.xml")) if CORPUS.is_dir() else []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", REAL, ids=[p.parent.name for p in REAL])
+def test_real_exports_convert_cleanly(path, tmp_path):
+    out = tmp_path / "site"
+    result = CliRunner().invoke(main, ["convert", str(path), "--out", str(out), "--offline"])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert result.exit_code == 0, result.output
+    files = list(out.rglob("*.md"))
+    assert files
+    for f in files:
+        fm, body = read_front_matter(f)
+        assert "<!-- wp:" not in body, f
+
+
+def test_bad_input_is_one_line_exit_2_from_the_real_command(tmp_path):
+    bad = tmp_path / "notes.xml"
+    bad.write_text("<html><body>not an export</body></html>", encoding="utf-8")
+    for args in ([str(bad)], [str(tmp_path / "missing.xml")]):
+        proc = subprocess.run([sys.executable, "-m", "wpmigrate", "convert", *args, "--out", str(tmp_path / "o")],
+                              capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 2, proc.stderr
+        assert "Traceback" not in proc.stderr
+        lines = proc.stderr.strip().splitlines()
+        assert len(lines) == 1 and args[0].split("/")[-1] in lines[0], proc.stderr
+
+
+def test_split_export_of_one_site_in_one_run(tmp_path):
+    folder = corpus_file("wxr-test-fixtures/TryGhost__migrate/packages/mg-wp-xml/test/fixtures/multiple")
+    out = tmp_path / "site"
+    result = convert(str(folder / "posts-only.xml"), str(folder / "pages-only.xml"), "--out", str(out), "--offline")
+    assert result.exit_code == 0, result.output
+    kinds = Counter(p.relative_to(out).parts[0] == "_posts" for p in out.rglob("*.md"))
+    assert kinds[True] >= 1 and kinds[False] >= 1
+
+
+def test_gzipped_export_gives_the_same_output(tmp_path):
+    import gzip
+    src = FIXTURES / "demo" / "export.xml"
+    gz = tmp_path / "export.xml.gz"
+    gz.write_bytes(gzip.compress(src.read_bytes()))
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert convert(str(src), "--out", str(a), "--offline").exit_code == 0
+    assert convert(str(gz), "--out", str(b), "--offline").exit_code == 0
+    assert tree_text(a) == tree_text(b)

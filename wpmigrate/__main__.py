@@ -1,0 +1,5 @@
+"""`python -m wpmigrate` runs the command line."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,127 @@
+"""The configuration file: `wpmigrate.toml`, or `[tool.wpmigrate]` in pyproject.toml.
+
+Every command-line option can be set there, by its long name with - or _ (`dry-run = true`,
+`asset_dir = "img"`), so a CI step is just `wpmigrate convert`. Flags given on the command line win:
+the CLI hands the result to click as its `default_map`. An unknown key is an error that names it,
+because a misspelt option silently ignored is a migration done with the wrong settings.
+
+Where it is looked for: the start folder, then each parent, stopping after the folder that holds
+`.git` (the project root). In each folder `wpmigrate.toml` wins over pyproject.toml; a pyproject.toml
+without a [tool.wpmigrate] table is passed over.
+
+Relative paths in the file (`out`, `sources`, `report`, `mirrors`) are relative to the file's folder,
+as a reader of the file expects, and are handed on relative to the current folder.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import fields
+from pathlib import Path
+from typing import Any, Mapping
+
+from .errors import OptionsError
+
+CONFIG_NAME = "wpmigrate.toml"
+PYPROJECT = "pyproject.toml"
+# Option names (normalised to _) whose values are paths, relative to the config file's folder.
+PATH_KEYS = frozenset({"sources", "out", "report", "mirror", "mirrors", "cache_dir"})
+
+
+def default_names() -> dict[str, str]:
+    """Accepted keys when the caller gives none: the Settings fields (and `status` for statuses)."""
+    from .settings import Settings
+    names = {f.name: f.name for f in fields(Settings)}
+    names["status"] = "statuses"
+    return names
+
+
+def find_config(start_dir: Path) -> tuple[Path, dict[str, Any]] | None:
+    """(file, its wpmigrate table) of the nearest configuration, or None."""
+    folder = Path(start_dir).resolve()
+    for here in (folder, *folder.parents):
+        toml = here / CONFIG_NAME
+        if toml.is_file():
+            return toml, _read_toml(toml, CONFIG_NAME)
+        pyproject = here / PYPROJECT
+        if pyproject.is_file():
+            table = _read_toml(pyproject, PYPROJECT).get("tool", {}).get("wpmigrate")
+            if table is not None:
+                if not isinstance(table, dict):
+                    raise OptionsError(f"{pyproject}: [tool.wpmigrate] must be a table")
+                return pyproject, table
+        if (here / ".git").exists():
+            break
+    return None
+
+
+def load_config(start_dir: Path, names: Mapping[str, str] | None = None, *,
+                config_file: Path | None = None) -> dict[str, Any]:
+    """Option values from the nearest configuration file ({} when there is none).
+
+    names: accepted key (with _) -> key in the result (click's parameter name, e.g. "report" ->
+    "report_path"); default: the Settings fields. config_file: read this file instead of searching.
+    """
+    if config_file is not None:
+        path = Path(config_file)
+        if not path.is_file():
+            raise OptionsError(f"{path}: configuration file not found")
+        doc = _read_toml(path, path.name)
+        table = doc.get("tool", {}).get("wpmigrate", {}) if path.name == PYPROJECT else doc
+        found: tuple[Path, dict[str, Any]] | None = (path, table)
+    else:
+        found = find_config(start_dir)
+    if found is None:
+        return {}
+    path, table = found
+    label = f"{_shown(path)} [tool.wpmigrate]" if path.name == PYPROJECT else _shown(path)
+    names = dict(names) if names is not None else default_names()
+    out: dict[str, Any] = {}
+    given: dict[str, str] = {}
+    for raw_key, value in table.items():
+        key = raw_key.replace("-", "_")
+        if key not in names:
+            known = ", ".join(sorted(k.replace("_", "-") for k in names))
+            raise OptionsError(f"{label}: unknown key {raw_key!r} (known: {known})")
+        if key in given:
+            raise OptionsError(f"{label}: {raw_key!r} and {given[key]!r} are the same option; keep one")
+        given[key] = raw_key
+        out[names[key]] = _rebase(value, path.parent) if key in PATH_KEYS else value
+    return out
+
+
+def _read_toml(path: Path, label: str) -> dict[str, Any]:
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        # The message already says "(at line N, column M)".
+        raise OptionsError(f"{_shown(path)}: not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise OptionsError(f"{_shown(path)}: cannot read: {exc.strerror or exc}") from None
+
+
+def _rebase(value: Any, base: Path) -> Any:
+    """A path (or list of paths) from the file, relative to the file's folder -> relative to the cwd."""
+    if isinstance(value, list):
+        return [_rebase(v, base) for v in value]
+    if not isinstance(value, str) or not value:
+        return value
+    if os.path.isabs(value):
+        return value
+    joined = base / value
+    if base.resolve() == Path.cwd().resolve():
+        return value
+    try:
+        return os.path.relpath(joined, Path.cwd())
+    except ValueError:  # another drive on Windows
+        return str(joined)
+
+
+def _shown(path: Path) -> str:
+    """The file name as the user would type it: relative to the cwd when below it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,132 @@
+"""wpautop: WordPress's paragraph rules for classic-editor content, written from its documented behaviour.
+
+Classic content is stored without <p> tags: a blank line separates paragraphs and a single newline is a
+line break. WordPress adds the markup at display time (`the_content` filter). We do the same before
+parsing, so that paragraphs and line breaks survive into Markdown.
+
+The rules, in order (same order as WordPress, which matters because each step sees the previous one's
+output):
+
+1. Blank input -> "". A newline is appended so the last paragraph ends like the others.
+2. <pre> elements are swapped for placeholders and restored at the end, untouched.
+3. Two <br>s in a row mean a paragraph break.
+4. Block-level tags (the `BLOCKS` list below, WordPress's `$allblocks`) get blank lines around them so
+   they become paragraph boundaries; <hr> too.
+5. Newlines *inside* tags and comments (attributes split over lines) are hidden so they neither split
+   paragraphs nor become <br>.
+6. Whitespace around <option>, inside <object> (around <param>/<embed>), inside <audio>/<video>
+   (around <source>/<track>) and before/after <figcaption> is removed: no stray <br> there.
+7. Text between blank lines is wrapped in <p>...</p>; empty paragraphs dropped; <p> is not put around
+   a lone block tag, nor around <li>; <p><blockquote> becomes <blockquote><p>.
+8. With br=True the remaining single newlines become <br />, except inside <script>, <style>, <svg>
+   and <math>, and except next to block tags.
+
+Comments such as <!--more--> are inline text to these rules: on a line of their own they end up in a
+<p> of their own, which markdown.py turns into a line of its own.
+"""
+
+from __future__ import annotations
+
+import re
+
+BLOCKS = (
+    "table|thead|tfoot|caption|col|colgroup|tbody|tr|td|th|div|dl|dd|dt|ul|ol|li|pre|form|map|area|"
+    "blockquote|address|style|p|h[1-6]|hr|fieldset|legend|section|article|aside|hgroup|header|"
+    "footer|nav|figure|figcaption|details|menu|summary"
+)
+_ALL = f"(?:{BLOCKS})"
+# PHP's \s (no /u flag) is ASCII whitespace; Python's would also match U+00A0 and lose it.
+_WS = " \\t\\n\\r\\f\\v"
+W = f"[{_WS}]"
+
+# Placeholders for newlines inside tags/comments and inside <script> & co: private-use characters,
+# which no whitespace class matches.
+_NL = "\ue000wpnl\ue001"
+_KEEP_NL = "\ue002"
+
+_TAG_OR_COMMENT = re.compile(r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<[A-Za-z/!?][^<>]*>?", re.S)
+_OPEN_BLOCK = re.compile(rf"(<{_ALL}[{_WS}/>])", re.I)
+_CLOSE_BLOCK = re.compile(rf"(</{_ALL}>)", re.I)
+_HR = re.compile(rf"(<hr{W}*?/?>)", re.I)
+_DOUBLE_BR = re.compile(rf"<br{W}*/?>{W}*<br{W}*/?>", re.I)
+_RAW_NEWLINES = re.compile(rf"<(script|style|svg|math)\b.*?</\1>", re.S | re.I)
+
+
+def _hide_newlines_in_tags(text: str) -> str:
+    return _TAG_OR_COMMENT.sub(lambda m: m.group(0).replace("\n", _NL), text)
+
+
+def _stash_pre(text: str) -> tuple[str, dict[str, str]]:
+    """Swap every <pre>...</pre> for a placeholder block tag (WordPress splits on '</pre>' too)."""
+    stash: dict[str, str] = {}
+    if "<pre" not in text:
+        return text, stash
+    parts = text.split("</pre>")
+    last = parts.pop()
+    out = []
+    for i, part in enumerate(parts):
+        start = part.find("<pre")
+        if start < 0:  # a stray </pre>: keep the text, drop nothing
+            out.append(part + "</pre>")
+            continue
+        name = f"<pre wp-pre-tag-{i}></pre>"
+        stash[name] = part[start:] + "</pre>"
+        out.append(part[:start] + name)
+    out.append(last)
+    return "".join(out), stash
+
+
+def autop(text: str, br: bool = True) -> str:
+    """Add <p> and <br /> to classic-editor HTML the way WordPress displays it."""
+    if not text.strip(" \t\n\r\0\x0b"):
+        return ""
+    text = text.replace("\r\n", "\n").replace("\r", "\n") + "\n"
+    text, pre = _stash_pre(text)
+
+    text = _DOUBLE_BR.sub("\n\n", text)
+    text = _OPEN_BLOCK.sub(rf"\n\n\1", text)
+    text = _CLOSE_BLOCK.sub(rf"\1\n\n", text)
+    text = _HR.sub(rf"\1\n\n", text)
+    text = _hide_newlines_in_tags(text)
+
+    if "<option" in text:
+        text = re.sub(rf"{W}*<option", "<option", text)
+        text = re.sub(rf"</option>{W}*", "</option>", text)
+    if "</object>" in text:
+        text = re.sub(rf"(<object[^>]*>){W}*", rf"\1", text)
+        text = re.sub(rf"{W}*</object>", "</object>", text)
+        text = re.sub(rf"{W}*(</?(?:param|embed)[^>]*>){W}*", rf"\1", text)
+    if "<source" in text or "<track" in text:
+        text = re.sub(rf"([<\[](?:audio|video)[^>\]]*[>\]]){W}*", rf"\1", text)
+        text = re.sub(rf"{W}*([<\[]/(?:audio|video)[>\]])", rf"\1", text)
+        text = re.sub(rf"{W}*(<(?:source|track)[^>]*>){W}*", rf"\1", text)
+    if "<figcaption" in text:
+        text = re.sub(rf"{W}*(<figcaption[^>]*>)", rf"\1", text)
+        text = re.sub(rf"</figcaption>{W}*", "</figcaption>", text)
+
+    text = re.sub(rf"\n\n+", "\n\n", text)
+    pieces = [p for p in re.split(rf"\n{W}*\n", text) if p]
+    text = "".join(f"<p>{p.strip(chr(10))}</p>\n" for p in pieces)
+
+    text = re.sub(rf"<p>{W}*</p>", "", text)
+    text = re.sub(rf"<p>([^<]+)</(div|address|form)>", rf"<p>\1</p></\2>", text)
+    text = re.sub(rf"<p>{W}*(</?{_ALL}[^>]*>){W}*</p>", rf"\1", text)
+    text = re.sub(rf"<p>(<li.+?)</p>", rf"\1", text)
+    text = re.sub(rf"<p><blockquote([^>]*)>", rf"<blockquote\1><p>", text, flags=re.I)
+    text = text.replace("</blockquote></p>", "</p></blockquote>")
+    text = re.sub(rf"<p>{W}*(</?{_ALL}[^>]*>)", rf"\1", text)
+    text = re.sub(rf"(</?{_ALL}[^>]*>){W}*</p>", rf"\1", text)
+
+    if br:
+        text = _RAW_NEWLINES.sub(lambda m: m.group(0).replace("\n", _KEEP_NL), text)
+        text = re.sub(rf"<br>|<br/>", "<br />", text)
+        text = re.sub(rf"(?<!<br />){W}*\n", "<br />\n", text)
+        text = text.replace(_KEEP_NL, "\n")
+
+    text = re.sub(rf"(</?{_ALL}[^>]*>){W}*<br />", rf"\1", text)
+    text = re.sub(rf"<br />({W}*</?(?:p|li|div|dl|dd|dt|th|pre|td|ul|ol)[^>]*>)", rf"\1", text)
+    text = re.sub(rf"\n</p>$", "</p>", text)
+
+    for name, original in pre.items():
+        text = text.replace(name, original)
+    return text.replace(_NL, "\n")

@@ -1,0 +1,61 @@
+"""One post -> ConvertedPost: the converter passes in WordPress's own order.
+
+    blocks.render_blocks     Gutenberg comments -> HTML          (tells us whether the post had blocks)
+    shortcodes.protect_code  [code]-like bodies hidden from autop
+    autop                    classic content only: WordPress runs wpautop only when there are no blocks
+    shortcodes.render_...    [caption], [gallery], [embed] ... -> HTML; unknown ones counted, kept
+    html_to_markdown         the markdownify subclass; collects media URLs as found (before rewriting)
+
+Excerpt: we leave `ConvertedPost.excerpt` empty and keep the `<!--more-->` marker (ctx.excerpt_separator)
+in the body on a line of its own: Jekyll's `excerpt_separator` cuts the excerpt there itself, so the
+excerpt and the body can never disagree. A WordPress excerpt, when the post has one, is the emitter's
+business (it is on the Post).
+
+Markdown content (`post.content_format == "markdown"`, e.g. a half-converted front-matter file) passes
+through unchanged apart from line endings and the single final newline.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from ..errors import ConvertError
+from ..models import AssetRef, ConvertedPost, Post
+from . import ConvertContext, blocks, shortcodes
+from .autop import autop
+from .markdown import html_to_markdown
+
+
+def convert_post(post: Post, ctx: ConvertContext) -> ConvertedPost:
+    """Convert one post's content. Raises ConvertError only when the content cannot be converted at all."""
+    if post.content_format == "markdown":
+        body = post.content.replace("\r\n", "\n").replace("\r", "\n").rstrip()
+        return ConvertedPost(markdown=body + "\n" if body.strip() else "")
+    if post.content_format != "html":
+        raise ConvertError(post.where, f"unknown content format {post.content_format!r} (expected html or markdown)")
+
+    stats: Counter = Counter()
+    seen: Counter = Counter()
+    unknown: Counter = Counter()
+    warnings: list[str] = []
+    assets: list[AssetRef] = []
+    try:
+        html, had_blocks = blocks.render_blocks(post.content, ctx, stats)
+        html, protected = shortcodes.protect_code(html)
+        if not had_blocks:
+            html = autop(html)
+        html = shortcodes.render_shortcodes(html, post, ctx, protected, seen, unknown)
+        markdown = html_to_markdown(html, ctx, assets=assets, warnings=warnings)
+    except RecursionError as exc:  # the depth guard should prevent this; say which post if it does not
+        raise ConvertError(post.where, "markup nested too deeply to convert") from exc
+    if "<!-- wp:" in markdown:
+        warnings.append("a Gutenberg block comment was left in the text")
+    return ConvertedPost(
+        markdown=markdown,
+        assets=tuple(assets),
+        warnings=tuple(f"{post.where}: {w}" for w in warnings),
+        shortcodes=seen,
+        unknown_shortcodes=unknown,
+        blocks=stats,
+        excerpt="",
+    )

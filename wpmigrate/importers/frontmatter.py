@@ -1,0 +1,292 @@
+"""Front-matter files (.md/.markdown/.html with a YAML header) -> Site + Post records.
+
+These are half-finished migrations: a Jekyll/Hugo header over a body that is still WordPress's
+rendered HTML (../shared/corpus/amauger/input), or already Markdown (../shared/seed). The header
+is kept as it was written:
+
+- `Post.front_matter` is the parsed mapping, keys in file order (PyYAML keeps insertion order);
+- `meta["_wpm_front_matter_text"]` is the header's exact text (between the `---` lines, with
+  `drop_keys` removed line by line), so an emitter can re-emit it byte for byte: re-dumping the
+  mapping would normalise quoting, dates and flow lists (`[a, b]`), and lose comments and the
+  author's spacing. Emitters should prefer the text and fall back to the mapping.
+
+The body: WordPress HTML -> content_format "html" with meta["_wpm_rendered"] = True (no wpautop:
+it is rendered output already); Markdown -> content_format "markdown". Mirror-relative URLs in an
+HTML body (`slug.html`, `../i1.wp.com/...`) are made absolute with html_mirror.mirror_url_to_link,
+as for a mirror; the original relative form of each is kept in meta["_wpm_mirror_refs"].
+"""
+
+from __future__ import annotations
+
+import html as htmllib
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any, Callable, Iterator
+from urllib.parse import urlsplit
+
+import yaml
+
+from ..errors import InputError
+from ..models import Post, Site, Term
+from .html_mirror import URL_ATTRS, mirror_url_to_link
+
+Warn = Callable[[str], None]
+SUFFIXES = (".md", ".markdown", ".mdown", ".html", ".htm")
+FRONT_MATTER = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M)
+HTML_START = re.compile(r"^\s*<(p|div|h[1-6]|ul|ol|dl|figure|table|blockquote|section|article|img|a|span|strong|"
+                        r"em|b|i|iframe|pre|hr|br|center|font|!--)[\s>/]", re.I)
+ATTR_RE = re.compile(r"(\s(?:%s|srcset|data-srcset)\s*=\s*)(\"([^\"]*)\"|'([^']*)')" % "|".join(URL_ATTRS), re.I)
+DATE_KEYS = ("date", "published", "pubDate", "created")
+MODIFIED_KEYS = ("modif", "modified", "last_modified_at", "lastmod", "updated")
+EXCERPT_KEYS = ("excerpt", "summary", "description")
+
+
+@dataclass
+class FrontMatterFile:
+    text: str  # header text between the --- lines, exactly as written (after drop_keys)
+    data: dict[str, Any]
+    body: str
+    body_line: int  # 1-based line of the body's first line
+
+
+def split_front_matter(raw: str, path: str) -> FrontMatterFile | None:
+    """Header and body of one file; None when it has no front matter. Bad YAML raises InputError."""
+    m = FRONT_MATTER.match(raw)
+    if not m:
+        return None
+    text = m.group(1)
+    try:
+        data = yaml.safe_load(text) if text.strip() else {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1
+        raise InputError(path, f"front matter is not valid YAML ({getattr(exc, 'problem', exc)})", line=line,
+                         hint="fix the header between the --- lines") from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise InputError(path, "front matter is not a mapping of keys to values", line=2,
+                         hint="write it as `key: value` lines")
+    body = raw[m.end():]
+    return FrontMatterFile(text, data, body, raw[: m.end()].count("\n") + 1)
+
+
+def drop_keys_from_text(text: str, keys: tuple[str, ...]) -> str:
+    """Remove top-level `key:` entries (with their indented or list continuation lines) from YAML text."""
+    if not keys:
+        return text
+    out: list[str] = []
+    dropping = False
+    for line in text.splitlines(keepends=True):
+        top = re.match(r"^([^\s#-][^:]*?|\"[^\"]*\"|'[^']*')\s*:(\s|$)", line)
+        if top:
+            dropping = top.group(1).strip("'\"") in keys
+        elif line.strip() and not line[0].isspace() and not line.startswith("-"):
+            dropping = False
+        if not dropping:
+            out.append(line)
+    return "".join(out)
+
+
+def detect_body_format(body: str, suffix: str) -> str:
+    """'html' for WordPress markup, 'markdown' otherwise. A .html file is always HTML."""
+    if suffix.lower() in (".html", ".htm"):
+        return "html"
+    stripped = body.strip()
+    if not stripped or not HTML_START.match(stripped):
+        return "markdown"
+    html_marks = len(re.findall(r"</?(p|div|br|h[1-6]|li|figure|img)\b", stripped, re.I))
+    md_marks = len(re.findall(r"^(#{1,6} |[-*+] |> |\d+\. )|\]\(", stripped, re.M))
+    return "html" if html_marks >= md_marks else "markdown"
+
+
+def wp_sanitize_title(title: str) -> str:
+    """WordPress's sanitize_title_with_dashes, enough to predict a post's slug from its title."""
+    s = htmllib.unescape(re.sub(r"<[^>]*>", "", title))
+    s = "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
+    s = s.replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae").replace("ß", "ss").lower()
+    s = re.sub(r"[\u00a0\u2013\u2014]", "-", s).replace(".", "-").replace("/", "-")
+    s = re.sub(r"[^\w\s-]", "", s)
+    return re.sub(r"-+", "-", re.sub(r"\s+", "-", s)).strip("-")
+
+
+def as_datetime(value: Any) -> datetime | None:
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None) if value.tzinfo else value
+    if isinstance(value, date):
+        return datetime.combine(value, time())
+    if isinstance(value, str) and value.strip():
+        from .pagemeta import parse_date
+        d = parse_date(value)
+        return d.replace(tzinfo=None) if d and d.tzinfo else d
+    return None
+
+
+def as_list(value: Any) -> list[str]:
+    if isinstance(value, (list, tuple)):
+        return [str(v) for v in value if v is not None and str(v).strip()]
+    if isinstance(value, str) and value.strip():
+        return [value.strip()]  # Jekyll also splits on spaces; a one-string value is one term here
+    return []
+
+
+def absolutize_html(body: str, page_path: str, site: Site) -> tuple[str, dict[str, str]]:
+    """Rewrite relative URL attributes in place, touching nothing else of the body."""
+    refs: dict[str, str] = {}
+
+    def fix(url: str) -> str:
+        new = mirror_url_to_link(url, page_path, site)
+        if new != htmllib.unescape(url) and not re.match(r"^[a-z][a-z0-9+.-]*:", url, re.I):
+            refs[new] = htmllib.unescape(url)
+        return new
+
+    def repl(m: re.Match[str]) -> str:
+        quote = m.group(2)[0]
+        value = m.group(3) if m.group(3) is not None else m.group(4)
+        if "srcset" in m.group(1).lower():
+            cands = [c.strip().split(None, 1) for c in value.split(",") if c.strip()]
+            new = ", ".join(" ".join([fix(c[0])] + c[1:]) for c in cands)
+        else:
+            new = fix(value)
+        if new == htmllib.unescape(value):
+            return m.group(0)
+        new = new.replace("&", "&amp;").replace(quote, "&quot;" if quote == '"' else "&#39;")
+        return f"{m.group(1)}{quote}{new}{quote}"
+
+    return ATTR_RE.sub(repl, body), refs
+
+
+def infer_site_url(bodies: list[str]) -> str:
+    """The old site's address from what WordPress left in the HTML: attachment permalinks, Photon paths."""
+    hosts: Counter[str] = Counter()
+    for body in bodies:
+        for scheme, host in re.findall(r'data-permalink=["\'](https?)://([^/"\']+)', body):
+            hosts[f"{scheme}://{host}/"] += 3
+        for host in re.findall(r"i\d\.wp\.com/([^/\"'?]+)/", body):
+            hosts[f"https://{host}/"] += 1
+    return hosts.most_common(1)[0][0] if hosts else ""
+
+
+@dataclass
+class FrontMatterSource:
+    files: list[Path]
+    warn: Warn
+    drop_keys: tuple[str, ...] = ()
+    site: Site = field(default_factory=Site)
+    html_links: bool = False  # bodies link siblings as `slug.html` (HTTrack convention)
+
+    def posts(self) -> Iterator[Post]:
+        for path in self.files:
+            post = self.read_post(path)
+            if post is not None:
+                yield post
+
+    def read_post(self, path: Path) -> Post | None:
+        try:
+            raw = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            self.warn(f"{path}: not UTF-8 text (byte {exc.start}); skipped (re-save it as UTF-8)")
+            return None
+        except OSError as exc:
+            self.warn(f"{path}: cannot read ({exc.strerror}); skipped")
+            return None
+        fm = split_front_matter(raw, str(path))
+        if fm is None:
+            self.warn(f"{path}: no front matter (no leading --- line); skipped")
+            return None
+        data = {k: v for k, v in fm.data.items() if k not in self.drop_keys}
+        text = drop_keys_from_text(fm.text, self.drop_keys)
+        fmt = detect_body_format(fm.body, path.suffix)
+        matched: dict[str, str] = {"format": fmt}
+        link, how = self.old_url(data, fm.body, path)
+        matched["link"] = how
+        body = fm.body.lstrip("\r\n")
+        meta: dict[str, Any] = {"_wpm_front_matter_text": text, "_wpm_front_matter_line": 2,
+                                "_wpm_body_line": fm.body_line, "_wpm_matched": matched}
+        if fmt == "html":
+            meta["_wpm_rendered"] = True
+            page_path = link[len(self.site.link):] if link.startswith(self.site.link) else path.stem + ".html"
+            meta["_wpm_page_path"] = page_path
+            if self.site.link:
+                body, refs = absolutize_html(body, page_path, self.site)
+                if refs:
+                    meta["_wpm_mirror_refs"] = refs
+        terms = tuple(Term("category", wp_sanitize_title(c) or c, c) for c in as_list(data.get("categories")))
+        terms += tuple(Term("post_tag", wp_sanitize_title(t) or t, t) for t in as_list(data.get("tags")))
+        published = next((as_datetime(data[k]) for k in DATE_KEYS if k in data), None)
+        modified = next((as_datetime(data[k]) for k in MODIFIED_KEYS if k in data), None)
+        layout = str(data.get("layout") or "")
+        return Post(
+            source=str(path), line=1, title=str(data.get("title") or ""), slug=path.stem, link=link,
+            guid=self.wordpress_url(link), type="page" if layout == "page" else "post",
+            status="draft" if data.get("published") is False or data.get("draft") is True else "publish",
+            date=published, modified=modified, author=str(data.get("author") or ""), terms=terms,
+            excerpt=str(next((data[k] for k in EXCERPT_KEYS if k in data), "") or "").strip(),
+            content=body, content_format=fmt, meta=meta, front_matter=data,
+        )
+
+    def old_url(self, data: dict[str, Any], body: str, path: Path) -> tuple[str, str]:
+        """The post's URL on the old site, in the form the other bodies link to it."""
+        if not self.site.link:
+            return "", "no site address known"
+        permalink = str(data.get("permalink") or "")
+        if permalink.startswith("http"):
+            return permalink, "front matter permalink"
+        if permalink:
+            return mirror_url_to_link(permalink.lstrip("/"), "index.html", self.site), "front matter permalink"
+        slug, how = "", ""
+        if data.get("slug"):
+            slug, how = str(data["slug"]), "front matter slug"
+        else:
+            prefixes = Counter(m for m in re.findall(
+                r'data-permalink=["\']%s([^/"\']+)/' % re.escape(self.site.link), body))
+            if prefixes:
+                slug, how = prefixes.most_common(1)[0][0], "attachment data-permalink"
+            elif data.get("title"):
+                slug, how = wp_sanitize_title(str(data["title"])), "title (WordPress sanitize_title)"
+        if not slug:
+            return "", "none"
+        return self.site.link + (f"{slug}.html" if self.html_links else f"{slug}/"), how
+
+    def wordpress_url(self, link: str) -> str:
+        """`https://host/slug.html` (mirror form) -> `https://host/slug/` (WordPress form), for the link map."""
+        if self.html_links and link.endswith(".html") and link.startswith(self.site.link):
+            return link[: -len(".html")] + "/"
+        return ""
+
+
+def find_files(paths: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            files.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES
+                                and not any(part.startswith(".") for part in f.relative_to(p).parts)))
+        else:
+            files.append(p)
+    return files
+
+
+def open_frontmatter(paths: list[Path], warn: Warn, drop_keys: tuple[str, ...] = (), site_url: str = "",
+                     **_: object) -> FrontMatterSource:
+    files = find_files([Path(p) for p in paths])
+    if not files:
+        raise InputError(str(paths[0]), "no .md or .html files found", hint="pass a folder of front-matter posts")
+    bodies = []
+    for f in files:
+        try:
+            bodies.append(f.read_text(encoding="utf-8", errors="replace"))
+        except OSError:
+            continue
+    url = site_url or infer_site_url(bodies)
+    if url and not url.endswith("/"):
+        url += "/"
+    html_links = sum(len(re.findall(r'href=["\'][^"\':/]+\.html["\']', b)) for b in bodies) > 0
+    source = FrontMatterSource(files, warn, tuple(drop_keys), Site(link=url), html_links)
+    if not url and any(re.search(r'(?:href|src)=["\'](?!https?:|mailto:|#|/)', b) for b in bodies):
+        warn(f"{paths[0]}: relative links in HTML bodies but the old site's address is unknown; "
+             "pass --site-url to resolve them")
+    return source

@@ -1,0 +1,519 @@
+"""Static mirrors of a WordPress site (HTTrack, wget) -> Site + Post records.
+
+open_mirror(paths, warn, content_selector=..., site_url=...) scans the folder(s) once: every
+.html page is classified (pagemeta.classify_page), duplicate renderings of one post (AMP,
+?replytocom, print, HTTrack query copies) are grouped by their canonical URL and only the best
+copy is kept, and the mirror's layout (which folder is the site root, which URL it had) is
+inferred by aligning file paths with the URLs pages state about themselves. `.posts()` then
+parses the kept pages again, one at a time, so memory stays flat.
+
+Every relative href/src in a post's content is made absolute (`mirror_url_to_link`), so the
+pipeline's link map and asset resolver see the old site's URLs exactly as in a WXR export;
+files that exist in the mirror are listed in meta["_wpm_local_files"] (absolute URL -> file).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html as htmllib
+import posixpath
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator
+from urllib.parse import unquote, urlsplit
+
+from bs4 import BeautifulSoup, Comment, Tag
+
+from ..errors import InputError
+from ..models import Post, Site, Term
+from . import pagemeta
+
+Warn = Callable[[str], None]
+PAGE_SUFFIXES = (".html", ".htm", ".xhtml")
+SKIP_DIRS = {"hts-cache", ".git", "wp-admin", "wp-includes", "wp-json"}
+
+CONTENT_SELECTORS = (
+    ".entry-content", ".post-content", ".post-entry", "[itemprop=articleBody]", ".article-content",
+    ".single-content", ".entry-body", ".post-body", ".colibri-post-content", ".td-post-content",
+    ".amp-wp-article-content", ".elementor-widget-theme-post-content", "article .content", "section.content",
+    ".entry", "article", "main", "#content",
+)
+# Theme and plugin chrome that WordPress prints inside or right after the_content().
+CHROME_SELECTORS = (
+    ".sharedaddy", ".sd-sharing-enabled", ".sd-like", "#jp-post-flair", ".jp-post-flair", "#jp-relatedposts",
+    ".jp-relatedposts", ".jetpack-likes-widget-wrapper", ".wpl-likebox", ".post-likes-widget-placeholder",
+    ".addtoany_share_save_container", ".a2a_kit", ".shareaholic-canvas", ".heateor_sss_sharing_container",
+    ".ssba", ".ssba-wrap", ".social-share", ".share-buttons", ".sharing", ".wp-socializer", ".twitter-share-button",
+    ".fb-like", ".fb-share-button", "#fb-root", ".g-plusone", ".yarpp-related", ".crp_related", ".related-posts",
+    "#comments", ".comments-area", "#respond", ".comment-respond", "form.comment-form", "ins.adsbygoogle",
+    ".adsbygoogle", ".wpcnt", ".wordads-ad-wrapper", ".advertisement", "[id^=div-gpt-ad]", ".saboxplugin-wrap",
+    ".post-navigation", ".entry-meta", ".entry-footer", ".jetpack_subscription_widget", ".mc4wp-form",
+    "script", "style", "link", "meta",
+)
+
+
+@dataclass
+class PageRecord:
+    file: Path
+    rel: str  # POSIX path relative to its input root
+    root: Path
+    kind: str
+    reason: str
+    type: str = "post"
+    url: str = ""  # absolute URL the page states for itself ("" when none)
+    canonical: str = ""  # canonical href as written
+    tail: tuple[str, ...] = ()  # signatures of the content's last top-level nodes
+
+
+@dataclass
+class Layout:
+    """Which folder of the mirror is the site root, and the URL it had."""
+
+    site_dir: str = ""  # POSIX, relative to the input root; "" for the root itself
+    site_url: str = "https://example.invalid/"
+
+    def page_path(self, rel: str) -> str:
+        if not self.site_dir:
+            return rel
+        return posixpath.relpath(rel, self.site_dir)
+
+
+# ---------------------------------------------------------------- URLs
+
+HOST_RE = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z][a-z0-9-]*[a-z0-9](?::\d+)?$", re.I)
+FILE_EXT_RE = re.compile(r"\.(html?|php|aspx?|jsp|xml|json|js|css|jpe?g|png|gif|webp|svg|pdf|txt|zip|mp[34])$", re.I)
+
+
+def is_host_folder(name: str) -> bool:
+    return bool(HOST_RE.match(name)) and not FILE_EXT_RE.search(name)
+
+
+def unhash_httrack(name: str, query: str) -> str:
+    """HTTrack saves `name.ext?q` as `name` + md5(q)[:4] + `.ext`: undo it when the hash checks out."""
+    m = re.match(r"^(.*?)([0-9a-f]{4})(\.[A-Za-z0-9]+)$", name)
+    if m and query and hashlib.md5(query.encode("utf-8")).hexdigest()[:4] == m.group(2):
+        return m.group(1) + m.group(3)
+    return name
+
+
+def mirror_url_to_link(href: str, page_path: str, site: Site) -> str:
+    """A mirror-relative href -> the absolute URL it had on the old site.
+
+    `page_path` is the page's path relative to the site's root folder in the mirror (e.g.
+    `2012/08/slug/index.html`); `site.link` is the URL of that folder. `../i1.wp.com/x` (HTTrack
+    keeps other hosts in sibling folders) becomes `https://i1.wp.com/x`; HTTrack's query hashes
+    (`indexd784.html?feed=rss2`) are undone; absolute URLs, fragments and mailto: pass unchanged.
+    """
+    href = htmllib.unescape((href or "").strip())
+    if not href or href.startswith("#") or re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", href):
+        return href
+    if href.startswith("//"):
+        return "https:" + href
+    root = site.link if site.link.endswith("/") else site.link + "/"
+    parts = urlsplit(href)
+    tail = ("?" + parts.query if parts.query else "") + ("#" + parts.fragment if parts.fragment else "")
+    if parts.path.startswith("/"):
+        origin = urlsplit(root)
+        return f"{origin.scheme}://{origin.netloc}{_unhash_path(parts.path, parts.query)}{tail}"
+    joined = posixpath.normpath(posixpath.join(posixpath.dirname(page_path), parts.path)) if parts.path else page_path
+    if parts.path.endswith("/") and not joined.endswith("/"):
+        joined += "/"
+    if joined in (".", "./"):
+        joined = ""
+    segs = joined.split("/")
+    ups = 0
+    while segs and segs[0] == "..":
+        segs.pop(0)
+        ups += 1
+    if ups and segs and is_host_folder(segs[0]):
+        return f"https://{segs[0]}/{_unhash_path('/'.join(segs[1:]), parts.query)}{tail}"
+    return root + _unhash_path("/".join(segs), parts.query) + tail
+
+
+def _unhash_path(path: str, query: str) -> str:
+    head, _, name = path.rpartition("/")
+    name = unhash_httrack(name, htmllib.unescape(query))
+    if name in ("index.html", "index.htm") and query:
+        name = ""
+    return f"{head}/{name}" if head else name
+
+
+def url_identity(url: str) -> str:
+    """Host (no www) + decoded path without index.html or trailing slash + query: one post, one key."""
+    parts = urlsplit(url)
+    host = parts.netloc.lower().split(":")[0]
+    host = host[4:] if host.startswith("www.") else host
+    path = unquote(parts.path)
+    if path.endswith(("/index.html", "/index.htm", "/index.php")):
+        path = path.rsplit("/", 1)[0]
+    return host + path.rstrip("/") + ("?" + parts.query if parts.query else "")
+
+
+def infer_layout(pages: list[PageRecord], roots: list[Path], site_url: str = "") -> tuple[Layout, str]:
+    """Vote over pages that state their own URL: align file path and URL path from the end."""
+    votes: Counter[tuple[str, str]] = Counter()
+    for p in pages:
+        if p.url.startswith("http"):
+            aligned = align_path(p.rel, p.url)
+            if aligned:
+                votes[aligned] += 1
+    if site_url:
+        site_dir = votes.most_common(1)[0][0][0] if votes else ""
+        return Layout(site_dir, site_url if site_url.endswith("/") else site_url + "/"), "--site-url"
+    if votes:
+        (site_dir, url), _ = votes.most_common(1)[0]
+        return Layout(site_dir, url), "page URLs (canonical/og:url/oEmbed)"
+    for root in roots:
+        if root.is_dir() and is_host_folder(root.name):
+            return Layout("", f"https://{root.name}/"), "folder name"
+        hosts = [d.name for d in root.iterdir() if d.is_dir() and is_host_folder(d.name)] if root.is_dir() else []
+        if len(hosts) >= 1:
+            best = max(hosts, key=lambda h: sum(1 for p in pages if p.rel.startswith(h + "/")))
+            return Layout(best, f"https://{best}/"), "HTTrack host folder"
+    return Layout(), ""
+
+
+def align_path(rel: str, url: str) -> tuple[str, str] | None:
+    parts = urlsplit(url)
+    upath = [unquote(s) for s in parts.path.split("/") if s]
+    rpath = [unquote(s) for s in rel.split("/") if s]
+    if rpath and rpath[-1].lower() in ("index.html", "index.htm"):
+        rpath = rpath[:-1]
+    if upath and upath[-1].lower() in ("index.html", "index.htm", "index.php"):
+        upath = upath[:-1]
+    k = 0
+    while k < min(len(rpath), len(upath)):
+        r, u = rpath[-1 - k], upath[-1 - k]
+        if r != u and not (k == 0 and r.rsplit(".", 1)[0] == u):
+            break
+        k += 1
+    if k == 0 and (rpath or upath):
+        return None
+    site_dir = "/".join(rel.split("/")[: len(rpath) - k])
+    url_root = f"{parts.scheme}://{parts.netloc}/" + "".join(s + "/" for s in upath[: len(upath) - k])
+    return site_dir, url_root
+
+
+# ---------------------------------------------------------------- content
+
+def select_content(soup: BeautifulSoup, override: str = "") -> tuple[Tag | None, str]:
+    """The element holding the_content(); the most text-rich match of the first selector that matches."""
+    selectors = ((override,) if override else ()) + CONTENT_SELECTORS
+    for sel in selectors:
+        found = [el for el in soup.select(sel) if isinstance(el, Tag)]
+        # A match nested inside another match of the same selector is the same content.
+        found = [el for el in found if not any(o is not el and el in o.descendants for o in found)]
+        if found:
+            return max(found, key=lambda el: len(el.get_text())), sel
+    return None, ""
+
+
+def clean_content(el: Tag) -> list[str]:
+    """Remove chrome in place; returns what was removed, for `inspect`."""
+    removed: list[str] = []
+    for c in el.find_all(string=lambda s: isinstance(s, Comment)):
+        if not re.match(r"\s*(more|nextpage|noteaser)\b", c):
+            c.extract()
+    for img in el.find_all("img"):  # lazy-loading plugins keep the real URL in data-*
+        real = img.get("data-lazy-src") or img.get("data-src")
+        if real and (not img.get("src") or img["src"].startswith("data:")):
+            img["src"] = real
+            if img.get("data-lazy-srcset") or img.get("data-srcset"):
+                img["srcset"] = img.get("data-lazy-srcset") or img["data-srcset"]
+            nxt = img.find_next_sibling()
+            if nxt is not None and nxt.name == "noscript":
+                nxt.decompose()
+    for ns in el.find_all("noscript"):
+        ns.unwrap()
+    for sel in CHROME_SELECTORS:
+        for hit in el.select(sel):
+            if hit is el or hit.decomposed:
+                continue
+            parent = hit.parent
+            if sel not in ("script", "style", "link", "meta"):
+                removed.append(sel)
+            hit.decompose()
+            _drop_empty_ancestors(parent, el)
+    return sorted(set(removed))
+
+
+def _drop_empty_ancestors(node: Tag | None, stop: Tag) -> None:
+    while node is not None and node is not stop and isinstance(node, Tag):
+        if node.get_text(strip=True) or node.find(["img", "iframe", "video", "audio", "embed", "object", "hr"]):
+            return
+        parent = node.parent
+        node.decompose()
+        node = parent
+
+
+def top_signatures(el: Tag, n: int = 40) -> tuple[str, ...]:
+    nodes = [c for c in el.children if not (isinstance(c, str) and not c.strip())]
+    return tuple(hashlib.sha1(" ".join(str(c).split()).encode()).hexdigest()[:12] for c in nodes[-n:])
+
+
+def strip_tail(el: Tag, k: int) -> None:
+    nodes = [c for c in el.children if not (isinstance(c, str) and not c.strip())]
+    for c in nodes[len(nodes) - k:]:
+        c.extract()
+
+
+URL_ATTRS = ("href", "src", "poster", "data-src", "data-lazy-src", "data-orig-file", "data-medium-file",
+             "data-large-file", "data-full-url", "data-link")
+
+
+def absolutize(el: Tag, page_path: str, site: Site, site_root: Path | None) -> dict[str, str]:
+    """Make every relative URL in el absolute (in place); return {absolute URL: mirror file} for
+    referenced files that exist in the mirror (images first of all, HTTrack names included)."""
+    local: dict[str, str] = {}
+
+    def fix(url: str) -> str:
+        new = mirror_url_to_link(url, page_path, site)
+        if new != url and site_root is not None and not re.match(r"^[a-z][a-z0-9+.-]*:", url.strip(), re.I):
+            f = local_file(url, page_path, site_root)
+            if f is not None and f.suffix.lower() not in PAGE_SUFFIXES:
+                local[new] = str(f)
+        return new
+
+    for tag in el.find_all(True):
+        for attr in URL_ATTRS:
+            if tag.has_attr(attr) and isinstance(tag[attr], str):
+                tag[attr] = fix(tag[attr])
+        for attr in ("srcset", "data-srcset"):
+            if tag.has_attr(attr):
+                cands = []
+                for cand in tag[attr].split(","):
+                    bits = cand.strip().split(None, 1)
+                    if bits:
+                        cands.append(" ".join([fix(bits[0])] + bits[1:]))
+                tag[attr] = ", ".join(cands)
+    return local
+
+
+def local_file(href: str, page_path: str, site_root: Path) -> Path | None:
+    path = urlsplit(htmllib.unescape(href.strip())).path
+    if not path or path.startswith("/"):
+        return None
+    joined = posixpath.normpath(posixpath.join(posixpath.dirname(page_path), path))
+    for cand in (joined, unquote(joined)):
+        f = site_root / cand
+        try:
+            if f.is_file():
+                return f
+        except OSError:
+            continue
+    return None
+
+
+# ---------------------------------------------------------------- the source
+
+@dataclass
+class Mirror:
+    roots: list[Path]
+    warn: Warn
+    content_selector: str = ""
+    keep_boilerplate: bool = False
+    site: Site = field(default_factory=Site)
+    layout: Layout = field(default_factory=Layout)
+    pages: list[PageRecord] = field(default_factory=list)  # kept post/page files, in path order
+    skipped: list[tuple[str, str, str]] = field(default_factory=list)  # (file, kind, reason)
+    term_names: dict[tuple[str, str], str] = field(default_factory=dict)
+    boilerplate: dict[str, int] = field(default_factory=dict)  # rel -> trailing nodes to drop
+
+    def posts(self) -> Iterator[Post]:
+        for rec in self.pages:
+            post = self.read_post(rec)
+            if post is not None:
+                yield post
+
+    def read_post(self, rec: PageRecord) -> Post | None:
+        raw = read_text(rec.file, self.warn)
+        if raw is None:
+            return None
+        soup = BeautifulSoup(raw, "lxml")
+        page_path = self.layout.page_path(rec.rel)
+        meta = pagemeta.read_meta(soup, pagemeta.PageMeta(kind=rec.kind, reason=rec.reason, type=rec.type),
+                                  self.site.title, page_path)
+        link = self.page_url(rec)
+        el, selector = select_content(soup, self.content_selector)
+        removed: list[str] = []
+        local: dict[str, str] = {}
+        content = ""
+        if el is None:
+            self.warn(f"{rec.file}: no post content found (tried {', '.join(CONTENT_SELECTORS[:6])}, ...); "
+                      "pass --content-selector")
+        else:
+            removed = clean_content(el)
+            k = self.boilerplate.get(rec.rel, 0)
+            if k:
+                strip_tail(el, k)
+                removed.append(f"{k} trailing nodes repeated on other pages")
+            site_root = rec.root / self.layout.site_dir if self.layout.site_dir else rec.root
+            local = absolutize(el, page_path, self.site, site_root)
+            content = el.decode_contents().strip()
+        meta.matched["content"] = selector
+        meta.matched["kind"] = rec.reason
+        date, date_gmt = pagemeta.to_local_and_utc(meta.published)
+        modified, modified_gmt = pagemeta.to_local_and_utc(meta.modified)
+        terms = tuple(Term("category", s, self.term_names.get(("category", s), n)) for s, n in meta.categories)
+        terms += tuple(Term("post_tag", s, self.term_names.get(("post_tag", s), n)) for s, n in meta.tags)
+        post_meta: dict[str, object] = {"_wpm_rendered": True, "_wpm_matched": dict(meta.matched),
+                                        "_wpm_page_path": page_path}
+        if meta.image:
+            post_meta["_og_image"] = mirror_url_to_link(meta.image, page_path, self.site)
+        if local:
+            post_meta["_wpm_local_files"] = local
+        if removed:
+            post_meta["_wpm_removed"] = removed
+        return Post(
+            source=str(rec.file), id=meta.id, title=meta.title, slug=slug_of(link), link=link,
+            type=rec.type if rec.type in ("post", "page") else "post", status="publish",
+            date=date, date_gmt=date_gmt, modified=modified, modified_gmt=modified_gmt,
+            author=meta.author, terms=terms, excerpt=meta.excerpt, content=content,
+            content_format="html", meta=post_meta,
+        )
+
+    def page_url(self, rec: PageRecord) -> str:
+        """The page's old URL: its canonical link when that resolves, else its path in the mirror."""
+        page_path = self.layout.page_path(rec.rel)
+        if rec.canonical:
+            return mirror_url_to_link(rec.canonical, page_path, self.site)
+        url = mirror_url_to_link(posixpath.basename(page_path), page_path, self.site)
+        return url[: -len("index.html")] if url.endswith("/index.html") else url
+
+
+def slug_of(url: str) -> str:
+    path = unquote(urlsplit(url).path).rstrip("/")
+    if path.endswith(("/index.html", "/index.htm")):
+        path = path.rsplit("/", 1)[0]
+    name = path.rsplit("/", 1)[-1]
+    return re.sub(r"\.(html?|php)$", "", name)
+
+
+def read_text(file: Path, warn: Warn) -> str | None:
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        warn(f"{file}: cannot read ({exc.strerror}); skipped")
+        return None
+    for enc in ("utf-8", "cp1252"):
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("utf-8", errors="replace")
+
+
+def walk_pages(roots: list[Path]) -> Iterator[tuple[Path, Path, str]]:
+    for root in roots:
+        if root.is_file():
+            yield root, root.parent, root.name
+            continue
+        for f in sorted(root.rglob("*")):
+            rel = f.relative_to(root).as_posix()
+            if f.suffix.lower() in PAGE_SUFFIXES and f.is_file() and not (set(rel.split("/")[:-1]) & SKIP_DIRS):
+                yield f, root, rel
+
+
+def open_mirror(paths: list[Path], warn: Warn, content_selector: str = "", site_url: str = "",
+                keep_boilerplate: bool = False, **_: object) -> Mirror:
+    roots = [Path(p) for p in paths]
+    mirror = Mirror(roots, warn, content_selector=content_selector, keep_boilerplate=keep_boilerplate)
+    scanned: list[PageRecord] = []
+    titles: Counter[str] = Counter()
+    for file, root, rel in walk_pages(roots):
+        raw = read_text(file, warn)
+        if raw is None:
+            continue
+        if "<title>Local index - HTTrack" in raw[:3000] or "HTTrack Website Copier - Open Source" in raw[:3000]:
+            mirror.skipped.append((str(file), "httrack", "HTTrack's own index page"))
+            continue
+        soup = BeautifulSoup(raw, "lxml")
+        kind, reason, ptype = pagemeta.classify_page(soup, raw, rel)
+        probe = pagemeta.PageMeta()
+        rec = PageRecord(file, rel, root, kind, reason, ptype)
+        if kind in ("post", "page", "duplicate", "unknown"):
+            pagemeta.read_meta(soup, probe)
+            rec.url, rec.canonical = probe.url, probe.canonical
+            suffix = pagemeta.title_site_suffix(pagemeta.text_of(soup.title))
+            if suffix:
+                titles[suffix] += 1
+            el, _sel = select_content(soup, content_selector)
+            if el is not None and kind in ("post", "page"):
+                clean_content(el)
+                rec.tail = top_signatures(el)
+        collect_term_names(soup, mirror.term_names)
+        scanned.append(rec)
+    if not scanned:
+        raise InputError(str(roots[0]), "no .html pages found in this mirror",
+                         hint="pass the folder HTTrack or wget wrote")
+    mirror.layout, how = infer_layout(scanned, roots, site_url)
+    if not how:
+        warn(f"{roots[0]}: cannot tell the site's address from the pages (no canonical, og:url or oEmbed link); "
+             f"links use {mirror.layout.site_url} (pass --site-url)")
+    site_name = titles.most_common(1)[0][0] if titles and titles.most_common(1)[0][1] > 1 else ""
+    mirror.site = Site(title=site_name, link=mirror.layout.site_url)
+    choose_pages(mirror, scanned)
+    if not keep_boilerplate:
+        mirror.boilerplate = find_boilerplate(mirror.pages)
+    summary = Counter(kind for _, kind, _ in mirror.skipped)
+    if summary:
+        warn(f"{roots[0]}: {len(mirror.pages)} post/page files kept; skipped "
+             + ", ".join(f"{n} {k}" for k, n in sorted(summary.items())))
+    return mirror
+
+
+def choose_pages(mirror: Mirror, scanned: list[PageRecord]) -> None:
+    """Keep one page per canonical URL: the copy that is its own canonical, else the least derived one."""
+    groups: dict[str, list[PageRecord]] = {}
+    for rec in scanned:
+        if rec.kind not in ("post", "page", "duplicate"):
+            if rec.kind == "unknown":
+                mirror.warn(f"{rec.file}: not recognised as a post ({rec.reason}); skipped")
+            mirror.skipped.append((str(rec.file), rec.kind, rec.reason))
+            continue
+        groups.setdefault(url_identity(mirror.page_url(rec)), []).append(rec)
+    for key, recs in groups.items():
+        def rank(r: PageRecord) -> tuple[int, int, int, str]:
+            own = mirror_url_to_link(posixpath.basename(mirror.layout.page_path(r.rel)),
+                                     mirror.layout.page_path(r.rel), mirror.site)
+            return (r.kind == "duplicate", url_identity(own) != key,
+                    bool(pagemeta.DUPLICATE_PATH.search(r.rel)), r.rel)
+        recs.sort(key=rank)
+        best = recs[0]
+        if best.kind == "duplicate":
+            best.kind, best.type = "post", "post"
+        mirror.pages.append(best)
+        for other in recs[1:]:
+            mirror.skipped.append((str(other.file), "duplicate", f"another rendering of {best.rel}"))
+    mirror.pages.sort(key=lambda r: (str(r.root), r.rel))
+
+
+def find_boilerplate(pages: list[PageRecord], min_pages: int = 3) -> dict[str, int]:
+    """Trailing content nodes repeated at the end of most posts (banners, share rows): how many to drop."""
+    counts: Counter[tuple[str, ...]] = Counter()
+    for p in pages:
+        for k in range(1, len(p.tail) + 1):
+            counts[p.tail[-k:]] += 1
+    need = max(min_pages, (len(pages) + 1) // 2)
+    out: dict[str, int] = {}
+    for p in pages:
+        best = 0
+        for k in range(1, len(p.tail)):  # never the whole content
+            if counts[p.tail[-k:]] >= need:
+                best = k
+        if best:
+            out[p.rel] = best
+    return out
+
+
+def collect_term_names(soup: BeautifulSoup, names: dict[tuple[str, str], str]) -> None:
+    """Term display names from links to term archives anywhere in the mirror (post classes give only slugs)."""
+    for a in soup.find_all("a", href=True):
+        for base, domain in (("category", "category"), ("tag", "post_tag")):
+            if f"{base}/" in a["href"]:
+                slug = pagemeta.term_slug(a["href"], base)
+                text = pagemeta.text_of(a)
+                if slug and text and len(text) < 80:
+                    names.setdefault((domain, slug), text)

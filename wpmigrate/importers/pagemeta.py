@@ -1,0 +1,486 @@
+"""What a rendered WordPress page says about itself: its kind, metadata and content. Pure.
+
+Every field is read through an ordered list of (label, reader) fallbacks: the first reader that
+returns something wins and its label goes into `PageMeta.matched`, so `inspect` can show *why* a
+title or date is what it is. The readers use what WordPress core, Jetpack, Yoast and common
+themes put in the page (body classes, Open Graph, JSON-LD, `rel="category tag"`, `time.entry-date`),
+never the markup of one theme alone.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Callable, Iterable
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from bs4 import BeautifulSoup, Comment, Tag
+
+# ---------------------------------------------------------------- page kinds
+
+POST_JSONLD_TYPES = {"blogposting", "article", "newsarticle", "techarticle", "report", "socialmediaposting"}
+# WordPress body_class() values of pages that list posts rather than show one.
+LISTING_BODY = {
+    "archive": "archive", "category": "category listing", "tag": "tag listing", "author": "author listing",
+    "date": "date archive", "blog": "posts index", "search": "search results", "search-results": "search results",
+    "search-no-results": "search results", "paged": "pagination", "error404": "404 page",
+    "post-type-archive": "archive", "tax-post_format": "format archive",
+}
+LISTING_PATH = re.compile(
+    r"(^|/)(category|tag|author|topics?|series|type|search|comments|feed|wp-json|wp-admin|wp-login\.php|"
+    r"wp-includes|trackback|embed|attachment)(/|$)|(^|/)page/\d+(/|$)|(^|/)\d{4}(/\d{2}(/\d{2})?)?/(index\.html?)?$"
+)
+DUPLICATE_PATH = re.compile(r"(^|/)(amp|print)(/|\.html?$)|[?&](amp|noamp|replytocom|print|share)=", re.I)
+
+
+@dataclass
+class PageMeta:
+    kind: str = "unknown"  # "post", "page", "listing", "feed", "duplicate", "attachment", "redirect", "unknown"
+    reason: str = ""  # why that kind, for reports
+    type: str = "post"  # WordPress post type for kept pages
+    id: int | None = None
+    url: str = ""  # the page's own absolute URL when the page states it (canonical, og:url, oEmbed)
+    canonical: str = ""  # the canonical href exactly as written (may be relative in a mirror)
+    title: str = ""
+    published: datetime | None = None  # aware when the page gave an offset
+    modified: datetime | None = None
+    categories: list[tuple[str, str]] = field(default_factory=list)  # (slug, name)
+    tags: list[tuple[str, str]] = field(default_factory=list)
+    author: str = ""  # login (author URL slug) when known, else the display name
+    author_name: str = ""
+    excerpt: str = ""
+    image: str = ""
+    site_name: str = ""
+    lang: str = ""
+    matched: dict[str, str] = field(default_factory=dict)
+
+
+Reader = tuple[str, Callable[[], Any]]
+
+
+def first_of(meta: PageMeta, name: str, readers: Iterable[Reader]) -> Any:
+    """Run readers in order; record the label of the first that returns a non-empty value."""
+    for label, read in readers:
+        try:
+            value = read()
+        except (ValueError, TypeError, KeyError, AttributeError):
+            value = None
+        if value:
+            meta.matched[name] = label
+            return value
+    return None
+
+
+# ---------------------------------------------------------------- small readers
+
+def meta_content(soup: BeautifulSoup, *names: str) -> str:
+    for name in names:
+        tag = soup.find("meta", attrs={"property": name}) or soup.find("meta", attrs={"name": name})
+        if tag and tag.get("content", "").strip():
+            return tag["content"].strip()
+    return ""
+
+
+def meta_all(soup: BeautifulSoup, name: str) -> list[str]:
+    return [t["content"].strip() for t in soup.find_all("meta", attrs={"property": name}) if t.get("content")]
+
+
+def json_ld(soup: BeautifulSoup) -> list[dict[str, Any]]:
+    """Every JSON-LD object of the page, @graph flattened; broken JSON is ignored."""
+    out: list[dict[str, Any]] = []
+    for script in soup.find_all("script", type="application/ld+json"):
+        try:
+            data = json.loads(script.string or "")
+        except ValueError:
+            continue
+        stack = data if isinstance(data, list) else [data]
+        while stack:
+            item = stack.pop(0)
+            if isinstance(item, dict):
+                out.append(item)
+                stack.extend(g for g in item.get("@graph", []) if isinstance(g, dict))
+            elif isinstance(item, list):
+                stack.extend(item)
+    return out
+
+
+def ld_types(item: dict[str, Any]) -> set[str]:
+    t = item.get("@type", "")
+    return {str(x).lower() for x in (t if isinstance(t, list) else [t])}
+
+
+def ld_article(soup: BeautifulSoup) -> dict[str, Any]:
+    for item in json_ld(soup):
+        if ld_types(item) & POST_JSONLD_TYPES:
+            return item
+    return {}
+
+
+def body_classes(soup: BeautifulSoup) -> list[str]:
+    body = soup.body
+    return list(body.get("class", [])) if body else []
+
+
+def text_of(el: Tag | None) -> str:
+    return " ".join(el.get_text(" ").split()) if el else ""
+
+
+MONTHS = {m: i for i, names in enumerate([
+    (), ("january", "jan", "janvier", "janv", "januar", "enero", "gennaio"),
+    ("february", "feb", "février", "fevrier", "févr", "februar", "febrero", "febbraio"),
+    ("march", "mar", "mars", "märz", "marzo"), ("april", "apr", "avril", "avr", "abril", "aprile"),
+    ("may", "mai", "mayo", "maggio"), ("june", "jun", "juin", "juni", "junio", "giugno"),
+    ("july", "jul", "juillet", "juil", "juli", "julio", "luglio"),
+    ("august", "aug", "août", "aout", "agosto"), ("september", "sep", "sept", "septembre", "septiembre", "settembre"),
+    ("october", "oct", "octobre", "oktober", "octubre", "ottobre"),
+    ("november", "nov", "novembre", "noviembre"), ("december", "dec", "décembre", "decembre", "dezember", "diciembre", "dicembre"),
+]) for m in names}
+
+
+def parse_date(value: str) -> datetime | None:
+    """ISO 8601 (as in datetime attributes and meta tags) or a human date like '24 November, 2015'."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    iso = value.replace("Z", "+00:00")
+    if re.match(r"^\d{4}-\d{2}-\d{2}", iso):
+        try:
+            return datetime.fromisoformat(iso if "T" in iso or len(iso) == 10 else iso.replace(" ", "T", 1))
+        except ValueError:
+            pass
+    return parse_human_date(value)
+
+
+def parse_human_date(text: str) -> datetime | None:
+    text = " ".join(text.split())
+    m = re.search(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日", text)  # 2022年8月1日
+    if m:
+        return _ymd(m.group(1), m.group(2), m.group(3))
+    m = re.search(r"(\d{1,2})\s*月\s*(\d{1,2}),?\s*(\d{4})", text)  # 8月 1, 2022 (WordPress ja "M j, Y")
+    if m:
+        return _ymd(m.group(3), m.group(1), m.group(2))
+    m = re.search(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})", text)
+    if m:
+        return _ymd(m.group(1), m.group(2), m.group(3))
+    words = r"([A-Za-zÀ-ÿ]+)\.?"
+    m = re.search(r"(\d{1,2})(?:st|nd|rd|th|er)?\s+" + words + r",?\s+(\d{4})", text)  # 24 November, 2015
+    if m and m.group(2).lower() in MONTHS:
+        return _ymd(m.group(3), MONTHS[m.group(2).lower()], m.group(1))
+    m = re.search(words + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})", text)  # November 24, 2015
+    if m and m.group(1).lower() in MONTHS:
+        return _ymd(m.group(3), MONTHS[m.group(1).lower()], m.group(2))
+    return None
+
+
+def _ymd(y: Any, m: Any, d: Any) -> datetime | None:
+    try:
+        return datetime(int(y), int(m), int(d))
+    except ValueError:
+        return None
+
+
+def date_from_archive_link(scope: Tag, page_path: str = "") -> datetime | None:
+    """A link to a day archive (…/2022/08/01/ or …/2022/08/01.html), as many themes wrap the date in."""
+    for a in scope.find_all("a", href=True):
+        href = a["href"].split("?")[0]
+        if "://" not in href and not href.startswith("/"):  # relative, as in a mirror
+            href = posixpath.normpath(posixpath.join(posixpath.dirname(page_path), href))
+        m = re.search(r"(?:^|/)(\d{4})/(\d{2})/(\d{2})(?:/|/index\.html?|\.html?)$", href)
+        if m:
+            return _ymd(*m.groups())
+    return None
+
+
+def term_slug(href: str, base: str) -> str:
+    """`category/news/` or `?cat=news` -> 'news' (percent-decoded)."""
+    path = urlsplit(href).path
+    m = re.search(rf"(?:^|/){base}/([^/]+(?:/[^/]+)*?)/?(?:index\.html?)?$", path)
+    if m:
+        return unquote(m.group(1).split("/")[-1])
+    return ""
+
+
+def links_terms(links: Iterable[Tag], base: str) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    for a in links:
+        name = text_of(a).lstrip("#").strip()
+        if not name:
+            continue
+        slug = term_slug(a.get("href", ""), base) or re.sub(r"\s+", "-", name.lower())
+        if (slug, name) not in out:
+            out.append((slug, name))
+    return out
+
+
+def class_terms(classes: Iterable[str], prefix: str) -> list[tuple[str, str]]:
+    """post_class() terms: 'category-news' -> ('news', 'news'). Names are fixed up by the caller."""
+    out = []
+    for c in classes:
+        if c.startswith(prefix) and len(c) > len(prefix):
+            slug = unquote(c[len(prefix):])
+            out.append((slug, slug))
+    return out
+
+
+# ---------------------------------------------------------------- classification
+
+def classify_page(soup: BeautifulSoup, raw: str, rel_path: str) -> tuple[str, str, str]:
+    """(kind, reason, post type) of one mirrored file, from what WordPress and themes put in it."""
+    head = raw.lstrip()[:400].lower()
+    if head.startswith("<?xml") or "<rss" in head or "<feed" in head or "<urlset" in head:
+        return "feed", "XML feed or sitemap", ""
+    if soup.body is None or (soup.find("meta", attrs={"http-equiv": re.compile("refresh", re.I)})
+                             and len(text_of(soup.body)) < 200):
+        return "redirect", "redirect or empty page", ""
+    html = soup.find("html")
+    if html is not None and (html.has_attr("amp") or html.has_attr("⚡")):
+        return "duplicate", "AMP rendering", ""
+    classes = set(body_classes(soup))
+    for cls, why in LISTING_BODY.items():
+        if cls in classes and not ({"single", "page", "wp-singular", "singular"} & classes and cls in ("paged",)):
+            return "listing", f"body class {cls!r} ({why})", ""
+    if "home" in classes and not any(c.startswith("page-id-") for c in classes):
+        return "listing", "body class 'home' (front page listing)", ""
+    if "attachment" in classes or "single-attachment" in classes:
+        return "attachment", "attachment page (body class 'attachment')", "attachment"
+    if "single" in classes or any(c.startswith("postid-") for c in classes):
+        ptype = next((c[len("single-"):] for c in classes if c.startswith("single-")
+                      and c not in ("single-format-standard",) and not c.startswith("single-format-")), "post")
+        return "post", "body class 'single'", ptype or "post"
+    if "page" in classes or any(c.startswith("page-id-") for c in classes):
+        return "page", "body class 'page'", "page"
+    og_type = meta_content(soup, "og:type").lower()
+    if og_type == "article":
+        return "post", "og:type article", "post"
+    if ld_article(soup):
+        return "post", "JSON-LD BlogPosting/Article", "post"
+    articles = soup.find_all("article")
+    contents = soup.select(".entry-content, .post-content, [itemprop=articleBody]")
+    if len(articles) > 1 or len(contents) > 1:
+        return "listing", f"{max(len(articles), len(contents))} posts on one page", ""
+    if LISTING_PATH.search(rel_path):
+        return "listing", "archive-like path", ""
+    if len(articles) == 1 or len(contents) == 1:
+        if {"post", "type-post", "hentry"} & set(articles[0].get("class", []) if articles else []) or contents:
+            return "post", "one article.post / .entry-content", "post"
+    return "unknown", "no WordPress post markers", ""
+
+
+# ---------------------------------------------------------------- metadata
+
+TITLE_SEPARATORS = (" – ", " — ", " | ", " - ", " » ", " :: ", " · ", " ～ ")
+
+
+def strip_site_name(title: str, site_name: str) -> str:
+    if site_name:
+        for sep in TITLE_SEPARATORS:
+            if title.endswith(sep + site_name):
+                return title[: -len(sep + site_name)].strip()
+            if title.startswith(site_name + sep):
+                return title[len(site_name + sep):].strip()
+    return ""
+
+
+def title_site_suffix(title: str) -> str:
+    """The part after the last separator of a <title>: a site-name candidate."""
+    for sep in TITLE_SEPARATORS:
+        if sep in title:
+            return title.rsplit(sep, 1)[1].strip()
+    return ""
+
+
+def read_meta(soup: BeautifulSoup, meta: PageMeta, site_name: str = "", page_path: str = "") -> PageMeta:
+    """Fill meta's fields from the page with ordered fallbacks (see `matched`)."""
+    ld = ld_article(soup)
+    article = soup.find("article") or soup.body or soup
+    classes: list[str] = list(article.get("class", [])) if isinstance(article, Tag) else []
+    meta.site_name = site_name or meta_content(soup, "og:site_name")
+    html = soup.find("html")
+    meta.lang = (html.get("lang", "") if html else "") or meta_content(soup, "og:locale")
+
+    meta.id = first_of(meta, "id", [
+        ("body class postid-N", lambda: _int_class(body_classes(soup), ("postid-", "page-id-"))),
+        ("article id post-N", lambda: _int_re(r"^post-(\d+)$", article.get("id", ""))),
+        ("link rel=shortlink ?p=N", lambda: _int_query(_link_href(soup, "shortlink"), "p")),
+    ])
+    meta.canonical = _link_href(soup, "canonical")
+    meta.url = first_of(meta, "url", [
+        ("link rel=canonical", lambda: meta.canonical if "://" in meta.canonical else ""),
+        ("og:url", lambda: meta_content(soup, "og:url")),
+        ("oEmbed discovery link", lambda: _oembed_url(soup)),
+        ("JSON-LD url", lambda: _ld_str(ld.get("mainEntityOfPage")) or _ld_str(ld.get("url"))),
+        ("HTTrack 'Mirrored from' comment", lambda: _httrack_origin(soup)),
+    ]) or ""
+    raw_title = text_of(soup.title)
+    title_readers: list[Reader] = [("og:title", lambda: _strip_site(meta_content(soup, "og:title"), meta.site_name))]
+    for sel in ("h1.entry-title", ".entry-title", "h1.post-title", "h1[itemprop=headline]", "h1.page-title",
+                ".page-title h1"):
+        title_readers.append((sel, lambda sel=sel: text_of(soup.select_one(sel))))
+    title_readers += [
+        ("JSON-LD headline", lambda: _ld_str(ld.get("headline"))),
+        ("<title> minus site name", lambda: strip_site_name(raw_title, meta.site_name)),
+        ("first h1 matching <title>", lambda: _h1_in_title(soup, raw_title)),
+        ("<title>", lambda: raw_title),
+    ]
+    meta.title = first_of(meta, "title", title_readers) or ""
+
+    published_time = soup.select_one("time.entry-date.published[datetime], time.published[datetime]")
+    meta.published = first_of(meta, "published", [
+        ("article:published_time", lambda: parse_date(meta_content(soup, "article:published_time"))),
+        ("JSON-LD datePublished", lambda: parse_date(_ld_str(ld.get("datePublished")))),
+        ("time.published[datetime]", lambda: parse_date(published_time["datetime"]) if published_time else None),
+        ("time.entry-date[datetime]", lambda: _time_attr(soup, "time.entry-date[datetime]")),
+        ("time.updated[datetime] (FoundationPress)", lambda: _time_attr(soup, "time.updated[datetime]")),
+        ("time[datetime]", lambda: _time_attr(article, "time[datetime]")),
+        ("meta date/DC.date", lambda: parse_date(meta_content(soup, "date", "DC.date", "dc.date", "pubdate"))),
+        ("time text", lambda: parse_human_date(text_of(article.find("time") or soup.find("time")))),
+        ("day-archive link", lambda: date_from_archive_link(article, page_path)),
+        (".posted-on/.entry-date/.post-date/.metadata-item text", lambda: next(filter(None, (
+            parse_human_date(text_of(el)) for el in soup.select(
+                ".posted-on, .entry-date, .post-date, .date, .metadata-item, .entry-meta, .post-meta"))), None)),
+    ])
+    meta.modified = first_of(meta, "modified", [
+        ("article:modified_time", lambda: parse_date(meta_content(soup, "article:modified_time", "og:updated_time"))),
+        ("JSON-LD dateModified", lambda: parse_date(_ld_str(ld.get("dateModified")))),
+        ("time.updated[datetime]", lambda: _time_attr(soup, "time.updated[datetime]")
+            if meta.matched.get("published", "").startswith(("time.published", "time.entry-date", "article:", "JSON"))
+            else None),
+    ])
+
+    meta.categories = first_of(meta, "categories", [
+        ('a[rel~="category"]', lambda: links_terms(soup.select('a[rel~="category"]'), "category")),
+        ("article:section", lambda: [(s.lower(), s) for s in meta_all(soup, "article:section")]),
+        (".cat-links/.post-categories/.h-blog-categories a", lambda: links_terms(soup.select(
+            ".cat-links a, .post-categories a, .entry-categories a, .categories-links a, .h-blog-categories a, "
+            ".post-category a, .meta-category a"), "category")),
+        ("link to /category/", lambda: links_terms(
+            [a for a in article.find_all("a", href=True) if "/category/" in a["href"]], "category")),
+        ("post class category-*", lambda: class_terms(classes, "category-")),
+        ("JSON-LD articleSection", lambda: [(s.lower(), s) for s in _ld_list(ld.get("articleSection"))]),
+    ]) or []
+    meta.tags = first_of(meta, "tags", [
+        ('a[rel="tag"]', lambda: links_terms([a for a in soup.select('a[rel~="tag"]')
+                                              if "category" not in a.get("rel", [])], "tag")),
+        ("article:tag", lambda: [(t.lower(), t) for t in meta_all(soup, "article:tag")]),
+        (".tags-links/.post-tags/.tags-container a", lambda: links_terms(soup.select(
+            ".tags-links a, .tag-links a, .post-tags a, .entry-tags a, .tags-container a, a.tags"), "tag")),
+        ("link to /tag/", lambda: links_terms(
+            [a for a in article.find_all("a", href=True) if "/tag/" in a["href"]], "tag")),
+        ("post class tag-*", lambda: class_terms(classes, "tag-")),
+        ("JSON-LD keywords", lambda: [(k.lower(), k) for k in _ld_list(ld.get("keywords"))]),
+    ]) or []
+
+    author_link = soup.select_one('a[rel~="author"]') or next(
+        (a for a in soup.find_all("a", href=True) if re.search(r"(^|/)author/[^/]+", a["href"])), None)
+    meta.author_name = first_of(meta, "author", [
+        ("meta author", lambda: meta_content(soup, "author")),
+        ("JSON-LD author", lambda: _ld_name(ld.get("author"))),
+        ('a[rel="author"] / link to /author/', lambda: text_of(author_link)),
+        (".byline/.vcard .fn", lambda: text_of(soup.select_one(".byline .fn, .vcard .fn, .author-name, .byline a"))),
+    ]) or ""
+    meta.author = (term_slug(author_link.get("href", ""), "author") if author_link else "") or meta.author_name
+    meta.excerpt = first_of(meta, "excerpt", [
+        ("meta description", lambda: meta_content(soup, "description")),
+        ("og:description", lambda: meta_content(soup, "og:description")),
+        ("JSON-LD description", lambda: _ld_str(ld.get("description"))),
+    ]) or ""
+    meta.image = first_of(meta, "image", [
+        ("og:image", lambda: meta_content(soup, "og:image", "og:image:url", "twitter:image")),
+        ("JSON-LD image", lambda: _ld_str(ld.get("image"))),
+    ]) or ""
+    return meta
+
+
+def _strip_site(title: str, site_name: str) -> str:
+    return strip_site_name(title, site_name) or title
+
+
+def _h1_in_title(soup: BeautifulSoup, raw_title: str) -> str:
+    for h1 in soup.find_all("h1"):
+        t = text_of(h1)
+        if t and any(raw_title.startswith(t + sep) for sep in TITLE_SEPARATORS):
+            return t
+    return ""
+
+
+def _time_attr(scope: Tag | BeautifulSoup, selector: str) -> datetime | None:
+    el = scope.select_one(selector)
+    return parse_date(el["datetime"]) if el else None
+
+
+def _link_href(soup: BeautifulSoup, rel: str) -> str:
+    for link in soup.find_all("link", href=True):
+        if rel in [r.lower() for r in link.get("rel", [])]:
+            return link["href"].strip()
+    return ""
+
+
+def _oembed_url(soup: BeautifulSoup) -> str:
+    for link in soup.find_all("link", href=True, type="application/json+oembed"):
+        url = parse_qs(urlsplit(link["href"]).query).get("url", [""])[0]
+        if url.startswith("http"):
+            return url
+    return ""
+
+
+def _httrack_origin(soup: BeautifulSoup) -> str:
+    for c in soup.find_all(string=lambda s: isinstance(s, Comment)):
+        m = re.search(r"Mirrored from (\S+) by HTTrack", c)
+        if m:
+            url = m.group(1)
+            return url if "://" in url else "https://" + url
+    return ""
+
+
+def _int_class(classes: list[str], prefixes: tuple[str, ...]) -> int | None:
+    for c in classes:
+        for p in prefixes:
+            if c.startswith(p) and c[len(p):].isdigit():
+                return int(c[len(p):])
+    return None
+
+
+def _int_re(pattern: str, value: str) -> int | None:
+    m = re.match(pattern, value or "")
+    return int(m.group(1)) if m else None
+
+
+def _int_query(url: str, name: str) -> int | None:
+    v = parse_qs(urlsplit(url).query).get(name, [""])[0]
+    return int(v) if v.isdigit() else None
+
+
+def _ld_str(value: Any) -> str:
+    if isinstance(value, dict):
+        return str(value.get("@id") or value.get("url") or value.get("name") or "")
+    if isinstance(value, list):
+        return _ld_str(value[0]) if value else ""
+    return str(value or "").strip()
+
+
+def _ld_list(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [v.strip() for v in value.split(",") if v.strip()]
+    if isinstance(value, list):
+        return [str(v).strip() for v in value if str(v).strip()]
+    return []
+
+
+def _ld_name(value: Any) -> str:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        return str(value.get("name") or "")
+    return str(value or "")
+
+
+def to_local_and_utc(value: datetime | None) -> tuple[datetime | None, datetime | None]:
+    """(site-local naive, UTC naive) as Post wants them; a naive value is taken as local only."""
+    if value is None:
+        return None, None
+    if value.tzinfo is None:
+        return value, None
+    return value.replace(tzinfo=None), value.astimezone(timezone.utc).replace(tzinfo=None)

@@ -1,0 +1,486 @@
+"""WordPress export (WXR 1.0, 1.1, 1.2) reader: streams `Post` records with flat memory.
+
+    export = open_wxr([Path("site.xml"), Path("site-2.xml.gz")], warn)
+    export.site            # channel facts merged over all files
+    for post in export.posts(): ...   # every item of every file, in file order; re-iterable
+
+Parsing: lxml's pull parser (the feed interface behind iterparse), fed 1 MiB chunks; each <item> becomes a
+`Post` at its end tag and is then cleared and removed from the tree, so memory stays flat however big the
+file. No entity expansion, no DTD, no network (`resolve_entities=False, load_dtd=False, no_network=True`);
+`huge_tree` lifts libxml2's 10 MB text-node limit (safe, nothing is expanded).
+
+Namespaces: elements are matched by local name under a namespace *kind* ("wp", "excerpt", "content", "dc"),
+found from the URI whatever its version or scheme (http/https wordpress.org/export/1.0|1.1|1.2, the excerpt
+namespace is told from the wp one by its `/excerpt/`), else from the prefix. So `content:encoded` and
+`excerpt:encoded` stay apart while a wp: element under an odd URI is still read.
+
+Damage: the bytes pass through `xmlrepair.XmlRepairer` first (BOM, junk before `<?xml`, control characters,
+non-UTF-8 bytes, bare `&` in URLs, HTML entities, unsplit `]]>` in CDATA): each repair is a warning naming
+file and line, at most a few per kind and file, then a count. What the repairer cannot mend (truncated
+file, mismatched tags, not WXR at all) raises `WxrError` with file, line, column and what to do.
+A missing or unknown `wp:wxr_version` is a warning; the file is read as WXR 1.2 (versions differ little).
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+import zlib
+from collections import Counter
+from email.utils import parsedate_to_datetime
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Iterator
+from urllib.parse import unquote
+
+from lxml import etree
+
+from ..errors import WxrError
+from ..models import Author, Comment, Post, Site, Term
+from .phpserialize import maybe_unserialize, looks_serialized
+from .xmlrepair import XmlRepairer
+
+Warn = Callable[[str], None]
+CHUNK = 1 << 20
+KNOWN_VERSIONS = {"1.0", "1.1", "1.2"}
+MAX_WARNINGS_PER_KIND = 3
+HINT_DAMAGED = "the export is damaged; export it again from WordPress, Tools > Export"
+HINT_NOT_WXR = "pass the .xml file WordPress makes in Tools > Export"
+HINT_TRUNCATED = "the export is cut short; download it again, or export it again from WordPress, Tools > Export"
+_REPAIR_TEXT = {
+    "bom": "removed {detail}",
+    "junk": "removed {detail}",
+    "whitespace": "removed {detail}",
+    "encoding": "{detail}",
+    "control": "removed control character {detail} (not allowed in XML)",
+    "amp": "escaped a bare '&' that starts no entity reference: {detail}",
+    "entity": "replaced HTML entity {detail} (undefined in XML) by its character",
+    "unknown-entity": "unknown entity {detail} kept as text",
+    "cdata": "kept {detail} as text (an old exporter did not escape it)",
+    "stray-cdata-end": "escaped a stray {detail}",
+}
+
+
+class WxrExport:
+    """One site's export, possibly in several files. `.posts()` streams all files again on each call."""
+
+    def __init__(self, paths: list[Path], warn: Warn) -> None:
+        self.paths = [Path(p) for p in paths]
+        self._warn = warn
+        self._said: set[str] = set()  # warnings already given (posts() may run several times)
+        self._terms: dict[tuple[str, str], Term] = {}
+        self.site = self._read_sites()
+
+    def posts(self) -> Iterator[Post]:
+        for path in self.paths:
+            yield from self._stream_items(path)
+
+    # -- channel ----------------------------------------------------------------------------------------
+    def _read_sites(self) -> Site:
+        merged: dict[str, str] = {}
+        authors: dict[str, Author] = {}
+        for path in self.paths:
+            facts, file_authors, terms = self._read_header(path)
+            for key, value in facts.items():
+                if value and not merged.get(key):
+                    merged[key] = value
+                elif value and key == "base_site_url" and value.rstrip("/") != merged[key].rstrip("/"):
+                    self.say(f"{path}: base_site_url {value} differs from {merged[key]} of the first file; "
+                              "are these exports of one site?")
+            for a in file_authors:
+                authors.setdefault(a.login, a)
+            for t in terms:
+                self._terms.setdefault((t.domain, t.slug), t)
+        return Site(authors=tuple(authors.values()), terms=tuple(self._terms.values()), **merged)
+
+    def _read_header(self, path: Path) -> tuple[dict[str, str], list[Author], list[Term]]:
+        """Channel facts up to the first <item> (WordPress writes them all before the items)."""
+        facts: dict[str, str] = {}
+        authors: list[Author] = []
+        terms: list[Term] = []
+        comment_generator = ""
+        saw_wp = saw_channel = False
+        version_line: int | None = None
+        for event, el in _events(path, self, ("start", "end", "comment"), None):
+            if event == "comment":
+                if el.getparent() is None and not comment_generator:
+                    m = re.search(r'generator="([^"]+)"', el.text or "")
+                    comment_generator = m.group(1) if m else ""
+                continue
+            depth = _depth(el)
+            if event == "start":
+                if depth == 0:
+                    _check_root(path, el)
+                    saw_wp = any("wordpress.org/export" in (uri or "") for uri in el.nsmap.values())
+                elif depth == 1 and _local(el) == "channel":
+                    saw_channel = True
+                elif depth == 2 and _local(el) == "item":
+                    break
+                continue
+            if depth != 2 or _local(el.getparent()) != "channel":
+                continue
+            key = _key(el)
+            saw_wp = saw_wp or key.startswith("wp:")
+            if key == "wp:author":
+                authors.append(_read_author(el))
+            elif key in ("wp:category", "wp:tag", "wp:term"):
+                term = _read_term(key, el)
+                if term:
+                    terms.append(term)
+            elif key in _SITE_FIELDS:
+                facts.setdefault(_SITE_FIELDS[key], _text(el))
+                if key == "wp:wxr_version":
+                    version_line = el.sourceline
+            el.clear(keep_tail=True)
+        if not saw_channel:
+            raise WxrError(str(path), "an <rss> file without <channel>: not a WordPress export", hint=HINT_NOT_WXR)
+        if not saw_wp:
+            raise WxrError(str(path), "an RSS feed, not a WordPress export (no wp: elements)",
+                           hint="a feed holds only recent posts; " + HINT_NOT_WXR)
+        facts.setdefault("generator", comment_generator)
+        version = facts.get("wxr_version", "")
+        if not version:
+            self.say(f"{path}: no wp:wxr_version; reading it as WXR 1.2")
+        elif version not in KNOWN_VERSIONS:
+            self.say(f"{path}:{version_line}: wp:wxr_version is {version!r}, not 1.0, 1.1 or 1.2; "
+                      "reading it as WXR 1.2")
+        return facts, authors, terms
+
+    # -- items ------------------------------------------------------------------------------------------
+    def _stream_items(self, path: Path) -> Iterator[Post]:
+        source = str(path)
+        for _event, el in _events(path, self, ("end",), "{*}item"):
+            parent = el.getparent()
+            if parent is None or _local(parent) != "channel":
+                continue  # an <item> nested in something else is not a post
+            post = self._read_item(source, el)
+            el.clear(keep_tail=True)
+            while el.getprevious() is not None:  # drop finished items so the tree stays small
+                del parent[0]
+            yield post
+
+    def _read_item(self, source: str, item: etree._Element) -> Post:
+        f: dict[str, str] = {}
+        raw_terms: list[tuple[str, str, str]] = []
+        meta: dict[str, object] = {}
+        comments: list[Comment] = []
+        line = item.sourceline
+        for child in item:
+            if not isinstance(child.tag, str):
+                continue  # comments, PIs
+            key = _key(child)
+            if key == ":category":
+                raw_terms.append((_normal_domain(child.get("domain", "")) or "category",
+                                  unquote(child.get("nicename", "")), _text(child)))
+            elif key == "wp:postmeta":
+                mk, mv = _pair(child)
+                meta[mk] = self._decode_meta(source, line, mk, mv)
+            elif key == "wp:comment":
+                comments.append(self._read_comment(child))
+            elif key not in f:
+                f[key] = _raw(child) if key in _RAW_FIELDS else _text(child)
+        terms = self._resolve_terms(raw_terms)
+        where = f"{source}:{line}"
+        date = self._date(where, f, "wp:post_date")
+        date_gmt = self._date(where, f, "wp:post_date_gmt")
+        if "wp:post_date" not in f or "wp:post_date_gmt" not in f:
+            pub = _pubdate(f.get(":pubDate", ""))
+            if pub is not None:
+                if "wp:post_date" not in f:
+                    date = pub.replace(tzinfo=None)
+                if "wp:post_date_gmt" not in f:
+                    date_gmt = pub.astimezone(timezone.utc).replace(tzinfo=None)
+        return Post(
+            source=source, line=line, id=_int(f.get("wp:post_id")), title=f.get(":title", ""),
+            slug=unquote(f.get("wp:post_name", "")), link=f.get(":link", ""), guid=f.get(":guid", ""),
+            # wp_insert_post() makes a post without status a draft; so do we
+            status=f.get("wp:status") or "draft", type=f.get("wp:post_type") or "post",
+            date=date, date_gmt=date_gmt,
+            modified=self._date(where, f, "wp:post_modified"),
+            modified_gmt=self._date(where, f, "wp:post_modified_gmt"),
+            author=f.get("dc:creator", ""), terms=tuple(terms), excerpt=f.get("excerpt:encoded", ""),
+            content=f.get("content:encoded", ""), parent=_int(f.get("wp:post_parent")) or None,
+            menu_order=_int(f.get("wp:menu_order")) or 0, sticky=f.get("wp:is_sticky", "0") == "1",
+            password=f.get("wp:post_password", ""), meta=meta, attachment_url=f.get("wp:attachment_url", ""),
+            comments=tuple(comments),
+        )
+
+    def _resolve_terms(self, raw: list[tuple[str, str, str]]) -> list[Term]:
+        """Item terms, deduplicated, with slug and parent from the channel's term list where known.
+
+        WXR 1.0 writes each term twice, once without nicename (and categories without domain)."""
+        named = {(d, n) for d, s, n in raw if s}
+        out: dict[tuple[str, str], Term] = {}
+        for domain, slug, name in raw:
+            if not slug:
+                if (domain, name) in named:
+                    continue
+                slug = next((t.slug for t in self._terms.values() if t.domain == domain and t.name == name), "")
+            known = self._terms.get((domain, slug))
+            out.setdefault((domain, slug or name), Term(domain, slug, name, known.parent if known else ""))
+        return list(out.values())
+
+    def _decode_meta(self, source: str, line: int | None, key: str, value: str) -> object:
+        decoded, ok = maybe_unserialize(value)
+        if not ok and key == "_wp_attachment_metadata" and looks_serialized(value):
+            self.say(f"{source}:{line}: _wp_attachment_metadata is not readable PHP-serialized data; kept as text")
+        return decoded
+
+    def _read_comment(self, el: etree._Element) -> Comment:
+        f = {_key(c): _text(c) for c in el if isinstance(c.tag, str) and _key(c) != "wp:commentmeta"}
+        return Comment(
+            id=_int(f.get("wp:comment_id")), author=f.get("wp:comment_author", ""),
+            author_email=f.get("wp:comment_author_email", ""), author_url=f.get("wp:comment_author_url", ""),
+            date=_wpdate(f.get("wp:comment_date", "")), date_gmt=_wpdate(f.get("wp:comment_date_gmt", "")),
+            content=f.get("wp:comment_content", ""), approved=f.get("wp:comment_approved", "1"),
+            parent=_int(f.get("wp:comment_parent")) or None, type=f.get("wp:comment_type", ""),
+        )
+
+    def _date(self, where: str, f: dict[str, str], key: str) -> datetime | None:
+        raw = f.get(key, "")
+        value = _wpdate(raw)
+        if value is None and raw and not raw.startswith("0000-00-00"):
+            self.say(f"{where}: unreadable date {raw!r} in {key}; treated as no date")
+        return value
+
+    # -- warnings ---------------------------------------------------------------------------------------
+    def say(self, message: str) -> None:
+        if message not in self._said:
+            self._said.add(message)
+            self._warn(message)
+
+    def report_repairs(self, path: Path, repairs: list, counts: Counter[str], final: bool) -> None:
+        """Warn about new repairs: the first few of each kind, and at the end of the file a count of the rest."""
+        for r in repairs:
+            counts[r.kind] += 1
+            if counts[r.kind] <= MAX_WARNINGS_PER_KIND:
+                self.say(f"{path}:{r.line}: " + _REPAIR_TEXT[r.kind].format(detail=r.detail))
+        if final:
+            for kind, n in counts.items():
+                if n > MAX_WARNINGS_PER_KIND:
+                    self.say(f"{path}: ... and {n - MAX_WARNINGS_PER_KIND} more repairs like "
+                              f"'{_REPAIR_TEXT[kind].format(detail='...')}'")
+
+
+def open_wxr(paths: list[Path], warn: Warn) -> WxrExport:
+    """Read the channel header of every file now (a non-WXR file fails here); posts stream later."""
+    return WxrExport(paths, warn)
+
+
+# -- the event stream ---------------------------------------------------------------------------------
+def _events(path: Path, export: WxrExport, events: tuple[str, ...], tag: str | None
+            ) -> Iterator[tuple[str, etree._Element]]:
+    """Parser events over the repaired bytes of `path`; any fault becomes a one-line WxrError."""
+    repairer = XmlRepairer()
+    parser = etree.XMLPullParser(events=events, tag=tag, resolve_entities=False, no_network=True,
+                                 load_dtd=False, huge_tree=True, remove_comments=False)
+    seen_root = False
+    counts: Counter[str] = Counter()
+    done = 0  # repairs already reported
+
+    def report(final: bool) -> None:
+        nonlocal done
+        export.report_repairs(path, repairer.repairs[done:], counts, final)
+        done = len(repairer.repairs)
+
+    try:
+        with _open_binary(path) as fh:
+            while True:
+                raw = fh.read(CHUNK)
+                parser.feed(repairer.feed(raw, final=not raw))
+                report(final=False)
+                if not seen_root:
+                    _check_sniffed_root(path, repairer)
+                    seen_root = repairer.root_name is not None
+                for ev in parser.read_events():
+                    yield ev
+                if not raw:
+                    break
+            try:
+                parser.close()
+            except etree.XMLSyntaxError as e:
+                # libxml2 reports some faults (an odd namespace URI) as non-fatal: everything was read
+                if any(x.level_name == "FATAL" for x in e.error_log):
+                    raise
+                for x in e.error_log:
+                    export.say(f"{path}:{x.line}: {x.message} (ignored)")
+            for ev in parser.read_events():
+                yield ev
+        report(final=True)
+    except etree.XMLSyntaxError as e:
+        _check_sniffed_root(path, repairer)
+        raise _syntax_error(path, e, repairer.lines if repairer.at_eof else None) from None
+    except (OSError, EOFError, zlib.error) as e:
+        hint = "download or copy the file again" if isinstance(e, (EOFError, zlib.error, gzip.BadGzipFile)) \
+            else "check the path and its permissions"
+        raise WxrError(str(path), f"cannot read: {getattr(e, 'strerror', None) or e}", hint=hint) from None
+
+
+def _open_binary(path: Path):
+    with open(path, "rb") as probe:
+        magic = probe.read(2)
+    return gzip.open(path, "rb") if magic == b"\x1f\x8b" else open(path, "rb")
+
+
+def _check_root(path: Path, el: etree._Element) -> None:
+    if _local(el) != "rss":
+        _not_wxr(path, _local(el), el.sourceline)
+
+
+def _check_sniffed_root(path: Path, repairer: XmlRepairer) -> None:
+    name = repairer.root_name
+    if name is not None and name.split(":")[-1] != "rss":
+        _not_wxr(path, name, None)
+
+
+def _not_wxr(path: Path, name: str, line: int | None) -> None:
+    what = "an HTML page" if name.lower() == "html" else f"an XML file whose root is <{name}>"
+    raise WxrError(str(path), f"not a WordPress export: {what}, not <rss>", line=line, hint=HINT_NOT_WXR)
+
+
+_MISMATCH = re.compile(r"Opening and ending tag mismatch: (\S+) line (\d+) and (\S+)")
+_PREMATURE = re.compile(r"Premature end of data in tag (\S+) line (\d+)")
+_TRAILER = re.compile(r",? line \d+, column \d+$")
+
+
+def _syntax_error(path: Path, e: etree.XMLSyntaxError, last_line: int | None) -> WxrError:
+    msg = _TRAILER.sub("", (e.msg or str(e)).strip())
+    line, column = (e.position if e.position and e.position[0] else (e.lineno or None, None))
+    hint = HINT_DAMAGED
+    m = _MISMATCH.match(msg)
+    if m:
+        msg = f"mismatched tag: expected </{m.group(1)}> (opened on line {m.group(2)}), found </{m.group(3)}>"
+    elif (m := _PREMATURE.match(msg)) or msg in ("no element found", "EndTag: '</' not found"):
+        msg = "the file ends too early" + (f", inside <{m.group(1)}> opened on line {m.group(2)}" if m else "")
+        hint = HINT_TRUNCATED
+    elif last_line is not None and line and line >= last_line:
+        msg = f"the file ends too early ({msg})"
+        hint = HINT_TRUNCATED
+    elif msg.startswith(("Document is empty", "Start tag expected")):
+        msg, hint = "empty or not XML", HINT_NOT_WXR
+    return WxrError(str(path), msg, line=line or None, column=column or None, hint=hint)
+
+
+# -- element helpers ----------------------------------------------------------------------------------
+_KIND_CACHE: dict[tuple[str, str | None], str] = {}
+_PREFIX_KINDS = {"wp", "excerpt", "content", "dc"}
+_SITE_FIELDS = {":title": "title", ":link": "link", ":description": "description", ":language": "language",
+                "wp:base_site_url": "base_site_url", "wp:base_blog_url": "base_blog_url",
+                "wp:wxr_version": "wxr_version", ":generator": "generator"}
+_RAW_FIELDS: set[str] = set()  # fields kept with their surrounding whitespace (none so far)
+_WP_ZERO = re.compile(r"^0000-00-00")
+
+
+def _kind(uri: str, prefix: str | None) -> str:
+    got = _KIND_CACHE.get((uri, prefix))
+    if got is None:
+        if "wordpress.org/export" in uri:
+            got = "excerpt" if "/excerpt" in uri else "wp"
+        elif "purl.org/rss/1.0/modules/content" in uri:
+            got = "content"
+        elif "purl.org/dc/elements" in uri:
+            got = "dc"
+        elif not uri:
+            got = ""
+        else:
+            got = prefix if prefix in _PREFIX_KINDS else "other"
+        _KIND_CACHE[(uri, prefix)] = got
+    return got
+
+
+def _key(el: etree._Element) -> str:
+    """'kind:local', e.g. 'wp:post_id', 'content:encoded', ':title' (no namespace)."""
+    tag = el.tag
+    if tag[0] == "{":
+        uri, local = tag[1:].split("}", 1)
+        return f"{_kind(uri, el.prefix)}:{local}"
+    return ":" + tag
+
+
+def _local(el: etree._Element) -> str:
+    return etree.QName(el).localname
+
+
+def _depth(el: etree._Element) -> int:
+    d = 0
+    while (el := el.getparent()) is not None:
+        d += 1
+    return d
+
+
+def _text(el: etree._Element) -> str:
+    return _raw(el).strip()
+
+
+def _raw(el: etree._Element) -> str:
+    return el.text or "" if len(el) == 0 else "".join(el.itertext())
+
+
+def _pair(el: etree._Element) -> tuple[str, str]:
+    key = value = ""
+    for c in el:
+        if isinstance(c.tag, str):
+            k = _key(c)
+            if k.endswith(":meta_key"):
+                key = _text(c)
+            elif k.endswith(":meta_value"):
+                value = _raw(c)
+    return key, value
+
+
+def _read_author(el: etree._Element) -> Author:
+    f = {_key(c): _text(c) for c in el if isinstance(c.tag, str)}
+    return Author(login=f.get("wp:author_login", ""), display_name=f.get("wp:author_display_name", ""),
+                  email=f.get("wp:author_email", ""), first_name=f.get("wp:author_first_name", ""),
+                  last_name=f.get("wp:author_last_name", ""))
+
+
+def _read_term(key: str, el: etree._Element) -> Term | None:
+    f = {_key(c): _text(c) for c in el if isinstance(c.tag, str)}
+    if key == "wp:category":
+        domain, slug, name, parent = ("category", f.get("wp:category_nicename", ""), f.get("wp:cat_name", ""),
+                                      f.get("wp:category_parent", ""))
+    elif key == "wp:tag":
+        domain, slug, name, parent = "post_tag", f.get("wp:tag_slug", ""), f.get("wp:tag_name", ""), ""
+    else:
+        domain, slug, name, parent = (f.get("wp:term_taxonomy", ""), f.get("wp:term_slug", ""),
+                                      f.get("wp:term_name", ""), f.get("wp:term_parent", ""))
+    if not (slug or name):
+        return None
+    return Term(_normal_domain(domain) or "category", unquote(slug), name, unquote(parent))
+
+
+def _normal_domain(domain: str) -> str:
+    return "post_tag" if domain == "tag" else domain  # WXR 1.0 wrote domain="tag"
+
+
+def _int(text: str | None) -> int | None:
+    try:
+        return int(text.strip()) if text else None
+    except ValueError:
+        return None
+
+
+def _wpdate(raw: str) -> datetime | None:
+    raw = raw.strip()
+    if not raw or _WP_ZERO.match(raw):
+        return None
+    try:
+        return datetime.strptime(raw, "%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        try:
+            return datetime.fromisoformat(raw).replace(tzinfo=None)
+        except ValueError:
+            return None
+
+
+def _pubdate(raw: str) -> datetime | None:
+    """RSS pubDate with its offset; WordPress writes '30 Nov -0001' for no date."""
+    raw = raw.strip()
+    if not raw or "-0001" in raw:
+        return None
+    try:
+        value = parsedate_to_datetime(raw)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)

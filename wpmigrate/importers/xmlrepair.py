@@ -1,0 +1,292 @@
+"""Streaming repair of the damage real WordPress exports carry, before the XML parser sees the bytes.
+
+`XmlRepairer.feed(raw bytes) -> clean UTF-8 bytes` works chunk by chunk (it keeps back the few characters
+it cannot judge yet), never adds or removes a line break, and records every repair with its line so the
+importer can warn "file:line: what was changed". On a well-formed export it changes nothing (a test checks
+this on the whole corpus). What it repairs:
+
+- before the root: a BOM, leading whitespace, or a PHP warning/notice printed before `<?xml`. The XML
+  declaration itself is dropped too (its encoding is applied here; the parser then gets plain UTF-8)
+  and replaced by as many line breaks as it spanned, so line numbers stay those of the file;
+- bytes that are not UTF-8 in a UTF-8 export (old latin-1 content): read as Windows-1252;
+- control characters XML forbids (U+0000-U+001F but tab/LF/CR, U+FFFE, U+FFFF): removed;
+- outside CDATA: a bare `&` that starts no entity reference (`?a=1&b=2` in a URL) becomes `&amp;`; an HTML
+  named entity XML does not define (`&nbsp;`) becomes its numeric reference; any other unknown entity
+  (`&foo;`, or one from a DTD, so nothing is ever expanded) is kept as text; a stray `]]>` is escaped;
+- inside CDATA: WordPress always wraps a whole element value in one CDATA section, so a `]]>` that is not
+  followed by `</` or by the next `<![CDATA[` is text that an old exporter failed to split; it is split
+  the way WordPress does it today (`]]]]><![CDATA[>`), which makes crazy-cdata.xml read exactly like
+  crazy-cdata-escaped.xml.
+
+Why a repairing stream rather than lxml's recover mode: recover silently drops what it cannot parse
+(text after a bare `&`, whole elements), which would lose words; this repairs the few known faults
+exactly and leaves everything else to the strict parser, whose error then names the line.
+"""
+
+from __future__ import annotations
+
+import codecs
+import html.entities
+import re
+from dataclasses import dataclass
+
+_PREDEFINED = {"amp", "lt", "gt", "quot", "apos"}
+_CTRL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# In text: the start of a CDATA section, comment or PI, a stray "]]>", or an `&` not starting a valid reference.
+_TEXT_TOKENS = re.compile(r"<!\[CDATA\[|<!--|<\?|\]\]>|&(?!(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);)")
+_ENTITY = re.compile(r"&([A-Za-z_][\w.-]{0,40});")
+_PARTIAL_ENTITY = re.compile(r"&(?:#x?[0-9a-fA-F]*|[A-Za-z_][\w.-]{0,40})?")
+_CDATA_CLOSE_NEXT = ("</", "<![CDATA[")
+_HEAD_LIMIT = 256 * 1024
+_XML_DECL = re.compile(rb"<\?xml\s[^>]*?\?>")
+_ENCODING = re.compile(rb"""encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+
+
+@dataclass(frozen=True)
+class Repair:
+    kind: str  # "bom", "junk", "whitespace", "encoding", "control", "amp", "entity", "cdata", "stray-cdata-end"
+    line: int
+    detail: str  # what exactly, for the message
+
+
+class XmlRepairer:
+    """Feed raw bytes (any chunking), get repaired UTF-8 bytes; read `.repairs` as you go."""
+
+    def __init__(self) -> None:
+        self.repairs: list[Repair] = []
+        self.root_name: str | None = None  # first element name seen at the top of the file
+        self._head = b""
+        self._started = False
+        self._encoding = "utf-8"
+        self._pending = b""  # undecoded bytes (an incomplete UTF-8 sequence at a chunk end)
+        self._decoder: codecs.IncrementalDecoder | None = None
+        self._carry = ""  # decoded text not judged yet
+        self._carry_line = 1  # line number of the first character of _carry
+        self._decoded_line = 1  # line number at the end of everything decoded so far
+        self._state = "text"
+        self._final = False
+
+    # -- public -----------------------------------------------------------------------------------------
+    def feed(self, raw: bytes, final: bool = False) -> bytes:
+        self._final = final
+        if not self._started:
+            self._head += raw
+            if not final and len(self._head) < _HEAD_LIMIT and b"<rss" not in self._head:
+                return b""
+            raw, self._head = self._strip_head(self._head), b""
+            self._started = True
+        text = self._decode(raw, final)
+        text = self._remove_controls(text)
+        return self._scan(text, final).encode("utf-8")
+
+    @property
+    def lines(self) -> int:
+        """Number of the last line decoded so far."""
+        return self._decoded_line
+
+    @property
+    def at_eof(self) -> bool:
+        return self._final
+
+    def finish(self) -> bytes:
+        return self.feed(b"", final=True)
+
+    # -- the top of the file ----------------------------------------------------------------------------
+    def _strip_head(self, head: bytes) -> bytes:
+        """Remove BOM / junk / XML declaration before the root, keeping the line count."""
+        if head.startswith(codecs.BOM_UTF8):
+            head = head[3:]
+            self.repairs.append(Repair("bom", 1, "a UTF-8 byte order mark"))
+        elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            self._encoding = "utf-16"
+            self._decoder = codecs.getincrementaldecoder("utf-16")("replace")
+            return head  # rare enough not to look for junk in UTF-16
+        decl = _XML_DECL.search(head)
+        if decl:
+            cut, end = decl.start(), decl.end()
+            enc = _ENCODING.search(decl.group())
+            if enc:
+                self._set_encoding(enc.group(1).decode("ascii"))
+        else:
+            at = head.find(b"<rss")
+            cut = end = at if at > 0 and _looks_junk(head[:at]) else 0
+        junk = head[:cut]
+        if junk.strip():
+            text = junk.decode("utf-8", "replace").strip()
+            self.repairs.append(Repair("junk", 1, f"{len(junk)} bytes before {'<?xml' if decl else '<rss'}"
+                                       f" (a PHP warning or notice?): {_snippet(text)}"))
+        elif junk:
+            self.repairs.append(Repair("whitespace", 1, "leading whitespace before <?xml"))
+        sniff = head[end:].decode("utf-8", "replace")
+        m = re.search(r"<(?![!?])([A-Za-z_][\w.:-]*)", re.sub(r"<!--.*?-->", "", sniff, flags=re.S))
+        self.root_name = m.group(1) if m else None
+        return b"\n" * head.count(b"\n", 0, end) + head[end:]
+
+    def _set_encoding(self, name: str) -> None:
+        try:
+            codec = codecs.lookup(name).name
+        except LookupError:
+            self.repairs.append(Repair("encoding", 1, f"unknown encoding {name!r} declared; read as UTF-8"))
+            return
+        if codec != "utf-8":
+            self._encoding = codec
+            self._decoder = codecs.getincrementaldecoder(codec)("replace")
+
+    # -- bytes to text ----------------------------------------------------------------------------------
+    def _decode(self, raw: bytes, final: bool) -> str:
+        if self._decoder is not None:
+            text = self._decoder.decode(raw, final)
+        else:
+            text = self._decode_utf8(self._pending + raw, final)
+        self._decoded_line += text.count("\n")
+        return text
+
+    def _decode_utf8(self, data: bytes, final: bool) -> str:
+        keep = 0 if final else _incomplete_tail(data)
+        self._pending = data[len(data) - keep:] if keep else b""
+        if keep:
+            data = data[:-keep]
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = self._decode_latin_fallback(data)
+        return text
+
+    def _decode_latin_fallback(self, data: bytes) -> str:
+        parts, pos = [], 0
+        while True:
+            try:
+                parts.append(data[pos:].decode("utf-8"))
+                return "".join(parts)
+            except UnicodeDecodeError as e:
+                start, end = pos + e.start, pos + e.end
+                parts.append(data[pos:start].decode("utf-8"))
+                bad = data[start:end]
+                fixed = bad.decode("cp1252", "replace") if b"\x81" not in bad else bad.decode("latin-1")
+                parts.append(fixed)
+                line = self._decoded_line + data.count(b"\n", 0, start)
+                self.repairs.append(Repair("encoding", line, f"bytes {bad.hex(' ')} are not UTF-8; read as "
+                                           f"Windows-1252 {fixed!r}"))
+                pos = end
+
+    def _remove_controls(self, text: str) -> str:
+        if not _CTRL.search(text):
+            return text
+        base = self._decoded_line - text.count("\n")
+        last, line = 0, base
+        for m in _CTRL.finditer(text):
+            line += text.count("\n", last, m.start())
+            last = m.start()
+            self.repairs.append(Repair("control", line, f"U+{ord(m.group()):04X}"))
+        return _CTRL.sub("", text)
+
+    # -- text: the CDATA/comment state machine ----------------------------------------------------------
+    def _scan(self, text: str, final: bool) -> str:
+        buf = self._carry + text
+        out: list[str] = []
+        pos, n = 0, len(buf)
+        while pos < n:
+            if self._state == "text":
+                m = _TEXT_TOKENS.search(buf, pos)
+                if m is None:
+                    cut = n if final else max(pos, n - 8)  # a token may start in the last 8 characters
+                    out.append(buf[pos:cut])
+                    pos = cut
+                    break
+                out.append(buf[pos:m.start()])
+                tok = m.group()
+                if tok == "&":
+                    done = self._judge_amp(buf, m.start(), final, out)
+                    if done is None:
+                        pos = m.start()
+                        break
+                    pos = done
+                    continue
+                if tok == "]]>":
+                    out.append("]]&gt;")
+                    self._note("stray-cdata-end", buf, m.start(), "']]>' in text")
+                else:
+                    out.append(tok)
+                    self._state = {"<![CDATA[": "cdata", "<!--": "comment", "<?": "pi"}[tok]
+                pos = m.end()
+            elif self._state == "cdata":
+                i = buf.find("]]>", pos)
+                if i == -1:
+                    cut = n if final else max(pos, n - 2)
+                    out.append(buf[pos:cut])
+                    pos = cut
+                    break
+                k = i + 3
+                while k < n and buf[k] in " \t\r\n":
+                    k += 1
+                rest = buf[k:k + 9]
+                if not final and len(rest) < 9 and any(t.startswith(rest) for t in _CDATA_CLOSE_NEXT):
+                    out.append(buf[pos:i])
+                    pos = i
+                    break  # cannot tell yet whether this "]]>" ends the section
+                if k >= n or rest.startswith(_CDATA_CLOSE_NEXT):
+                    out.append(buf[pos:i + 3])
+                    self._state = "text"
+                else:
+                    out.append(buf[pos:i] + "]]]]><![CDATA[>")
+                    self._note("cdata", buf, i, "']]>' inside CDATA")
+                pos = i + 3
+            else:
+                close = "-->" if self._state == "comment" else "?>"
+                i = buf.find(close, pos)
+                if i == -1:
+                    cut = n if final else max(pos, n - len(close) + 1)
+                    out.append(buf[pos:cut])
+                    pos = cut
+                    break
+                out.append(buf[pos:i + len(close)])
+                pos = i + len(close)
+                self._state = "text"
+        self._carry_line += buf.count("\n", 0, pos)
+        self._carry = buf[pos:]
+        return "".join(out)
+
+    def _judge_amp(self, buf: str, at: int, final: bool, out: list[str]) -> int | None:
+        """Repair one suspicious `&`; returns where to go on, or None when more text is needed."""
+        m = _ENTITY.match(buf, at)
+        if m:
+            name = m.group(1)
+            chars = html.entities.html5.get(name + ";")
+            if chars is not None:
+                out.append("".join(f"&#{ord(c)};" for c in chars))
+                self._note("entity", buf, at, f"&{name};")
+            else:
+                out.append("&amp;" + name + ";")
+                self._note("unknown-entity", buf, at, f"&{name};")
+            return m.end()
+        tail = _PARTIAL_ENTITY.match(buf, at)
+        if not final and tail and tail.end() == len(buf) and len(buf) - at < 48:
+            return None
+        out.append("&amp;")
+        self._note("amp", buf, at, _snippet(buf[max(0, at - 30):at + 30]))
+        return at + 1
+
+    def _note(self, kind: str, buf: str, at: int, detail: str) -> None:
+        self.repairs.append(Repair(kind, self._carry_line + buf.count("\n", 0, at), detail))
+
+
+def _incomplete_tail(data: bytes) -> int:
+    """How many bytes at the end of `data` are the start of an unfinished UTF-8 sequence."""
+    for back in range(1, min(4, len(data)) + 1):
+        b = data[-back]
+        if b < 0x80:
+            return 0
+        if b >= 0xC0:  # lead byte: complete if it has enough continuation bytes after it
+            need = 2 if b < 0xE0 else 3 if b < 0xF0 else 4
+            return back if back < need else 0
+    return 0
+
+
+def _looks_junk(before_rss: bytes) -> bool:
+    """True when what precedes <rss> (no XML declaration) is more than comments and whitespace."""
+    return bool(re.sub(rb"<!--.*?-->", b"", before_rss, flags=re.S).strip())
+
+
+def _snippet(text: str, width: int = 60) -> str:
+    text = " ".join(text.split())
+    return repr(text if len(text) <= width else text[:width] + "...")

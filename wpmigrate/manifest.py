@@ -1,0 +1,117 @@
+"""The manifest: `.wpmigrate/manifest.json` in the output folder, the memory between runs.
+
+It records, for every file the tool owns, what was written there (sha256) and where it came from,
+plus the options that shaped the output. A re-run compares the disk with it to tell a file the tool
+wrote (safe to update) from a file a person edited since (a conflict, never overwritten).
+
+Format (stable: sorted keys, two-space indent, LF, no timestamps, so that an unchanged run
+rewrites nothing and the file diffs cleanly in git):
+
+    {
+      "files": {
+        "_posts/2008-09-01-hello.md": {"kind": "post", "sha256": "...", "source": "export.xml#12"},
+        "assets/images/a.jpg": {"kind": "asset", "origin": "https://old.example/a.jpg", "sha256": "..."}
+      },
+      "format": 1,
+      "options": {...}
+    }
+
+Reading is forgiving about what it does not know (extra keys are ignored) and strict about what it
+needs: a manifest that is not valid JSON raises InputError naming it, since guessing would risk
+overwriting edited files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError
+
+MANIFEST_DIR = ".wpmigrate"
+MANIFEST_NAME = "manifest.json"
+MANIFEST_PATH = f"{MANIFEST_DIR}/{MANIFEST_NAME}"
+FORMAT = 1
+_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class ManifestEntry:
+    sha256: str
+    source: str = ""  # "export.xml#12" or an input path (posts)
+    origin: str = ""  # origin URL (assets)
+    kind: str = "post"
+
+    def to_json(self) -> dict[str, str]:
+        out = {"kind": self.kind, "sha256": self.sha256}
+        if self.origin:
+            out["origin"] = self.origin
+        if self.source:
+            out["source"] = self.source
+        return out
+
+
+@dataclass(frozen=True)
+class Manifest:
+    files: dict[str, ManifestEntry] = field(default_factory=dict)
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+def hash_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def hash_file(path: Path) -> str:
+    """sha256 of a file, streamed: assets can be large."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def manifest_path(out_dir: Path) -> Path:
+    return Path(out_dir) / MANIFEST_DIR / MANIFEST_NAME
+
+
+def read_manifest(out_dir: Path) -> Manifest:
+    """The manifest of the last run, or an empty one when there was none."""
+    path = manifest_path(out_dir)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return Manifest()
+    except NotADirectoryError:
+        return Manifest()
+    try:
+        doc = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        line = getattr(exc, "lineno", None)
+        raise InputError(str(path), f"manifest is not valid JSON ({exc})", line=line,
+                         hint="restore it from version control, or delete it to treat every existing file "
+                              "as edited by hand") from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("files", {}), dict):
+        raise InputError(str(path), "manifest has no 'files' object",
+                         hint="restore it from version control, or delete it")
+    files: dict[str, ManifestEntry] = {}
+    for rel, entry in doc.get("files", {}).items():
+        if not isinstance(entry, dict) or not isinstance(entry.get("sha256"), str):
+            raise InputError(str(path), f"manifest entry {rel!r} has no sha256",
+                             hint="restore it from version control, or delete it")
+        files[rel] = ManifestEntry(sha256=entry["sha256"], source=str(entry.get("source", "")),
+                                   origin=str(entry.get("origin", "")), kind=str(entry.get("kind", "post")))
+    options = doc.get("options", {})
+    return Manifest(files=files, options=options if isinstance(options, dict) else {})
+
+
+def render_manifest(manifest: Manifest) -> bytes:
+    """The manifest's bytes: a pure function of its content."""
+    doc = {
+        "files": {rel: manifest.files[rel].to_json() for rel in sorted(manifest.files)},
+        "format": FORMAT,
+        "options": manifest.options,
+    }
+    return (json.dumps(doc, sort_keys=True, indent=2, ensure_ascii=False, default=str) + "\n").encode("utf-8")

@@ -1,0 +1,263 @@
+"""Rendered outputs vs what is on disk (and in the manifest) -> a list of changes. Reads, never writes.
+
+For each path the run wants to write:
+
+    disk file absent                              -> create
+    disk bytes == new bytes                       -> unchanged   (not touched: bytes and mtime kept)
+    disk differs, disk == manifest hash           -> update      (we wrote it; nobody edited it since)
+    disk differs from the manifest, or the file
+      is not in the manifest at all               -> conflict    (a person's file: never overwritten ...)
+                                                     overwrite   (... unless --force)
+
+For each path in the manifest the run no longer produces (its source post vanished):
+
+    disk file absent                              -> forgotten silently (dropped from the manifest)
+    unedited                                      -> stale       (kept; removed only with --prune: remove)
+    edited by hand                                -> stale, or with --prune a conflict (remove with --force)
+
+A path that resolves outside the output folder (a symlinked folder, say) or is not a regular file is
+always a conflict, whatever --force says: the writer refuses it anyway.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any, Collection, Sequence
+
+from .errors import UnsafePathError
+from .manifest import (Manifest, ManifestEntry, hash_bytes, hash_file, manifest_path, read_manifest,
+                       render_manifest)
+from .models import OutputFile
+
+ACTIONS = ("create", "update", "unchanged", "conflict", "overwrite", "stale", "remove")
+# Actions that make the writer touch the disk.
+WRITES = ("create", "update", "overwrite")
+
+
+@dataclass(frozen=True)
+class Change:
+    """What applying the plan does (or would do) to one path of the output folder."""
+
+    path: str  # POSIX, relative to the output folder
+    action: str  # one of ACTIONS
+    source: str = ""  # where the content comes from (this run's, or the manifest's for stale files)
+    kind: str = "post"
+    old_hash: str | None = None  # sha256 of the file on disk; None when absent
+    new_hash: str | None = None  # sha256 of what the run wants; None for stale/remove, or an asset to fetch
+    note: str = ""  # why, when the action alone does not say it
+    to_fetch: bool = False  # an asset not downloaded yet (dry runs): its bytes are unknown
+    output: OutputFile | None = field(default=None, repr=False, compare=False)
+    disk_path: Path | None = field(default=None, repr=False, compare=False)
+
+    def old_bytes(self) -> bytes | None:
+        """What is on disk now (None when absent)."""
+        if self.old_hash is None or self.disk_path is None:
+            return None
+        return self.disk_path.read_bytes()
+
+    def new_bytes(self) -> bytes | None:
+        """What the run wants there (None for stale/removed files and assets not fetched yet)."""
+        if self.output is None or self.to_fetch:
+            return None
+        if self.output.data_path is not None:
+            return Path(self.output.data_path).read_bytes()
+        return self.output.data
+
+
+@dataclass(frozen=True)
+class Plan:
+    out_dir: Path
+    changes: tuple[Change, ...]  # in path order
+    manifest: Manifest  # what the manifest will say after applying
+    manifest_bytes: bytes
+    manifest_changed: bool  # False: applying leaves the manifest file untouched
+    options: dict[str, Any] = field(default_factory=dict)
+
+    def counts(self) -> Counter:
+        return Counter(c.action for c in self.changes)
+
+    def by_action(self, *actions: str) -> list[Change]:
+        return [c for c in self.changes if c.action in actions]
+
+    @property
+    def drift(self) -> bool:
+        """True when applying would change anything the user can see (the --check question)."""
+        return any(c.action != "unchanged" for c in self.changes)
+
+    @property
+    def assets_to_fetch(self) -> int:
+        return sum(1 for c in self.changes if c.to_fetch and c.action in WRITES)
+
+
+def check_relpath(rel: str) -> PurePosixPath:
+    """A relative POSIX path with no way out of the folder it is joined to."""
+    pure = PurePosixPath(rel)
+    if not rel or pure.is_absolute() or "\\" in rel or any(p in ("", ".", "..") for p in rel.split("/")):
+        raise UnsafePathError(f"{rel!r}: not a plain relative path inside the output folder")
+    return pure
+
+
+def resolve_inside(out_dir: Path, rel: str) -> Path:
+    """out_dir/rel, refusing anything that resolves (through symlinks too) outside out_dir."""
+    check_relpath(rel)
+    root = Path(out_dir).resolve()
+    target = (root / rel).resolve()
+    if target != root and root not in target.parents:
+        raise UnsafePathError(f"{rel!r} resolves to {target}, outside the output folder {root}")
+    return root / rel
+
+
+def _disk_hash(path: Path) -> tuple[str | None, str]:
+    """(sha256 or None when absent, problem) for the file at path."""
+    try:
+        if path.is_symlink() and not path.exists():
+            return "", "a dangling symlink is in the way"
+        if not path.exists():
+            return None, ""
+        if not path.is_file():
+            return "", "not a regular file (a folder?) is in the way"
+        return hash_file(path), ""
+    except OSError as exc:
+        return "", f"cannot read: {exc.strerror or exc}"
+
+
+def _new_hash(out: OutputFile) -> tuple[str | None, bool]:
+    """(sha256, to_fetch). A data_path that does not exist yet is an asset still to download."""
+    if out.data_path is not None:
+        p = Path(out.data_path)
+        if not p.is_file():
+            return None, True
+        return hash_file(p), False
+    return hash_bytes(out.data), False
+
+
+def _entry_for(out: OutputFile, sha: str) -> ManifestEntry:
+    if out.kind == "asset":
+        return ManifestEntry(sha256=sha, origin=out.source, kind=out.kind)
+    return ManifestEntry(sha256=sha, source=out.source, kind=out.kind)
+
+
+def make_plan(outputs: Sequence[OutputFile], out_dir: Path, options: dict[str, Any], *,
+              force: bool, prune: bool, keep: Collection[str] = ()) -> Plan:
+    """Compare the outputs with the disk and the last manifest. Reads only.
+
+    `keep`: paths this run did not produce for a passing reason (their post failed to convert, their
+    asset failed to download): they are neither stale nor pruned, and keep their manifest entry.
+    """
+    out_dir = Path(out_dir)
+    old = read_manifest(out_dir)
+    changes: list[Change] = []
+    files: dict[str, ManifestEntry] = {}
+    seen: set[str] = set()
+
+    for out in sorted(outputs, key=lambda o: o.path):
+        rel = out.path
+        if rel in seen:
+            raise UnsafePathError(f"{rel!r}: two outputs want the same path (second from {out.source})")
+        seen.add(rel)
+        new_hash, to_fetch = _new_hash(out)
+        recorded = old.files.get(rel)
+        base = dict(path=rel, source=out.source, kind=out.kind, new_hash=new_hash, to_fetch=to_fetch, output=out)
+        try:
+            disk = resolve_inside(out_dir, rel)
+        except UnsafePathError as exc:
+            changes.append(Change(action="conflict", note=str(exc), **base))
+            continue
+        old_hash, problem = _disk_hash(disk)
+        base["disk_path"] = disk
+        if problem:
+            changes.append(Change(action="conflict", old_hash=None, note=problem, **base))
+            if recorded:
+                files[rel] = recorded
+            continue
+        if old_hash is None:
+            note = "deleted by hand since the last run; written again" if recorded else ""
+            changes.append(Change(action="create", note=note, **base))
+        elif to_fetch:
+            # Bytes unknown until downloaded: an asset already in place and unedited is taken as is
+            # (asset paths are a function of the origin URL).
+            if recorded and recorded.sha256 == old_hash:
+                changes.append(Change(action="unchanged", old_hash=old_hash, **{**base, "to_fetch": False}))
+                files[rel] = recorded
+                continue
+            action = "overwrite" if force else "conflict"
+            changes.append(Change(action=action, old_hash=old_hash, note=_edited_note(recorded), **base))
+            if action == "conflict" and recorded:
+                files[rel] = recorded
+            continue
+        elif old_hash == new_hash:
+            changes.append(Change(action="unchanged", old_hash=old_hash, **base))
+        elif recorded and recorded.sha256 == old_hash:
+            changes.append(Change(action="update", old_hash=old_hash, **base))
+        else:
+            action = "overwrite" if force else "conflict"
+            changes.append(Change(action=action, old_hash=old_hash, note=_edited_note(recorded), **base))
+            if action == "conflict":
+                if recorded:
+                    files[rel] = recorded  # still ours, still edited: a conflict again next run
+                continue
+        if new_hash is not None:
+            files[rel] = _entry_for(out, new_hash)
+
+    for rel in sorted(set(old.files) - seen):
+        recorded = old.files[rel]
+        if rel in keep:
+            files[rel] = recorded
+            continue
+        source = recorded.origin or recorded.source
+        base = dict(path=rel, source=source, kind=recorded.kind)
+        try:
+            disk = resolve_inside(out_dir, rel)
+        except UnsafePathError as exc:
+            changes.append(Change(action="conflict", note=str(exc), **base))
+            continue
+        old_hash, problem = _disk_hash(disk)
+        base["disk_path"] = disk
+        if old_hash is None and not problem:
+            continue  # gone already: nothing to do, forget it
+        if problem:
+            changes.append(Change(action="conflict", note=problem, **base))
+            files[rel] = recorded
+            continue
+        edited = old_hash != recorded.sha256
+        if not prune:
+            note = "source gone; edited by hand since the last run" if edited else "source gone; --prune removes it"
+            changes.append(Change(action="stale", old_hash=old_hash, note=note, **base))
+            files[rel] = recorded
+        elif edited and not force:
+            changes.append(Change(action="conflict", old_hash=old_hash,
+                                  note="source gone, but edited by hand since the last run: not removed", **base))
+            files[rel] = recorded
+        else:
+            changes.append(Change(action="remove", old_hash=old_hash,
+                                  note="edited by hand; removed because of --force" if edited else "", **base))
+
+    changes.sort(key=lambda c: c.path)
+    manifest = Manifest(files=files, options=_plain(options))
+    new_bytes = render_manifest(manifest)
+    try:
+        current = manifest_path(out_dir).read_bytes()
+    except OSError:
+        current = None
+    return Plan(out_dir=out_dir, changes=tuple(changes), manifest=manifest, manifest_bytes=new_bytes,
+                manifest_changed=current != new_bytes, options=manifest.options)
+
+
+def _edited_note(recorded: ManifestEntry | None) -> str:
+    if recorded is None:
+        return "a file not written by wpmigrate is in the way"
+    return "edited by hand since the last run"
+
+
+def _plain(value: Any) -> Any:
+    """Options as JSON-ready values with a fixed order (tuples -> lists, Paths -> POSIX strings)."""
+    if isinstance(value, dict):
+        return {str(k): _plain(value[k]) for k in sorted(value, key=str)}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, os.PathLike):
+        return Path(value).as_posix()
+    return value

@@ -1,0 +1,135 @@
+"""The only code that writes into the output folder.
+
+apply_plan() carries out a Plan: every file is written to a temporary file in its own folder and then
+moved over the target with os.replace, so a reader (or a crash) sees the old file or the new one, never
+half of one. Unchanged files are not opened at all, so their mtime stays. The manifest goes last:
+if the run dies half-way, the old manifest still describes what the tool wrote before, and the files
+written since look "edited" to the next run (a conflict, never a silent overwrite).
+
+Every path is checked again here (defence in depth): one that resolves outside the output folder,
+through `..` or a symlinked folder, raises UnsafePathError before anything is written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+from .errors import UnsafePathError
+from .manifest import MANIFEST_PATH
+from .plan import WRITES, Change, Plan, resolve_inside
+
+_CHUNK = 1 << 20
+
+
+def apply_plan(plan: Plan, out_dir: Path) -> None:
+    """Write what the plan says: creates/updates/overwrites, then removals, then the manifest."""
+    out_dir = Path(out_dir)
+    writes = [c for c in plan.changes if c.action in WRITES]
+    removes = [c for c in plan.changes if c.action == "remove"]
+    # Check every path before touching anything, so a bad one cannot leave a half-applied plan.
+    targets = {c.path: resolve_inside(out_dir, c.path) for c in writes + removes}
+    if any(c.path == MANIFEST_PATH for c in writes + removes):
+        raise UnsafePathError(f"{MANIFEST_PATH!r} is wpmigrate's own manifest; no output may use that path")
+    if not writes and not removes and not plan.manifest_changed:
+        return
+    out_dir.mkdir(parents=True, exist_ok=True)
+    mode = _default_mode()
+    for change in writes:
+        _write_change(change, targets[change.path], out_dir, mode)
+    for change in removes:
+        _remove_file(targets[change.path], out_dir)
+    if plan.manifest_changed:
+        target = resolve_inside(out_dir, MANIFEST_PATH)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(target, plan.manifest_bytes, mode, sync=True)
+
+
+def write_atomic(target: Path, data: bytes, mode: int | None = None, *, sync: bool = False) -> None:
+    """Write bytes exactly as given (binary: no newline or encoding translation) via temp + rename."""
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".wpmigrate-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            if sync:
+                fh.flush()
+                os.fsync(fh.fileno())
+        os.chmod(tmp, _mode_for(target, mode))
+        os.replace(tmp, target)
+    except BaseException:
+        _unlink_quietly(tmp)
+        raise
+
+
+def _write_change(change: Change, target: Path, out_dir: Path, mode: int) -> None:
+    out = change.output
+    if out is None:
+        raise ValueError(f"{change.path}: a {change.action} change without output")
+    _make_parents(target, out_dir)
+    if out.data_path is None:
+        write_atomic(target, out.data, mode)
+        return
+    # A big file in a cache: stream it, and make sure it is still what the plan hashed.
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".wpmigrate-", suffix=".tmp")
+    try:
+        digest = hashlib.sha256()
+        with os.fdopen(fd, "wb") as dst, open(out.data_path, "rb") as src:
+            while chunk := src.read(_CHUNK):
+                digest.update(chunk)
+                dst.write(chunk)
+        if change.new_hash is not None and digest.hexdigest() != change.new_hash:
+            raise OSError(f"{out.data_path}: changed between planning and writing {change.path}")
+        os.chmod(tmp, _mode_for(target, mode))
+        os.replace(tmp, target)
+    except BaseException:
+        _unlink_quietly(tmp)
+        raise
+
+
+def _make_parents(target: Path, out_dir: Path) -> None:
+    """Create the folders above target, re-checking that none of them leads out of out_dir."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    root = out_dir.resolve()
+    parent = target.parent.resolve()
+    if parent != root and root not in parent.parents:
+        raise UnsafePathError(f"{target} resolves outside the output folder {root}")
+
+
+def _remove_file(target: Path, out_dir: Path) -> None:
+    """Remove a pruned file, then the folders it leaves empty (never the output folder itself)."""
+    _unlink_quietly(target)
+    root = out_dir.resolve()
+    folder = target.parent
+    while folder.resolve() != root and root in folder.resolve().parents:
+        try:
+            folder.rmdir()
+        except OSError:
+            break  # not empty (or not ours to remove): stop climbing
+        folder = folder.parent
+
+
+def _default_mode() -> int:
+    """The mode a plain open() would give a new file (0666 minus the umask)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def _mode_for(target: Path, default: int | None) -> int:
+    """Keep the permissions of the file being replaced; new files get the umask's default."""
+    try:
+        return target.stat().st_mode & 0o7777
+    except OSError:
+        return default if default is not None else _default_mode()
+
+
+def _unlink_quietly(path: str | Path) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+
+
+__all__ = ["apply_plan", "write_atomic"]
