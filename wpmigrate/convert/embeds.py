@@ -31,8 +31,8 @@ PROVIDERS: tuple[Provider, ...] = (
     _p("Dailymotion", "video", r"https?://(www\.)?(dailymotion\.com|dai\.ly)/"),
     _p("Twitter", "tweet", r"https?://(www\.|mobile\.)?(twitter|x)\.com/\w+/status(es)?/"),
     _p("Twitter", "post", r"https?://(www\.)?(twitter|x)\.com/"),
-    _p("GitHub Gist", "gist", r"https?://gist\.github\.com/"),
-    _p("Google Maps", "map", r"https?://(maps\.google\.[a-z.]+/|(www\.)?google\.[a-z.]+/maps)"),
+    _p("GitHub Gist", "", r"https?://gist\.github\.com/"),
+    _p("Google Maps", "", r"https?://(maps\.google\.[a-z.]+/|(www\.)?google\.[a-z.]+/maps)"),
     _p("Flickr", "photo", r"https?://((www\.)?flickr\.com|flic\.kr)/"),
     _p("Instagram", "post", r"https?://(www\.)?(instagram\.com|instagr\.am)/"),
     _p("Facebook", "post", r"https?://(www\.)?facebook\.com/"),
@@ -99,7 +99,7 @@ def render_embed(url: str, mode: str = "link", title: str = "", provider: Provid
         if raw:
             return raw
     label = title.strip() or url
-    text = f"{provider.name} {provider.noun}: {label}" if provider else label
+    text = f"{' '.join(filter(None, (provider.name, provider.noun)))}: {label}" if provider else label
     return f'<p><a href="{html.escape(url)}">{html.escape(text, quote=False)}</a></p>'
 
 

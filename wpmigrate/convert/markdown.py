@@ -642,6 +642,13 @@ def _pass_repair(root: Tag) -> None:
     for tag in root.find_all(["source", "track", "embed", "param", "wbr"]):
         for child in reversed(list(tag.contents)):  # libxml2 does not know these are void
             tag.insert_after(child.extract())
+    for code in root.find_all("code"):
+        # Multi-line inline code (autop put <br> in it): a code span cannot hold a line break.
+        if code.find("br") is not None and code.find_parent("pre") is None:
+            for text in code.find_all(string=True):
+                if text.startswith("\n") and getattr(text.previous_sibling, "name", "") == "br":
+                    text.replace_with(text[1:])  # the <br> is the line break; the newline was spacing
+            code.wrap(Tag(name="pre"))
     for pre in root.find_all("pre"):
         for br in pre.find_all("br"):
             br.replace_with("\n")
@@ -740,6 +747,8 @@ def tidy_markdown(md: str) -> str:
             fence = m.group(1)
         if not line and out and not out[-1]:
             continue
+        if line == "\\" and (not out or not out[-1]):
+            continue  # a hard break opening a paragraph (text after a block inside <p>)
         if not line.startswith("<"):
             line = _INNER_SPACES.sub(" ", line)  # "a <b> </b> c" and friends
         if not line and out and _dangling_break(out[-1]):

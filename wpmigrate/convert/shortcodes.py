@@ -44,8 +44,10 @@ KNOWN = CODE_NAMES | EMBED_NAMES | MEDIA_NAMES | {"caption", "wp_caption", "gall
 _OPEN = re.compile(r"\[(\[?)([\w-]+)(?![\w-])([^\]/]*(?:/(?!\])[^\]/]*)*?)(/)?\]")
 _CLOSE_UNKNOWN = re.compile(r"\[/([a-z][\w-]*)\]")
 # Regions the scanner never looks into: tags, comments, and code-like elements WordPress prints as text.
-_OPAQUE = re.compile(r"<(pre|code|script|style|textarea)\b[^>]*>.*?</\1\s*>|<!--.*?-->|<[a-zA-Z/!][^>]*>",
-                     re.S | re.I)
+_OPAQUE = re.compile(r"<span data-wpm-raw[^>]*>[^<]*</span>|<(pre|code|script|style|textarea)\b[^>]*>.*?</\1\s*>"
+                     r"|<!--.*?-->|<[a-zA-Z/!][^>]*>", re.S | re.I)
+# protect_code looks for [code] everywhere but in code-like elements: code bodies may hold a bare "<".
+_OPAQUE_CODE = re.compile(r"<(pre|code|script|style|textarea)\b[^>]*>.*?</\1\s*>|<!--.*?-->", re.S | re.I)
 _ATTR = re.compile(r"""([\w-]+)\s*=\s*"([^"]*)"(?:\s|$)|([\w-]+)\s*=\s*'([^']*)'(?:\s|$)|([\w-]+)\s*=\s*([^\s'"]+)(?:\s|$)"""
                    r"""|"([^"]*)"(?:\s|$)|'([^']*)'(?:\s|$)|(\S+)(?:\s|$)""")
 _PRE_BRUSH = re.compile(r"""<pre\b[^>]*\bclass\s*=\s*["'][^"']*\b(?:brush|lang)\s*:\s*([\w#+-]+)[^"']*["'][^>]*>(.*?)</pre\s*>""",
@@ -85,9 +87,9 @@ def parse_attrs(text: str) -> tuple[dict[str, str], list[str]]:
     return named, positional
 
 
-def _opaque_spans(text: str) -> tuple[list[int], list[int]]:
+def _opaque_spans(text: str, opaque: re.Pattern[str] = _OPAQUE) -> tuple[list[int], list[int]]:
     starts, ends = [], []
-    for m in _OPAQUE.finditer(text):
+    for m in opaque.finditer(text):
         starts.append(m.start())
         ends.append(m.end())
     return starts, ends
@@ -103,13 +105,13 @@ def _is_candidate(name: str, attr_text: str, selfclosing: bool, text: str, end: 
             or f"[/{name}]" in text[end:])
 
 
-def scan(text: str, known: frozenset[str] | set[str]) -> Iterator[Shortcode]:
+def scan(text: str, known: frozenset[str] | set[str], opaque: re.Pattern[str] = _OPAQUE) -> Iterator[Shortcode]:
     """Yield the shortcodes of `text` left to right, as WordPress's do_shortcode would meet them.
 
     Known names swallow their content (to the first `[/name]`); unknown candidates yield only their
     opening tag (content None, escaped False) so that what is inside is scanned too.
     """
-    starts, ends = _opaque_spans(text)
+    starts, ends = _opaque_spans(text, opaque)
     pos = 0
     while True:
         m = _OPEN.search(text, pos)
@@ -158,7 +160,7 @@ def protect_code(html_text: str) -> tuple[str, dict[str, str]]:
     protected: dict[str, str] = {}
     out: list[str] = []
     pos = 0
-    for sc in scan(html_text, CODE_NAMES):
+    for sc in scan(html_text, CODE_NAMES, _OPAQUE_CODE):
         if sc.escaped or sc.content is None:
             continue
         token = f'<pre data-wpm-protect="{len(protected)}"></pre>'
@@ -179,28 +181,15 @@ def protect_code(html_text: str) -> tuple[str, dict[str, str]]:
 def count_shortcodes(html_text: str) -> Counter:
     """What the converter will meet in a post's raw content: every shortcode name, handled or not.
 
-    Equals the converter's `seen` counter for the same post (inspect relies on it)."""
+    Runs the converter's own passes (without attachments), so it equals the `seen` counter of a
+    conversion of the same content: inspect's counts are handled + unknown."""
     from .blocks import render_blocks
 
-    counts: Counter = Counter()
+    seen: Counter = Counter()
     text, _ = render_blocks(html_text, ConvertContext(), Counter())
     text, protected = protect_code(text)
-    for original in protected.values():
-        m = _OPEN.match(original)
-        if m and m.group(2) in CODE_NAMES:
-            counts[m.group(2)] += 1
-    _walk(text, lambda sc: counts.update([sc.name]))
-    return counts
-
-
-def _walk(text: str, visit: Callable[[Shortcode], None]) -> None:
-    """Visit every shortcode the renderer would visit, nested captions included."""
-    for sc in scan(text, KNOWN):
-        if sc.escaped:
-            continue
-        visit(sc)
-        if sc.name in ("caption", "wp_caption") and sc.content:
-            _walk(sc.content, visit)
+    render_shortcodes(text, Post(source=""), ConvertContext(), protected, seen, Counter())
+    return seen
 
 
 # ---------------------------------------------------------------- render_shortcodes
@@ -213,7 +202,7 @@ def render_shortcodes(html_text: str, post: Post, ctx: ConvertContext, protected
     text = _TOKEN.sub(lambda m: _block(_render_protected(protected.get(m.group(0), ""), seen, unknown)), text)
     text = autoembed(text, ctx)
     # shortcode_unautop: a block-level result alone in its paragraph replaces the paragraph.
-    text = re.sub(rf"<p>\s*{_BLOCK_START}(.*?){_BLOCK_END}\s*(?:<br\s*/?>\s*)?</p>", r"\1", text, flags=re.S)
+    text = re.sub(rf"<p>\s*{_BLOCK_START}([^{_BLOCK_START}{_BLOCK_END}]*){_BLOCK_END}\s*(?:<br\s*/?>\s*)?</p>", r"\1", text, flags=re.S)
     return text.replace(_BLOCK_START, "").replace(_BLOCK_END, "")
 
 
@@ -275,7 +264,7 @@ def _render_protected(original: str, seen: Counter, unknown: Counter) -> str:
             return original
         lang = _LANG_ALIASES.get(m.group(1).lower(), m.group(1).lower())
         return f'<pre><code class="language-{html.escape(lang)}">{m.group(2)}</code></pre>'
-    sc = next(scan(original, CODE_NAMES))
+    sc = next(scan(original, CODE_NAMES, _OPAQUE_CODE))
     seen[sc.name] += 1
     return render_code(sc)
 
@@ -418,7 +407,7 @@ def autoembed(text: str, ctx: ConvertContext) -> str:
         provider = detect_provider(url)
         rendered = render_embed(url, ctx.embeds, provider=provider)
         if m.group(1).startswith("<p") and re.match(r"\s*</p>", text[m.end():]):
-            return _block(rendered)  # unautop removes the now empty paragraph around it
+            return m.group(1) + _block(rendered)  # unautop removes the now empty paragraph around it
         return m.group(1) + re.sub(r"^<p>|</p>$", "", rendered)
 
     return _BARE_URL.sub(embed, text)

@@ -1,0 +1,41 @@
+"""`wpmigrate inspect`: what a user learns before migrating."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from conftest import FIXTURES
+from wpmigrate.cli import main
+
+
+def test_inspect_demo_reports_counts_dates_terms_shortcodes_blocks_and_hosts():
+    result = CliRunner().invoke(main, ["inspect", "--json", str(FIXTURES / "demo" / "export.xml")])
+    assert result.exit_code == 0, result.output
+    facts = json.loads(result.output)
+    assert facts["counts"] == {"attachment/inherit": 1, "page/publish": 2, "post/draft": 1,
+                               "post/publish": 3, "post/trash": 1}
+    assert facts["date_range"] == ["2024-01-01", "2024-05-01"]
+    assert facts["authors"] == {"marie (Marie Durand)": 7}
+    assert facts["categories"] == {"Sailing": 2, "Code": 1, "Uncategorized": 1}
+    assert facts["tags"] == {"Brittany": 1, "python": 1}
+    assert facts["shortcodes"] == {"caption": 1}
+    assert facts["blocks"] == {"core/list-item": 2, "core/paragraph": 1, "core/code": 1, "core/heading": 1,
+                               "core/list": 1, "core/table": 1, "core/quote": 1}
+    assert facts["image_hosts"] == {"demo.example.org": 2}
+
+
+def test_inspect_text_output_names_the_site():
+    result = CliRunner().invoke(main, ["inspect", str(FIXTURES / "demo" / "export.xml")])
+    assert result.exit_code == 0
+    assert result.output.splitlines()[0] == "Site: Harbour Notes https://demo.example.org"
+    assert "  caption" in result.output
+
+
+def test_inspect_bad_input_is_one_line(tmp_path):
+    bad = tmp_path / "x.xml"
+    bad.write_text("not xml at all", encoding="utf-8")
+    result = CliRunner().invoke(main, ["inspect", str(bad)])
+    assert result.exit_code == 2
+    assert len(result.stderr.strip().splitlines()) == 1 and "x.xml" in result.stderr
