@@ -259,3 +259,29 @@ def test_broken_manifest_is_an_input_error_naming_it(tmp_path: Path) -> None:
     (tmp_path / MANIFEST_PATH).write_text('{"files": {')
     with pytest.raises(InputError, match=r"manifest\.json:1: manifest is not valid JSON"):
         make_plan([], tmp_path, OPTS, force=False, prune=False)
+
+
+@pytest.mark.parametrize("disk,new,recorded,force,expected", [
+    (None, "N", None, False, ("create", "")),
+    (None, "N", "R", False, ("create", "deleted by hand since the last run; written again")),
+    ("N", "N", None, False, ("unchanged", "")),
+    ("N", "N", "R", False, ("unchanged", "")),
+    ("R", "N", "R", False, ("update", "")),
+    ("E", "N", "R", False, ("conflict", "edited by hand since the last run")),
+    ("E", "N", "R", True, ("overwrite", "edited by hand since the last run")),
+    ("E", "N", None, False, ("conflict", "a file not written by wpmigrate is in the way")),
+    ("E", "N", None, True, ("overwrite", "a file not written by wpmigrate is in the way")),
+    ("R", None, "R", False, ("unchanged", "")),  # asset in place, not downloaded again
+    ("E", None, "R", False, ("conflict", "edited by hand since the last run")),
+    (None, None, None, False, ("create", "")),
+])
+def test_decide(disk, new, recorded, force, expected) -> None:
+    from wpmigrate.plan import decide
+    assert decide(disk, new, recorded, force=force) == expected
+
+
+def test_output_folder_that_is_a_file_is_an_options_error(tmp_path: Path) -> None:
+    from wpmigrate.errors import OptionsError
+    (tmp_path / "site").write_text("oops")
+    with pytest.raises(OptionsError, match=r"^--out .*site: exists and is not a folder"):
+        make_plan([OutputFile("a.md", b"A")], tmp_path / "site", OPTS, force=False, prune=False)

@@ -116,3 +116,40 @@ def test_check_is_a_drift_gate(export: Path, tmp_path: Path) -> None:
     assert [(c["action"], c["path"]) for c in report["changes"]] == [("update", POST)]
     assert (report["mode"], report["exit_code"]) == ("check", 1)
     assert tree(Path("site")) == before  # --check writes nothing
+
+
+# --- parallel.convert_many: the --jobs engine ------------------------------------------------------
+
+def _fake_convert(post, ctx):
+    from wpmigrate.errors import ConvertError
+    from wpmigrate.models import AssetRef, ConvertedPost
+    if post.title == "bad":
+        raise ConvertError(post.where, "cannot convert")
+    ctx.rewrite_asset(f"https://old.example/{post.id}.png")  # a side effect the parent must see
+    return ConvertedPost(markdown=f"{post.title} {ctx.label}\n", assets=(AssetRef(f"https://old.example/{post.id}.png"),))
+
+
+class _Ctx:
+    label = "ctx"
+
+    def __init__(self) -> None:
+        self.wanted: list[str] = []
+
+    def rewrite_asset(self, url: str) -> str:
+        self.wanted.append(url)
+        return url
+
+
+@pytest.mark.parametrize("jobs", [1, 2, 3])
+def test_convert_many_keeps_order_errors_and_side_effects(jobs: int) -> None:
+    from wpmigrate.errors import WpMigrateError
+    from wpmigrate.models import Post
+    from wpmigrate.parallel import convert_many
+
+    posts = [Post(source="e.xml", id=i, title="bad" if i % 7 == 3 else f"t{i}") for i in range(50)]
+    ctx = _Ctx()
+    results = list(convert_many(iter(posts), ctx, jobs, _fake_convert, (WpMigrateError,), ctx.rewrite_asset))
+    assert [p.id for p, _ in results] == list(range(50))
+    assert [r if isinstance(r, str) else r.markdown for _, r in results][:4] == [
+        "t0 ctx\n", "t1 ctx\n", "t2 ctx\n", "ConvertError: e.xml post 3 'bad': cannot convert"]
+    assert ctx.wanted == [f"https://old.example/{i}.png" for i in range(50) if i % 7 != 3]

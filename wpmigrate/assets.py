@@ -356,6 +356,14 @@ class AssetResolver:
         self._origin.setdefault(path, candidates[0])
         return self.reference(path)
 
+    def rewrite_origin(self, url: str) -> str:
+        """For --no-assets: media stay remote, but as clean absolute origin URLs (no Photon, no mirror
+        paths, no `&amp;`); the referenced size is kept since nothing is downloaded."""
+        if not url or url.startswith(self.prefix + "/"):
+            return url
+        o = parse_reference(url, self.hosts, self.base)
+        return o.url if o else url
+
     def reference(self, path: str) -> str:
         """How Markdown refers to the local file `path` (output-relative)."""
         return self.prefix + path[len(self.asset_dir):]

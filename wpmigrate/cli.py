@@ -18,6 +18,27 @@ def _fail(message: str, code: int = 2) -> "click.exceptions.Exit":
     return click.exceptions.Exit(code)
 
 
+def _asset_options(mirrors: tuple[Path, ...], host_maps: tuple[str, ...], asset_hosts: tuple[str, ...],
+                   wayback: bool, wayback_url: str, no_assets: bool, strict: bool, asset_dir: str,
+                   asset_url: str | None, asset_cache: Path | None) -> dict[str, object]:
+    """The Settings fields of the asset options (issue 4), checked."""
+    pairs = []
+    for item in host_maps:
+        old, sep, new = item.partition("=")
+        old = old.strip().split("://")[-1].split("/")[0].lower()
+        if not sep or not old or not new.strip().startswith(("http://", "https://")):
+            raise OptionsError(f"--host-map {item!r}: expected OLD=NEW, e.g. www.example.com=http://localhost:8000")
+        pairs.append((old, new.strip()))
+    for folder in mirrors:
+        if not folder.is_dir():
+            raise OptionsError(f"--mirror {folder}: not a folder")
+    hosts = tuple(h for value in asset_hosts for h in split_csv(value))
+    asset_dir = asset_dir.strip().strip("/")
+    return dict(mirrors=tuple(mirrors), host_map=tuple(pairs), asset_hosts=hosts, wayback=wayback,
+                wayback_url=wayback_url, download_assets=not no_assets, strict=strict, asset_dir=asset_dir,
+                asset_url_prefix=asset_url.rstrip("/") if asset_url else "/" + asset_dir, asset_cache=asset_cache)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="wpmigrate")
 def main() -> None:
@@ -43,11 +64,29 @@ def main() -> None:
 @click.option("--report", "report_path", type=click.Path(path_type=Path), default=None,
               help="Also write the report to FILE (.json, .md or .txt).")
 @click.option("--jobs", "-j", type=int, default=1, show_default=True, help="Processes for conversion.")
+@click.option("--mirror", "mirrors", multiple=True, type=click.Path(path_type=Path, file_okay=False),
+              help="Local mirror folder (HTTrack or wget layout) to take assets from first. Repeatable.")
+@click.option("--host-map", "host_maps", multiple=True, metavar="OLD=NEW",
+              help="Fetch assets of host OLD from base URL NEW (a staging copy, a local server). Repeatable.")
+@click.option("--asset-host", "asset_hosts", multiple=True,
+              help="Also download assets from this host (besides the site's own and WordPress's CDNs). Repeatable.")
+@click.option("--wayback", is_flag=True, help="Try the Wayback Machine for assets the origin no longer has.")
+@click.option("--wayback-url", default="https://web.archive.org/web", show_default=True, help="Wayback Machine base URL.")
+@click.option("--no-assets", is_flag=True, help="Download nothing; media keep their (cleaned) origin URLs.")
+@click.option("--strict", is_flag=True, help="Exit 1 when any asset could not be fetched.")
+@click.option("--asset-dir", default="assets/images", show_default=True, help="Folder for assets inside OUT.")
+@click.option("--asset-url", "asset_url", default=None, help="How posts refer to the asset folder [default: /ASSET_DIR].")
+@click.option("--asset-cache", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Download cache folder [default: $XDG_CACHE_HOME/wpmigrate/assets].")
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors and the final summary line.")
 @click.option("--verbose", "-v", count=True, help="More detail (repeat for more).")
 def convert(sources: tuple[Path, ...], out: Path, types: str, statuses: str | None, profile: str, offline: bool,
             embeds: str, dry_run: bool, diff: bool, check: bool, force: bool, prune: bool,
-            report_path: Path | None, jobs: int, quiet: bool, verbose: int) -> None:
+            report_path: Path | None, jobs: int, quiet: bool, verbose: int,
+            mirrors: tuple[Path, ...] = (), host_maps: tuple[str, ...] = (), asset_hosts: tuple[str, ...] = (),
+            wayback: bool = False, wayback_url: str = "https://web.archive.org/web", no_assets: bool = False,
+            strict: bool = False, asset_dir: str = "assets/images", asset_url: str | None = None,
+            asset_cache: Path | None = None) -> None:
     """Convert WordPress SOURCES (export files, a mirror folder, front-matter files) into OUT."""
     from .pipeline import run
     from .report import exit_code, render_text, write_report
@@ -58,6 +97,8 @@ def convert(sources: tuple[Path, ...], out: Path, types: str, statuses: str | No
             statuses=split_csv(statuses) if statuses else None, profile=profile, offline=offline,
             embeds=embeds, dry_run=dry_run, diff=diff, check=check, force=force, prune=prune,
             report=report_path, jobs=jobs, quiet=quiet, verbose=verbose,
+            **_asset_options(mirrors, host_maps, asset_hosts, wayback, wayback_url, no_assets, strict,
+                             asset_dir, asset_url, asset_cache),
         )
         report, plan = run(settings)
     except (InputError, OptionsError) as exc:

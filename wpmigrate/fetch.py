@@ -354,3 +354,75 @@ def fetch_assets(wanted: Mapping[str, list[str]], settings: Any, cache_dir: Path
     finally:
         fetcher.close()
     return results
+
+
+# --- the pipeline stage --------------------------------------------------------------------------
+
+def default_cache_dir(settings: Any) -> Path:
+    """settings.asset_cache, else $XDG_CACHE_HOME/wpmigrate/assets (~/.cache/...): outside the output
+    folder, so the site is not stored twice and a fresh output folder still re-uses the downloads."""
+    configured = getattr(settings, "asset_cache", None)
+    if configured:
+        return Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "wpmigrate" / "assets"
+
+
+def locate_assets(wanted: Mapping[str, list[str]], settings: Any, cache_dir: Path) -> dict[str, str | None]:
+    """For a dry run or --check: where each asset's bytes already are (mirror or cache), no network."""
+    cache = AssetCache(cache_dir)
+    found: dict[str, str | None] = {}
+    for path, urls in wanted.items():
+        hit = next((str(m) for u in urls if (m := find_in_mirror(u, tuple(settings.mirrors))) is not None), None)
+        if hit is None:
+            hit = next((str(cache.file_for(u)) for u in urls if cache.get(u) is not None), None)
+        found[path] = hit
+    return found
+
+
+def localise_assets(resolver: Any, outputs: list[Any], settings: Any, report: Any,
+                    progress_factory: Callable[[str, int], Callable[..., None]] | None = None) -> list[Any]:
+    """After conversion: fetch what `resolver` handed out, add one asset OutputFile per local file,
+    and point references of assets that failed back at their origin URL. Returns the new outputs.
+
+    A dry run (or --check) fetches nothing: assets not yet in a mirror or the cache are planned with
+    a data_path that does not exist, which the plan reports as "to fetch"."""
+    from .assets import relink_failed
+    from .models import OutputFile
+
+    wanted = resolver.wanted()
+    if not wanted:
+        return outputs
+    cache_dir = default_cache_dir(settings)
+    assets: list[Any] = []
+    if settings.dry_run or settings.check:
+        for path, where in locate_assets(wanted, settings, cache_dir).items():
+            data_path = where or str(AssetCache(cache_dir).file_for(wanted[path][0]))
+            assets.append(OutputFile(path, data_path=data_path, source=resolver.origin(path), kind="asset"))
+        return [*outputs, *assets]
+    tick = progress_factory("Fetching assets", len(wanted)) if progress_factory else None
+    lock = threading.Lock()
+
+    def progress() -> None:
+        if tick:
+            with lock:
+                tick()
+    results = fetch_assets(wanted, settings, cache_dir, progress if tick else None)
+    failed = []
+    for path, result in results.items():
+        if result.ok and result.path:
+            assets.append(OutputFile(path, data_path=result.path, source=resolver.origin(path), kind="asset"))
+            report.assets_fetched += 1
+        else:
+            failed.append(path)
+            report.assets_failed.append((resolver.origin(path), result.reason))
+    if failed:
+        mapping = resolver.relink_map(failed)
+        relinked = []
+        for out in outputs:
+            if out.data_path is None and out.kind != "asset" and any(ref.encode() in out.data for ref in mapping):
+                text = relink_failed(out.data.decode("utf-8"), mapping)
+                out = OutputFile(out.path, text.encode("utf-8"), source=out.source, kind=out.kind)
+            relinked.append(out)
+        outputs = relinked
+    return [*outputs, *assets]

@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator
 
+from .assets import AssetResolver
 from .convert import Attachment, ConvertContext
 from .convert.post import convert_post
 from .emit import get_profile
@@ -20,6 +21,7 @@ from .emit.jekyll import Placement
 from .emit.links import LinkMap
 from .emit.paths import SlugRegistry, slug_for
 from .errors import UnsafePathError, WpMigrateError
+from .fetch import localise_assets
 from .importers import Source, open_sources
 from .models import Failed, OutputFile, Post, RunReport, Site, Skipped
 from .settings import Settings
@@ -191,7 +193,8 @@ def run(settings: Settings, progress_factory: Callable[[str, int], Callable[[], 
     index = build_index(source.posts(), source.site, settings, report)
 
     # --- assets hook: build the resolver here and pass resolver.rewrite as rewrite_asset ---
-    ctx = make_context(index, settings)
+    resolver = AssetResolver(index.site, index.attachments, settings, extra_hosts=sorted(index.links.hosts))
+    ctx = make_context(index, settings, resolver.rewrite if settings.download_assets else resolver.rewrite_origin)
     profile = get_profile(settings.profile)
     tick = progress_factory("Converting", len(index.entries)) if progress_factory else None
     outputs: list[OutputFile] = []
@@ -200,6 +203,8 @@ def run(settings: Settings, progress_factory: Callable[[str, int], Callable[[], 
         data = profile.render(post, converted, entry.placement, index.authors.get(post.author, ""))
         outputs.append(OutputFile(entry.placement.path, data, source=_source_id(post), kind=entry.placement.kind))
     # --- assets hook: fetch wanted assets, add asset OutputFiles, relink failed ones ---
+    if settings.download_assets:
+        outputs = localise_assets(resolver, outputs, settings, report, progress_factory)
 
     outputs.sort(key=lambda o: o.path)
     plan = make_plan(outputs, settings.out, settings.output_options(), force=settings.force, prune=settings.prune)

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Collection, Sequence
 
-from .errors import UnsafePathError
+from .errors import OptionsError, UnsafePathError
 from .manifest import (Manifest, ManifestEntry, hash_bytes, hash_file, manifest_path, read_manifest,
                        render_manifest)
 from .models import OutputFile
@@ -53,7 +53,8 @@ class Change:
     disk_path: Path | None = field(default=None, repr=False, compare=False)
 
     def old_bytes(self) -> bytes | None:
-        """What is on disk now (None when absent)."""
+        """What is on disk (None when absent). Read it before applying the plan: afterwards the disk
+        holds the new bytes."""
         if self.old_hash is None or self.disk_path is None:
             return None
         return self.disk_path.read_bytes()
@@ -148,6 +149,8 @@ def make_plan(outputs: Sequence[OutputFile], out_dir: Path, options: dict[str, A
     asset failed to download): they are neither stale nor pruned, and keep their manifest entry.
     """
     out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OptionsError(f"--out {out_dir}: exists and is not a folder; give a folder (it is created if missing)")
     old = read_manifest(out_dir)
     changes: list[Change] = []
     files: dict[str, ManifestEntry] = {}
@@ -167,39 +170,18 @@ def make_plan(outputs: Sequence[OutputFile], out_dir: Path, options: dict[str, A
             changes.append(Change(action="conflict", note=str(exc), **base))
             continue
         old_hash, problem = _disk_hash(disk)
-        base["disk_path"] = disk
         if problem:
-            changes.append(Change(action="conflict", old_hash=None, note=problem, **base))
-            if recorded:
-                files[rel] = recorded
-            continue
-        if old_hash is None:
-            note = "deleted by hand since the last run; written again" if recorded else ""
-            changes.append(Change(action="create", note=note, **base))
-        elif to_fetch:
-            # Bytes unknown until downloaded: an asset already in place and unedited is taken as is
-            # (asset paths are a function of the origin URL).
-            if recorded and recorded.sha256 == old_hash:
-                changes.append(Change(action="unchanged", old_hash=old_hash, **{**base, "to_fetch": False}))
-                files[rel] = recorded
-                continue
-            action = "overwrite" if force else "conflict"
-            changes.append(Change(action=action, old_hash=old_hash, note=_edited_note(recorded), **base))
-            if action == "conflict" and recorded:
-                files[rel] = recorded
-            continue
-        elif old_hash == new_hash:
-            changes.append(Change(action="unchanged", old_hash=old_hash, **base))
-        elif recorded and recorded.sha256 == old_hash:
-            changes.append(Change(action="update", old_hash=old_hash, **base))
+            action, note, old_hash = "conflict", problem, None
         else:
-            action = "overwrite" if force else "conflict"
-            changes.append(Change(action=action, old_hash=old_hash, note=_edited_note(recorded), **base))
-            if action == "conflict":
-                if recorded:
-                    files[rel] = recorded  # still ours, still edited: a conflict again next run
-                continue
-        if new_hash is not None:
+            action, note = decide(old_hash, new_hash, recorded.sha256 if recorded else None, force=force)
+        if action == "unchanged" and to_fetch:
+            to_fetch = False  # the asset in place is taken as is: nothing to download
+        changes.append(Change(action=action, old_hash=old_hash, note=note, disk_path=disk,
+                              **{**base, "to_fetch": to_fetch}))
+        if action == "conflict" or (new_hash is None and action == "unchanged"):
+            if recorded:
+                files[rel] = recorded  # still ours, still edited: a conflict again next run
+        elif new_hash is not None:
             files[rel] = _entry_for(out, new_hash)
 
     for rel in sorted(set(old.files) - seen):
@@ -246,10 +228,21 @@ def make_plan(outputs: Sequence[OutputFile], out_dir: Path, options: dict[str, A
                 manifest_changed=current != new_bytes, options=manifest.options)
 
 
-def _edited_note(recorded: ManifestEntry | None) -> str:
-    if recorded is None:
-        return "a file not written by wpmigrate is in the way"
-    return "edited by hand since the last run"
+def decide(disk: str | None, new: str | None, recorded: str | None, *, force: bool) -> tuple[str, str]:
+    """(action, note) for one output path, from three hashes: on disk (None: absent), wanted (None:
+    an asset not downloaded yet) and recorded in the manifest (None: not ours)."""
+    if disk is None:
+        return "create", "deleted by hand since the last run; written again" if recorded else ""
+    if new is None and recorded == disk:
+        # Bytes unknown until downloaded; an asset in place and unedited is taken as is
+        # (asset paths are a function of the origin URL).
+        return "unchanged", ""
+    if disk == new:
+        return "unchanged", ""
+    if recorded == disk:
+        return "update", ""
+    note = "edited by hand since the last run" if recorded else "a file not written by wpmigrate is in the way"
+    return ("overwrite" if force else "conflict"), note
 
 
 def _plain(value: Any) -> Any:

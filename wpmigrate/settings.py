@@ -48,6 +48,7 @@ class Settings:
     max_asset_bytes: int = 50 * 1024 * 1024
     timeout: float = 30.0
     retries: int = 3
+    asset_cache: Path | None = None  # None: $XDG_CACHE_HOME/wpmigrate/assets
     in_place: bool = False
 
     # html importer (issue 5)

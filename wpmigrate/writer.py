@@ -65,8 +65,9 @@ def write_atomic(target: Path, data: bytes, mode: int | None = None, *, sync: bo
 
 def _write_change(change: Change, target: Path, out_dir: Path, mode: int) -> None:
     out = change.output
-    if out is None:
-        raise ValueError(f"{change.path}: a {change.action} change without output")
+    if out is None or change.to_fetch:
+        # The pipeline fetches before applying and leaves failed downloads out of the plan.
+        raise ValueError(f"{change.path}: nothing to write ({'not downloaded' if out else 'no output'})")
     _make_parents(target, out_dir)
     if out.data_path is None:
         write_atomic(target, out.data, mode)

@@ -26,9 +26,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, Callable, Iterator
-from urllib.parse import urlsplit
 
 import yaml
+from bs4 import BeautifulSoup
 
 from ..errors import InputError
 from ..models import Post, Site, Term
@@ -102,6 +102,25 @@ def detect_body_format(body: str, suffix: str) -> str:
     html_marks = len(re.findall(r"</?(p|div|br|h[1-6]|li|figure|img)\b", stripped, re.I))
     md_marks = len(re.findall(r"^(#{1,6} |[-*+] |> |\d+\. )|\]\(", stripped, re.M))
     return "html" if html_marks >= md_marks else "markdown"
+
+
+CONTENT_OPEN = re.compile(r"<(?:div|section)\b[^>]*\bclass=[\"'][^\"']*\b(?:entry-content|post-content)\b[^>]*>", re.I)
+HEADER_CHROME = ".entry-title, .post-title, time, .byline, .entry-meta, .posted-on, .post-meta, .author"
+
+
+def strip_page_header(body: str) -> tuple[str, str]:
+    """A body copied with the theme's post header (h1.entry-title, time, byline) before its
+    `.entry-content`: cut the header, byte-exact elsewhere. Returns (body, removed text)."""
+    m = CONTENT_OPEN.search(body)
+    if not m or not body[: m.start()].strip():
+        return body, ""
+    before = BeautifulSoup(body[: m.start()], "html.parser")
+    removed = " ".join(before.get_text(" ").split())
+    for el in before.select(HEADER_CHROME):
+        el.decompose()
+    if before.get_text().strip():
+        return body, ""  # real text before the content: keep everything
+    return body[m.end():], removed
 
 
 def wp_sanitize_title(title: str) -> str:
@@ -209,6 +228,11 @@ class FrontMatterSource:
                                 "_wpm_body_line": fm.body_line, "_wpm_matched": matched}
         if fmt == "html":
             meta["_wpm_rendered"] = True
+            body, removed = strip_page_header(body)
+            if removed:
+                meta["_wpm_removed"] = [f"theme header before .entry-content: {removed}"]
+                self.warn(f"{path}:{fm.body_line}: removed the theme's post header before .entry-content "
+                          f"({removed[:80]}); title, date and author are in the front matter")
             page_path = link[len(self.site.link):] if link.startswith(self.site.link) else path.stem + ".html"
             meta["_wpm_page_path"] = page_path
             if self.site.link:
@@ -275,12 +299,20 @@ def open_frontmatter(paths: list[Path], warn: Warn, drop_keys: tuple[str, ...] =
     files = find_files([Path(p) for p in paths])
     if not files:
         raise InputError(str(paths[0]), "no .md or .html files found", hint="pass a folder of front-matter posts")
-    bodies = []
+    bodies, kept = [], []
     for f in files:
         try:
-            bodies.append(f.read_text(encoding="utf-8", errors="replace"))
-        except OSError:
+            text = f.read_text(encoding="utf-8", errors="replace")
+        except OSError as exc:
+            warn(f"{f}: cannot read ({exc.strerror}); skipped")
             continue
+        # Check every header now, so a bad one stops the run before anything is written.
+        if split_front_matter(text, str(f)) is None:
+            warn(f"{f}: no front matter (no leading --- line); skipped")
+            continue
+        bodies.append(text)
+        kept.append(f)
+    files = kept
     url = site_url or infer_site_url(bodies)
     if url and not url.endswith("/"):
         url += "/"

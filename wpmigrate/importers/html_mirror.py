@@ -10,12 +10,17 @@ parses the kept pages again, one at a time, so memory stays flat.
 Every relative href/src in a post's content is made absolute (`mirror_url_to_link`), so the
 pipeline's link map and asset resolver see the old site's URLs exactly as in a WXR export;
 files that exist in the mirror are listed in meta["_wpm_local_files"] (absolute URL -> file).
+
+Post.meta keys set here: _wpm_rendered (True: rendered HTML, no wpautop), _wpm_matched (field ->
+the selector or reader that gave it, for `inspect`), _wpm_removed (chrome taken out), _wpm_page_path,
+_wpm_local_files, _og_image (featured image). options: content_selector, site_url, keep_boilerplate.
 """
 
 from __future__ import annotations
 
 import hashlib
 import html as htmllib
+import os
 import posixpath
 import re
 from collections import Counter
@@ -27,7 +32,7 @@ from urllib.parse import unquote, urlsplit
 from bs4 import BeautifulSoup, Comment, Tag
 
 from ..errors import InputError
-from ..models import Post, Site, Term
+from ..models import Author, Post, Site, Term
 from . import pagemeta
 
 Warn = Callable[[str], None]
@@ -49,7 +54,9 @@ CHROME_SELECTORS = (
     ".fb-like", ".fb-share-button", "#fb-root", ".g-plusone", ".yarpp-related", ".crp_related", ".related-posts",
     "#comments", ".comments-area", "#respond", ".comment-respond", "form.comment-form", "ins.adsbygoogle",
     ".adsbygoogle", ".wpcnt", ".wordads-ad-wrapper", ".advertisement", "[id^=div-gpt-ad]", ".saboxplugin-wrap",
-    ".post-navigation", ".entry-meta", ".entry-footer", ".jetpack_subscription_widget", ".mc4wp-form",
+    ".post-navigation", ".entry-meta", ".lwptoc", "#ez-toc-container", "#toc_container", ".entry-footer", ".jetpack_subscription_widget", ".mc4wp-form",
+    # line-number gutters of code highlighters (rouge, SyntaxHighlighter, Crayon, Prism): not code
+    "td.gutter", "td.rouge-gutter", "pre.lineno", ".crayon-nums", ".line-numbers-rows",
     "script", "style", "link", "meta",
 )
 
@@ -64,6 +71,7 @@ class PageRecord:
     type: str = "post"
     url: str = ""  # absolute URL the page states for itself ("" when none)
     canonical: str = ""  # canonical href as written
+    id: int | None = None  # WordPress post id (postid-N body class, shortlink)
     tail: tuple[str, ...] = ()  # signatures of the content's last top-level nodes
 
 
@@ -135,7 +143,7 @@ def mirror_url_to_link(href: str, page_path: str, site: Site) -> str:
 def _unhash_path(path: str, query: str) -> str:
     head, _, name = path.rpartition("/")
     name = unhash_httrack(name, htmllib.unescape(query))
-    if name in ("index.html", "index.htm") and query:
+    if name in ("index.html", "index.htm"):  # wget/HTTrack's name for a directory URL
         name = ""
     return f"{head}/{name}" if head else name
 
@@ -200,17 +208,17 @@ def align_path(rel: str, url: str) -> tuple[str, str] | None:
 
 def select_content(soup: BeautifulSoup, override: str = "") -> tuple[Tag | None, str]:
     """The element holding the_content(); the most text-rich match of the first selector that matches."""
-    selectors = ((override,) if override else ()) + CONTENT_SELECTORS
-    for sel in selectors:
-        found = [el for el in soup.select(sel) if isinstance(el, Tag)]
+    idx = pagemeta.PageIndex.of(soup)
+    for sel in ((override,) if override else ()) + CONTENT_SELECTORS:
+        found = idx.select(sel)
         # A match nested inside another match of the same selector is the same content.
-        found = [el for el in found if not any(o is not el and el in o.descendants for o in found)]
+        found = [el for el in found if not any(p is o for o in found for p in el.parents)]
         if found:
             return max(found, key=lambda el: len(el.get_text())), sel
     return None, ""
 
 
-def clean_content(el: Tag) -> list[str]:
+def clean_content(el: Tag, idx: pagemeta.PageIndex | None = None) -> list[str]:
     """Remove chrome in place; returns what was removed, for `inspect`."""
     removed: list[str] = []
     for c in el.find_all(string=lambda s: isinstance(s, Comment)):
@@ -227,8 +235,9 @@ def clean_content(el: Tag) -> list[str]:
                 nxt.decompose()
     for ns in el.find_all("noscript"):
         ns.unwrap()
+    idx = idx or pagemeta.PageIndex(el)
     for sel in CHROME_SELECTORS:
-        for hit in el.select(sel):
+        for hit in idx.select(sel, el):
             if hit is el or hit.decomposed:
                 continue
             parent = hit.parent
@@ -249,8 +258,10 @@ def _drop_empty_ancestors(node: Tag | None, stop: Tag) -> None:
 
 
 def top_signatures(el: Tag, n: int = 40) -> tuple[str, ...]:
+    """Hashes of the last top-level nodes, prefixed "T" when the node shows text, "-" when not."""
     nodes = [c for c in el.children if not (isinstance(c, str) and not c.strip())]
-    return tuple(hashlib.sha1(" ".join(str(c).split()).encode()).hexdigest()[:12] for c in nodes[-n:])
+    return tuple(("T" if (c.get_text() if isinstance(c, Tag) else str(c)).strip() else "-")
+                 + hashlib.sha1(" ".join(str(c).split()).encode()).hexdigest()[:12] for c in nodes[-n:])
 
 
 def strip_tail(el: Tag, k: int) -> None:
@@ -263,7 +274,8 @@ URL_ATTRS = ("href", "src", "poster", "data-src", "data-lazy-src", "data-orig-fi
              "data-large-file", "data-full-url", "data-link")
 
 
-def absolutize(el: Tag, page_path: str, site: Site, site_root: Path | None) -> dict[str, str]:
+def absolutize(el: Tag, page_path: str, site: Site, site_root: Path | None,
+               mirror_root: Path | None = None) -> dict[str, str]:
     """Make every relative URL in el absolute (in place); return {absolute URL: mirror file} for
     referenced files that exist in the mirror (images first of all, HTTrack names included)."""
     local: dict[str, str] = {}
@@ -271,7 +283,7 @@ def absolutize(el: Tag, page_path: str, site: Site, site_root: Path | None) -> d
     def fix(url: str) -> str:
         new = mirror_url_to_link(url, page_path, site)
         if new != url and site_root is not None and not re.match(r"^[a-z][a-z0-9+.-]*:", url.strip(), re.I):
-            f = local_file(url, page_path, site_root)
+            f = local_file(url, page_path, site_root, mirror_root or site_root)
             if f is not None and f.suffix.lower() not in PAGE_SUFFIXES:
                 local[new] = str(f)
         return new
@@ -291,15 +303,16 @@ def absolutize(el: Tag, page_path: str, site: Site, site_root: Path | None) -> d
     return local
 
 
-def local_file(href: str, page_path: str, site_root: Path) -> Path | None:
+def local_file(href: str, page_path: str, site_root: Path, mirror_root: Path) -> Path | None:
+    """The mirror's file for a relative href, never one outside mirror_root (`../../etc/passwd`)."""
     path = urlsplit(htmllib.unescape(href.strip())).path
     if not path or path.startswith("/"):
         return None
     joined = posixpath.normpath(posixpath.join(posixpath.dirname(page_path), path))
     for cand in (joined, unquote(joined)):
-        f = site_root / cand
+        f = Path(os.path.normpath(site_root / cand))
         try:
-            if f.is_file():
+            if f.is_file() and f.resolve().is_relative_to(mirror_root.resolve()):
                 return f
         except OSError:
             continue
@@ -320,6 +333,7 @@ class Mirror:
     skipped: list[tuple[str, str, str]] = field(default_factory=list)  # (file, kind, reason)
     term_names: dict[tuple[str, str], str] = field(default_factory=dict)
     boilerplate: dict[str, int] = field(default_factory=dict)  # rel -> trailing nodes to drop
+    page_ids: dict[str, int] = field(default_factory=dict)  # url_identity of a kept page -> its id
 
     def posts(self) -> Iterator[Post]:
         for rec in self.pages:
@@ -350,7 +364,7 @@ class Mirror:
                 strip_tail(el, k)
                 removed.append(f"{k} trailing nodes repeated on other pages")
             site_root = rec.root / self.layout.site_dir if self.layout.site_dir else rec.root
-            local = absolutize(el, page_path, self.site, site_root)
+            local = absolutize(el, page_path, self.site, site_root, rec.root)
             content = el.decode_contents().strip()
         meta.matched["content"] = selector
         meta.matched["kind"] = rec.reason
@@ -368,19 +382,24 @@ class Mirror:
             post_meta["_wpm_removed"] = removed
         return Post(
             source=str(rec.file), id=meta.id, title=meta.title, slug=slug_of(link), link=link,
-            type=rec.type if rec.type in ("post", "page") else "post", status="publish",
+            parent=self.parent_of(link) if rec.type == "page" else None,
+            type=rec.type or "post", status="publish",
             date=date, date_gmt=date_gmt, modified=modified, modified_gmt=modified_gmt,
             author=meta.author, terms=terms, excerpt=meta.excerpt, content=content,
             content_format="html", meta=post_meta,
         )
 
+    def parent_of(self, link: str) -> int | None:
+        """A page's parent is the page one URL level up (/about/team/ -> /about/), when mirrored."""
+        key = url_identity(link)
+        if "/" not in key.rstrip("/"):
+            return None
+        return self.page_ids.get(key.rsplit("/", 1)[0])
+
     def page_url(self, rec: PageRecord) -> str:
         """The page's old URL: its canonical link when that resolves, else its path in the mirror."""
         page_path = self.layout.page_path(rec.rel)
-        if rec.canonical:
-            return mirror_url_to_link(rec.canonical, page_path, self.site)
-        url = mirror_url_to_link(posixpath.basename(page_path), page_path, self.site)
-        return url[: -len("index.html")] if url.endswith("/index.html") else url
+        return mirror_url_to_link(rec.canonical or posixpath.basename(page_path), page_path, self.site)
 
 
 def slug_of(url: str) -> str:
@@ -422,6 +441,7 @@ def open_mirror(paths: list[Path], warn: Warn, content_selector: str = "", site_
     mirror = Mirror(roots, warn, content_selector=content_selector, keep_boilerplate=keep_boilerplate)
     scanned: list[PageRecord] = []
     titles: Counter[str] = Counter()
+    authors: dict[str, str] = {}
     for file, root, rel in walk_pages(roots):
         raw = read_text(file, warn)
         if raw is None:
@@ -429,13 +449,20 @@ def open_mirror(paths: list[Path], warn: Warn, content_selector: str = "", site_
         if "<title>Local index - HTTrack" in raw[:3000] or "HTTrack Website Copier - Open Source" in raw[:3000]:
             mirror.skipped.append((str(file), "httrack", "HTTrack's own index page"))
             continue
+        if pagemeta.is_xml(raw):
+            mirror.skipped.append((str(file), "feed", "XML feed or sitemap"))
+            continue
         soup = BeautifulSoup(raw, "lxml")
         kind, reason, ptype = pagemeta.classify_page(soup, raw, rel)
+        if kind == "unknown" and content_selector and len(soup.select(content_selector)) == 1:
+            kind, reason, ptype = "post", f"--content-selector {content_selector} matches once", "post"
         probe = pagemeta.PageMeta()
         rec = PageRecord(file, rel, root, kind, reason, ptype)
         if kind in ("post", "page", "duplicate", "unknown"):
             pagemeta.read_meta(soup, probe)
-            rec.url, rec.canonical = probe.url, probe.canonical
+            rec.url, rec.canonical, rec.id = probe.url, probe.canonical, probe.id
+            if probe.author and probe.author_name and probe.author != probe.author_name:
+                authors.setdefault(probe.author, probe.author_name)
             suffix = pagemeta.title_site_suffix(pagemeta.text_of(soup.title))
             if suffix:
                 titles[suffix] += 1
@@ -453,10 +480,14 @@ def open_mirror(paths: list[Path], warn: Warn, content_selector: str = "", site_
         warn(f"{roots[0]}: cannot tell the site's address from the pages (no canonical, og:url or oEmbed link); "
              f"links use {mirror.layout.site_url} (pass --site-url)")
     site_name = titles.most_common(1)[0][0] if titles and titles.most_common(1)[0][1] > 1 else ""
-    mirror.site = Site(title=site_name, link=mirror.layout.site_url)
+    mirror.site = Site(title=site_name, link=mirror.layout.site_url,
+                       authors=tuple(Author(login, name) for login, name in sorted(authors.items())))
     choose_pages(mirror, scanned)
     if not keep_boilerplate:
         mirror.boilerplate = find_boilerplate(mirror.pages)
+        if mirror.boilerplate:
+            warn(f"{roots[0]}: {len(mirror.boilerplate)} posts end with the same block (banners, share rows); "
+                 "removed from each (see _wpm_removed in inspect)")
     summary = Counter(kind for _, kind, _ in mirror.skipped)
     if summary:
         warn(f"{roots[0]}: {len(mirror.pages)} post/page files kept; skipped "
@@ -467,13 +498,17 @@ def open_mirror(paths: list[Path], warn: Warn, content_selector: str = "", site_
 def choose_pages(mirror: Mirror, scanned: list[PageRecord]) -> None:
     """Keep one page per canonical URL: the copy that is its own canonical, else the least derived one."""
     groups: dict[str, list[PageRecord]] = {}
+    by_id: dict[int, str] = {}  # one post id, one post: HTTrack copies may lack a canonical link
     for rec in scanned:
         if rec.kind not in ("post", "page", "duplicate"):
             if rec.kind == "unknown":
                 mirror.warn(f"{rec.file}: not recognised as a post ({rec.reason}); skipped")
             mirror.skipped.append((str(rec.file), rec.kind, rec.reason))
             continue
-        groups.setdefault(url_identity(mirror.page_url(rec)), []).append(rec)
+        key = url_identity(mirror.page_url(rec))
+        if rec.id is not None:
+            key = by_id.setdefault(rec.id, key)
+        groups.setdefault(key, []).append(rec)
     for key, recs in groups.items():
         def rank(r: PageRecord) -> tuple[int, int, int, str]:
             own = mirror_url_to_link(posixpath.basename(mirror.layout.page_path(r.rel)),
@@ -488,10 +523,12 @@ def choose_pages(mirror: Mirror, scanned: list[PageRecord]) -> None:
         for other in recs[1:]:
             mirror.skipped.append((str(other.file), "duplicate", f"another rendering of {best.rel}"))
     mirror.pages.sort(key=lambda r: (str(r.root), r.rel))
+    mirror.page_ids = {url_identity(mirror.page_url(r)): r.id for r in mirror.pages if r.type == "page" and r.id}
 
 
 def find_boilerplate(pages: list[PageRecord], min_pages: int = 3) -> dict[str, int]:
-    """Trailing content nodes repeated at the end of most posts (banners, share rows): how many to drop."""
+    """Trailing content nodes repeated at the end of most posts: how many to drop. Only nodes without
+    text (banners, image links, share rows, spacing): a repeated signature line is the author's words."""
     counts: Counter[tuple[str, ...]] = Counter()
     for p in pages:
         for k in range(1, len(p.tail) + 1):
@@ -501,6 +538,8 @@ def find_boilerplate(pages: list[PageRecord], min_pages: int = 3) -> dict[str, i
     for p in pages:
         best = 0
         for k in range(1, len(p.tail)):  # never the whole content
+            if p.tail[-k].startswith("T"):
+                break
             if counts[p.tail[-k:]] >= need:
                 best = k
         if best:

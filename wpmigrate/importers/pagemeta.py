@@ -13,10 +13,12 @@ import json
 import posixpath
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterable
 from urllib.parse import parse_qs, unquote, urlsplit
 
+import soupsieve
 from bs4 import BeautifulSoup, Comment, Tag
 
 # ---------------------------------------------------------------- page kinds
@@ -34,6 +36,10 @@ LISTING_PATH = re.compile(
     r"wp-includes|trackback|embed|attachment)(/|$)|(^|/)page/\d+(/|$)|(^|/)\d{4}(/\d{2}(/\d{2})?)?/(index\.html?)?$"
 )
 DUPLICATE_PATH = re.compile(r"(^|/)(amp|print)(/|\.html?$)|[?&](amp|noamp|replytocom|print|share)=", re.I)
+
+
+# body classes starting with `single-` that are not `single-{post_type}` (Twenty Eleven's single-author...)
+NOT_TYPE_CLASS = re.compile(r"^(author|column|format-.*|paged-.*|template.*|sidebar.*|view.*|attachment)$")
 
 
 @dataclass
@@ -74,18 +80,109 @@ def first_of(meta: PageMeta, name: str, readers: Iterable[Reader]) -> Any:
     return None
 
 
+# ---------------------------------------------------------------- a fast selector
+
+class PageIndex:
+    """Tags of one tree indexed by name, class and id, so that a CSS selector is matched only
+    against candidates for its last compound. soupsieve's select() matches every node of the
+    page against the selector, and a page is read with a few dozen selectors."""
+
+    def __init__(self, root: Tag) -> None:
+        self.root = root
+        self.all: list[Tag] = [root] + [el for el in root.descendants if isinstance(el, Tag)]
+        self.pos = {id(el): i for i, el in enumerate(self.all)}
+        self.by_tag: dict[str, list[Tag]] = {}
+        self.by_class: dict[str, list[Tag]] = {}
+        self.by_id: dict[str, list[Tag]] = {}
+        for el in self.all:
+            self.by_tag.setdefault(el.name, []).append(el)
+            for c in el.get("class", []) if isinstance(el.get("class"), list) else []:
+                self.by_class.setdefault(c, []).append(el)
+            if isinstance(el.get("id"), str):
+                self.by_id.setdefault(el["id"], []).append(el)
+
+    def select(self, selector: str, scope: Tag | None = None) -> list[Tag]:
+        found: dict[int, Tag] = {}
+        for part in (p.strip() for p in selector.split(",")):
+            if not part:
+                continue
+            head, _, rest = part.partition(" ")
+            if rest and not re.search(r"[>+~]", part):
+                # "A B": B searched only under the few A (soupsieve would check every B's ancestors)
+                hits = [el for anc in self._candidates(head) for el in anc.select(rest.strip())]
+            else:
+                pattern = compiled(part)
+                hits = [el for el in self._candidates(part.split()[-1], bare=True) if pattern.match(el)]
+            for el in hits:
+                if id(el) not in found and not el.decomposed and (
+                        scope is None or el is scope or any(p is scope for p in el.parents)):
+                    found[id(el)] = el
+        return sorted(found.values(), key=lambda el: self.pos.get(id(el), 0))
+
+    def _candidates(self, compound: str, bare: bool = False) -> list[Tag]:
+        """Tags that may match one compound selector (all of them match it unless `bare`)."""
+        m = re.match(r"^([a-zA-Z0-9]*)(#[\w-]+)?((?:\.[\w-]+)*)", compound)
+        tag, ident, classes = m.group(1), m.group(2), m.group(3)
+        if compound.startswith("["):  # [itemprop=articleBody]: only tags that have the attribute
+            name = re.split(r"[\]=~|^$*]", compound[1:], maxsplit=1)[0]
+            cands = [el for el in self.all if not el.decomposed and el.has_attr(name)]
+        elif ident:
+            cands = self.by_id.get(ident[1:], [])
+        elif classes:
+            cands = self.by_class.get(classes.split(".")[1], [])
+        elif tag:
+            cands = self.by_tag.get(tag.lower(), [])
+        else:
+            cands = self.all
+        if bare:
+            return [el for el in cands if not el.decomposed]
+        pattern = compiled(compound)
+        return [el for el in cands if not el.decomposed and pattern.match(el)]
+
+    @classmethod
+    def of(cls, soup: BeautifulSoup) -> "PageIndex":
+        """The index of a whole page, built once per soup (readers and content selection share it)."""
+        cached = soup.__dict__.get("_wpm_index")
+        if cached is None:
+            cached = soup.__dict__["_wpm_index"] = cls(soup)
+        return cached
+
+    def first(self, selector: str, scope: Tag | None = None) -> Tag | None:
+        hits = self.select(selector, scope)
+        return hits[0] if hits else None
+
+
+@lru_cache(maxsize=512)
+def compiled(selector: str) -> soupsieve.SoupSieve:
+    return soupsieve.compile(selector)
+
+
 # ---------------------------------------------------------------- small readers
 
 def meta_content(soup: BeautifulSoup, *names: str) -> str:
+    metas = _metas(soup)
     for name in names:
-        tag = soup.find("meta", attrs={"property": name}) or soup.find("meta", attrs={"name": name})
-        if tag and tag.get("content", "").strip():
-            return tag["content"].strip()
+        for value in metas.get(name, []):
+            if value.strip():
+                return value.strip()
     return ""
 
 
 def meta_all(soup: BeautifulSoup, name: str) -> list[str]:
-    return [t["content"].strip() for t in soup.find_all("meta", attrs={"property": name}) if t.get("content")]
+    return [v.strip() for v in _metas(soup).get(name, []) if v.strip()]
+
+
+def _metas(soup: BeautifulSoup) -> dict[str, list[str]]:
+    """<meta property|name=... content=...> of the page, read once per soup."""
+    cached = soup.__dict__.get("_wpm_metas")
+    if cached is None:
+        cached = {}
+        for t in soup.find_all("meta"):
+            key = t.get("property") or t.get("name")
+            if isinstance(key, str) and isinstance(t.get("content"), str):
+                cached.setdefault(key, []).append(t["content"])
+        soup.__dict__["_wpm_metas"] = cached
+    return cached
 
 
 def json_ld(soup: BeautifulSoup) -> list[dict[str, Any]]:
@@ -182,9 +279,9 @@ def _ymd(y: Any, m: Any, d: Any) -> datetime | None:
         return None
 
 
-def date_from_archive_link(scope: Tag, page_path: str = "") -> datetime | None:
+def date_from_archive_link(anchors: Iterable[Tag], page_path: str = "") -> datetime | None:
     """A link to a day archive (…/2022/08/01/ or …/2022/08/01.html), as many themes wrap the date in."""
-    for a in scope.find_all("a", href=True):
+    for a in anchors:
         href = a["href"].split("?")[0]
         if "://" not in href and not href.startswith("/"):  # relative, as in a mirror
             href = posixpath.normpath(posixpath.join(posixpath.dirname(page_path), href))
@@ -227,10 +324,14 @@ def class_terms(classes: Iterable[str], prefix: str) -> list[tuple[str, str]]:
 
 # ---------------------------------------------------------------- classification
 
+def is_xml(raw: str) -> bool:
+    head = raw.lstrip("\ufeff \r\n\t")[:400].lower()
+    return head.startswith("<?xml") and "<html" not in head or head.startswith(("<rss", "<feed", "<urlset"))
+
+
 def classify_page(soup: BeautifulSoup, raw: str, rel_path: str) -> tuple[str, str, str]:
     """(kind, reason, post type) of one mirrored file, from what WordPress and themes put in it."""
-    head = raw.lstrip()[:400].lower()
-    if head.startswith("<?xml") or "<rss" in head or "<feed" in head or "<urlset" in head:
+    if is_xml(raw):
         return "feed", "XML feed or sitemap", ""
     if soup.body is None or (soup.find("meta", attrs={"http-equiv": re.compile("refresh", re.I)})
                              and len(text_of(soup.body)) < 200):
@@ -247,9 +348,10 @@ def classify_page(soup: BeautifulSoup, raw: str, rel_path: str) -> tuple[str, st
     if "attachment" in classes or "single-attachment" in classes:
         return "attachment", "attachment page (body class 'attachment')", "attachment"
     if "single" in classes or any(c.startswith("postid-") for c in classes):
-        ptype = next((c[len("single-"):] for c in classes if c.startswith("single-")
-                      and c not in ("single-format-standard",) and not c.startswith("single-format-")), "post")
-        return "post", "body class 'single'", ptype or "post"
+        ptype = "post" if "single-post" in classes else next(
+            (c[len("single-"):] for c in sorted(classes) if c.startswith("single-")
+             and not NOT_TYPE_CLASS.match(c[len("single-"):])), "post")
+        return "post", "body class 'single'", ptype
     if "page" in classes or any(c.startswith("page-id-") for c in classes):
         return "page", "body class 'page'", "page"
     og_type = meta_content(soup, "og:type").lower()
@@ -257,7 +359,9 @@ def classify_page(soup: BeautifulSoup, raw: str, rel_path: str) -> tuple[str, st
         return "post", "og:type article", "post"
     if ld_article(soup):
         return "post", "JSON-LD BlogPosting/Article", "post"
-    articles = soup.find_all("article")
+    # Comments are <article class="comment"> in many themes: not posts.
+    articles = [a for a in soup.find_all("article") if not any("comment" in c for c in a.get("class", []))
+                and a.find_parent(class_=re.compile("comment")) is None]
     contents = soup.select(".entry-content, .post-content, [itemprop=articleBody]")
     if len(articles) > 1 or len(contents) > 1:
         return "listing", f"{max(len(articles), len(contents))} posts on one page", ""
@@ -295,14 +399,17 @@ def title_site_suffix(title: str) -> str:
 def read_meta(soup: BeautifulSoup, meta: PageMeta, site_name: str = "", page_path: str = "") -> PageMeta:
     """Fill meta's fields from the page with ordered fallbacks (see `matched`)."""
     ld = ld_article(soup)
-    article = soup.find("article") or soup.body or soup
+    idx = PageIndex.of(soup)
+    article = next(iter(idx.by_tag.get("article", [])), None) or soup.body or soup
     classes: list[str] = list(article.get("class", [])) if isinstance(article, Tag) else []
+    anchors = [a for a in idx.by_tag.get("a", []) if isinstance(a.get("href"), str)]
+    in_article = [a for a in anchors if article is soup or any(p is article for p in a.parents)]
     meta.site_name = site_name or meta_content(soup, "og:site_name")
-    html = soup.find("html")
+    html = next(iter(idx.by_tag.get("html", [])), None)
     meta.lang = (html.get("lang", "") if html else "") or meta_content(soup, "og:locale")
 
     meta.id = first_of(meta, "id", [
-        ("body class postid-N", lambda: _int_class(body_classes(soup), ("postid-", "page-id-"))),
+        ("body class postid-N/page-id-N", lambda: _int_class(body_classes(soup), ("postid-", "page-id-"))),
         ("article id post-N", lambda: _int_re(r"^post-(\d+)$", article.get("id", ""))),
         ("link rel=shortlink ?p=N", lambda: _int_query(_link_href(soup, "shortlink"), "p")),
     ])
@@ -318,68 +425,70 @@ def read_meta(soup: BeautifulSoup, meta: PageMeta, site_name: str = "", page_pat
     title_readers: list[Reader] = [("og:title", lambda: _strip_site(meta_content(soup, "og:title"), meta.site_name))]
     for sel in ("h1.entry-title", ".entry-title", "h1.post-title", "h1[itemprop=headline]", "h1.page-title",
                 ".page-title h1"):
-        title_readers.append((sel, lambda sel=sel: text_of(soup.select_one(sel))))
+        title_readers.append((sel, lambda sel=sel: text_of(idx.first(sel))))
     title_readers += [
         ("JSON-LD headline", lambda: _ld_str(ld.get("headline"))),
         ("<title> minus site name", lambda: strip_site_name(raw_title, meta.site_name)),
-        ("first h1 matching <title>", lambda: _h1_in_title(soup, raw_title)),
+        ("first h1 matching <title>", lambda: _h1_in_title(idx.by_tag.get("h1", []), raw_title)),
         ("<title>", lambda: raw_title),
     ]
     meta.title = first_of(meta, "title", title_readers) or ""
 
-    published_time = soup.select_one("time.entry-date.published[datetime], time.published[datetime]")
+    published_time = idx.first("time.entry-date.published[datetime], time.published[datetime]")
     meta.published = first_of(meta, "published", [
         ("article:published_time", lambda: parse_date(meta_content(soup, "article:published_time"))),
         ("JSON-LD datePublished", lambda: parse_date(_ld_str(ld.get("datePublished")))),
         ("time.published[datetime]", lambda: parse_date(published_time["datetime"]) if published_time else None),
-        ("time.entry-date[datetime]", lambda: _time_attr(soup, "time.entry-date[datetime]")),
-        ("time.updated[datetime] (FoundationPress)", lambda: _time_attr(soup, "time.updated[datetime]")),
-        ("time[datetime]", lambda: _time_attr(article, "time[datetime]")),
+        ("time.entry-date[datetime]", lambda: _time_attr(idx.first("time.entry-date[datetime]"))),
+        ("time.updated[datetime] (FoundationPress)", lambda: _time_attr(idx.first("time.updated[datetime]"))),
+        ("time[datetime]", lambda: _time_attr(idx.first("time[datetime]", article))),
         ("meta date/DC.date", lambda: parse_date(meta_content(soup, "date", "DC.date", "dc.date", "pubdate"))),
-        ("time text", lambda: parse_human_date(text_of(article.find("time") or soup.find("time")))),
-        ("day-archive link", lambda: date_from_archive_link(article, page_path)),
+        ("time text", lambda: parse_human_date(text_of(idx.first("time", article) or idx.first("time")))),
+        ("day-archive link", lambda: date_from_archive_link(in_article, page_path)),
         (".posted-on/.entry-date/.post-date/.metadata-item text", lambda: next(filter(None, (
-            parse_human_date(text_of(el)) for el in soup.select(
+            parse_human_date(text_of(el)) for el in idx.select(
                 ".posted-on, .entry-date, .post-date, .date, .metadata-item, .entry-meta, .post-meta"))), None)),
     ])
     meta.modified = first_of(meta, "modified", [
         ("article:modified_time", lambda: parse_date(meta_content(soup, "article:modified_time", "og:updated_time"))),
         ("JSON-LD dateModified", lambda: parse_date(_ld_str(ld.get("dateModified")))),
-        ("time.updated[datetime]", lambda: _time_attr(soup, "time.updated[datetime]")
+        ("time.updated[datetime]", lambda: _time_attr(idx.first("time.updated[datetime]"))
             if meta.matched.get("published", "").startswith(("time.published", "time.entry-date", "article:", "JSON"))
             else None),
     ])
 
+    def scoped(selector: str) -> list[Tag]:
+        # The post's own article first: related-post widgets carry rel="category tag" links too.
+        return (idx.select(selector, article) if article is not soup else []) or idx.select(selector)
+
     meta.categories = first_of(meta, "categories", [
-        ('a[rel~="category"]', lambda: links_terms(soup.select('a[rel~="category"]'), "category")),
+        ('a[rel~="category"]', lambda: links_terms(scoped('a[rel~="category"]'), "category")),
         ("article:section", lambda: [(s.lower(), s) for s in meta_all(soup, "article:section")]),
-        (".cat-links/.post-categories/.h-blog-categories a", lambda: links_terms(soup.select(
+        (".cat-links/.post-categories/.h-blog-categories a", lambda: links_terms(scoped(
             ".cat-links a, .post-categories a, .entry-categories a, .categories-links a, .h-blog-categories a, "
             ".post-category a, .meta-category a"), "category")),
-        ("link to /category/", lambda: links_terms(
-            [a for a in article.find_all("a", href=True) if "/category/" in a["href"]], "category")),
+        ("link to /category/", lambda: links_terms([a for a in in_article if "/category/" in a["href"]], "category")),
         ("post class category-*", lambda: class_terms(classes, "category-")),
         ("JSON-LD articleSection", lambda: [(s.lower(), s) for s in _ld_list(ld.get("articleSection"))]),
     ]) or []
     meta.tags = first_of(meta, "tags", [
-        ('a[rel="tag"]', lambda: links_terms([a for a in soup.select('a[rel~="tag"]')
+        ('a[rel="tag"]', lambda: links_terms([a for a in scoped('a[rel~="tag"]')
                                               if "category" not in a.get("rel", [])], "tag")),
         ("article:tag", lambda: [(t.lower(), t) for t in meta_all(soup, "article:tag")]),
-        (".tags-links/.post-tags/.tags-container a", lambda: links_terms(soup.select(
+        (".tags-links/.post-tags/.tags-container a", lambda: links_terms(scoped(
             ".tags-links a, .tag-links a, .post-tags a, .entry-tags a, .tags-container a, a.tags"), "tag")),
-        ("link to /tag/", lambda: links_terms(
-            [a for a in article.find_all("a", href=True) if "/tag/" in a["href"]], "tag")),
+        ("link to /tag/", lambda: links_terms([a for a in in_article if "/tag/" in a["href"]], "tag")),
         ("post class tag-*", lambda: class_terms(classes, "tag-")),
         ("JSON-LD keywords", lambda: [(k.lower(), k) for k in _ld_list(ld.get("keywords"))]),
     ]) or []
 
-    author_link = soup.select_one('a[rel~="author"]') or next(
-        (a for a in soup.find_all("a", href=True) if re.search(r"(^|/)author/[^/]+", a["href"])), None)
+    author_link = idx.first('a[rel~="author"]') or next(
+        (a for a in anchors if re.search(r"(^|/)author/[^/]+", a["href"])), None)
     meta.author_name = first_of(meta, "author", [
         ("meta author", lambda: meta_content(soup, "author")),
         ("JSON-LD author", lambda: _ld_name(ld.get("author"))),
         ('a[rel="author"] / link to /author/', lambda: text_of(author_link)),
-        (".byline/.vcard .fn", lambda: text_of(soup.select_one(".byline .fn, .vcard .fn, .author-name, .byline a"))),
+        (".byline/.vcard .fn", lambda: text_of(idx.first(".byline .fn, .vcard .fn, .author-name, .byline a"))),
     ]) or ""
     meta.author = (term_slug(author_link.get("href", ""), "author") if author_link else "") or meta.author_name
     meta.excerpt = first_of(meta, "excerpt", [
@@ -398,17 +507,16 @@ def _strip_site(title: str, site_name: str) -> str:
     return strip_site_name(title, site_name) or title
 
 
-def _h1_in_title(soup: BeautifulSoup, raw_title: str) -> str:
-    for h1 in soup.find_all("h1"):
+def _h1_in_title(h1s: list[Tag], raw_title: str) -> str:
+    for h1 in h1s:
         t = text_of(h1)
         if t and any(raw_title.startswith(t + sep) for sep in TITLE_SEPARATORS):
             return t
     return ""
 
 
-def _time_attr(scope: Tag | BeautifulSoup, selector: str) -> datetime | None:
-    el = scope.select_one(selector)
-    return parse_date(el["datetime"]) if el else None
+def _time_attr(el: Tag | None) -> datetime | None:
+    return parse_date(el["datetime"]) if el is not None and isinstance(el.get("datetime"), str) else None
 
 
 def _link_href(soup: BeautifulSoup, rel: str) -> str:

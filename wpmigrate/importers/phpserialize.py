@@ -9,8 +9,10 @@ damage are common in exports and are repaired here instead of giving up on the v
   lengths without fixing counts);
 - charset conversions that change byte lengths of non-ASCII text.
 
-When the declared count does not land on the closing `";`, we take the `";` nearest to where it should
-be that is followed by something that can come next in serialized data (`}`, another item, the end).
+When the text has line breaks we first look for the `";` where the count is right if each "\n" is counted
+as the "\r\n" it was. Else, when the declared count does not land on the closing `";`, we take the `";`
+nearest to where it should be that is followed by something that can come next in serialized data
+(`}`, another item, the end).
 
 Decoded types: N -> None, b -> bool, i -> int, d -> float (INF/NAN too), s -> str,
 a -> list when its keys are exactly 0..n-1 (n > 0), else dict (so an empty array is {}),
@@ -131,16 +133,18 @@ class _Parser:
         """A string of `count` bytes from `start`; repairs a wrong count (see module docstring)."""
         d = self.d
         end = start + count
-        if d[end:end + 2] == closer and (closer != b'";' or _NEXT.match(d, end + 2)):
-            return d[start:end].decode("utf-8", "replace"), end + 2
-        best = None
-        i = d.find(closer, start)
-        if closer == b'";':  # CRLF damage: the count is right if every "\n" counts as the "\r\n" it was
-            j = i
+        # CRLF damage first when the text has line breaks: the count is right if every "\n" counts as the
+        # "\r\n" it was (else the exact count could land, by chance, on a later `";` of the data)
+        if closer == b'";' and b"\n" in d[start:end]:
+            j = d.find(closer, start)
             while j != -1 and j < end:
                 if (j - start) + d.count(b"\n", start, j) == count and _NEXT.match(d, j + 2):
                     return d[start:j].decode("utf-8", "replace"), j + 2
                 j = d.find(closer, j + 1)
+        if d[end:end + 2] == closer and (closer != b'";' or _NEXT.match(d, end + 2)):
+            return d[start:end].decode("utf-8", "replace"), end + 2
+        best = None
+        i = d.find(closer, start)
         while i != -1:
             if closer != b'";' or _NEXT.match(d, i + 2):
                 if best is None or abs(i - end) < abs(best - end):

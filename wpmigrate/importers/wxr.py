@@ -300,10 +300,11 @@ def _events(path: Path, export: WxrExport, events: tuple[str, ...], tag: str | N
                 parser.close()
             except etree.XMLSyntaxError as e:
                 # libxml2 reports some faults (an odd namespace URI) as non-fatal: everything was read
-                if any(x.level_name == "FATAL" for x in e.error_log):
+                # (e.error_log also holds older errors of this thread: look only at this one)
+                this = [x for x in e.error_log if x.line == e.lineno and x.type == e.code]
+                if not this or any(x.level_name == "FATAL" for x in this):
                     raise
-                for x in e.error_log:
-                    export.say(f"{path}:{x.line}: {x.message} (ignored)")
+                export.say(f"{path}:{e.lineno}: {this[-1].message} (ignored)")
             for ev in parser.read_events():
                 yield ev
         report(final=True)
@@ -388,13 +389,24 @@ def _kind(uri: str, prefix: str | None) -> str:
     return got
 
 
+_KEY_CACHE: dict[str, str] = {}
+
+
 def _key(el: etree._Element) -> str:
     """'kind:local', e.g. 'wp:post_id', 'content:encoded', ':title' (no namespace)."""
     tag = el.tag
-    if tag[0] == "{":
-        uri, local = tag[1:].split("}", 1)
-        return f"{_kind(uri, el.prefix)}:{local}"
-    return ":" + tag
+    key = _KEY_CACHE.get(tag)
+    if key is None:
+        if tag[0] != "{":
+            key = ":" + tag
+        else:
+            uri, local = tag[1:].split("}", 1)
+            kind = _kind(uri, el.prefix)
+            if kind != _kind(uri, None):
+                return f"{kind}:{local}"  # known by its prefix only: do not cache by tag
+            key = f"{kind}:{local}"
+        _KEY_CACHE[tag] = key
+    return key
 
 
 def _local(el: etree._Element) -> str:
@@ -466,12 +478,9 @@ def _wpdate(raw: str) -> datetime | None:
     if not raw or _WP_ZERO.match(raw):
         return None
     try:
-        return datetime.strptime(raw, "%Y-%m-%d %H:%M:%S")
+        return datetime.fromisoformat(raw).replace(tzinfo=None)  # "2010-10-20 14:08:20"
     except ValueError:
-        try:
-            return datetime.fromisoformat(raw).replace(tzinfo=None)
-        except ValueError:
-            return None
+        return None
 
 
 def _pubdate(raw: str) -> datetime | None:

@@ -33,7 +33,13 @@ from dataclasses import dataclass
 _PREDEFINED = {"amp", "lt", "gt", "quot", "apos"}
 _CTRL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # In text: the start of a CDATA section, comment or PI, a stray "]]>", or an `&` not starting a valid reference.
-_TEXT_TOKENS = re.compile(r"<!\[CDATA\[|<!--|<\?|\]\]>|&(?!(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);)")
+_OPENS = {"<![CDATA[": "cdata", "<!--": "comment", "<?": "pi"}
+_TEXT_TOKENS = ("<![CDATA[", "<!--", "<?", "]]>", "&")
+# What needs no repair, as one regex run: plain text and tags, valid references, lone "]", and CDATA sections
+# closed the WordPress way. Never stops inside a token, so chunk ends are safe (the slow path handles them).
+_BORING = re.compile(r"(?:[^<&\]]+|<(?=[^!?])|\](?=[^\]])|&(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);"
+                     r"|<!\[CDATA\[(?:[^\]]+|\](?!\]>))*\]\]>(?=</|<!\[CDATA\[))*")
+_VALID_REF = re.compile(r"&(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);")
 _ENTITY = re.compile(r"&([A-Za-z_][\w.-]{0,40});")
 _PARTIAL_ENTITY = re.compile(r"&(?:#x?[0-9a-fA-F]*|[A-Za-z_][\w.-]{0,40})?")
 _CDATA_CLOSE_NEXT = ("</", "<![CDATA[")
@@ -185,30 +191,48 @@ class XmlRepairer:
         buf = self._carry + text
         out: list[str] = []
         pos, n = 0, len(buf)
+        found: dict[str, int] = {}  # token -> its next position in buf (-1: none); str.find beats a regex
         while pos < n:
             if self._state == "text":
-                m = _TEXT_TOKENS.search(buf, pos)
-                if m is None:
+                skip = _BORING.match(buf, pos).end()  # in C: text, tags, entity refs, whole CDATA sections
+                if skip > pos:
+                    out.append(buf[pos:skip])
+                    pos = skip
+                    if pos >= n:
+                        break
+                at, tok = _next_token(buf, pos, found)
+                if at == -1:
                     cut = n if final else max(pos, n - 8)  # a token may start in the last 8 characters
                     out.append(buf[pos:cut])
                     pos = cut
                     break
-                out.append(buf[pos:m.start()])
-                tok = m.group()
                 if tok == "&":
-                    done = self._judge_amp(buf, m.start(), final, out)
+                    ok = _VALID_REF.match(buf, at)
+                    if ok:  # the common case: &amp; &#8217; ...
+                        out.append(buf[pos:ok.end()])
+                        pos = ok.end()
+                        continue
+                    out.append(buf[pos:at])
+                    done = self._judge_amp(buf, at, final, out)
                     if done is None:
-                        pos = m.start()
+                        pos = at
                         break
                     pos = done
                     continue
+                if tok == "<![CDATA[":  # fast path: a whole section properly closed, in one step
+                    i = buf.find("]]>", at + 9)
+                    if i != -1 and buf.startswith(_CDATA_CLOSE_NEXT, i + 3):
+                        out.append(buf[pos:i + 3])
+                        pos = i + 3
+                        continue
+                out.append(buf[pos:at])
                 if tok == "]]>":
                     out.append("]]&gt;")
-                    self._note("stray-cdata-end", buf, m.start(), "']]>' in text")
+                    self._note("stray-cdata-end", buf, at, "']]>' in text")
                 else:
                     out.append(tok)
-                    self._state = {"<![CDATA[": "cdata", "<!--": "comment", "<?": "pi"}[tok]
-                pos = m.end()
+                    self._state = _OPENS[tok]
+                pos = at + len(tok)
             elif self._state == "cdata":
                 i = buf.find("]]>", pos)
                 if i == -1:
@@ -268,6 +292,18 @@ class XmlRepairer:
 
     def _note(self, kind: str, buf: str, at: int, detail: str) -> None:
         self.repairs.append(Repair(kind, self._carry_line + buf.count("\n", 0, at), detail))
+
+
+def _next_token(buf: str, pos: int, found: dict[str, int]) -> tuple[int, str]:
+    """The first of _TEXT_TOKENS at or after pos, remembering each token's next position."""
+    best, best_tok = -1, ""
+    for tok in _TEXT_TOKENS:
+        at = found.get(tok)
+        if at is None or -1 < at < pos:
+            at = found[tok] = buf.find(tok, pos)
+        if at != -1 and (best == -1 or at < best):
+            best, best_tok = at, tok
+    return best, best_tok
 
 
 def _incomplete_tail(data: bytes) -> int:

@@ -1,0 +1,186 @@
+"""Markdown text helpers: CommonMark-aware escaping, link parts, and the final tidy-up.
+
+Escaping policy (see markdown.py's docstring for the whole list): escape only where a CommonMark reader
+would otherwise misread prose as markup. Inline rules are in `escape_inline`; rules that only matter at
+the start of a line are in `escape_line_start`, applied by the converter when a text run begins a line.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+WS = re.compile(r"[ \t\n\r\f]+")
+_EDGES = re.compile(r"((?:\s|\\\n)*)(.*?)((?:\s|\\\n)*)\Z", re.S)
+_SHORTCODE = re.compile(r"\[/?[A-Za-z][\w-]*(?:\s[^\[\]]*)?/?\](?![(\[])")
+_ENTITY_LIKE = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
+_LINE_START = [
+    re.compile(r"#{1,6}(?=[ \t]|$)"),  # ATX heading
+    re.compile(r">"),  # block quote
+    re.compile(r"[-+*](?=[ \t]|$)"),  # bullet
+    re.compile(r"[0-9]{1,9}(?=[.)](?:[ \t]|$))"),  # ordered item: escape the dot, see below
+    re.compile(r"(?:=+|-+)[ \t]*$"),  # setext underline
+    re.compile(r"(?:[-*_][ \t]*){3,}$"),  # thematic break
+    re.compile(r"~~~"),  # fence
+    re.compile(r"\[[^\]]*\]:"),  # link reference definition
+]
+
+
+def _is_ws(ch: str) -> bool:
+    return ch == "" or ch.isspace() or unicodedata.category(ch) == "Zs"
+
+
+def _is_punct(ch: str) -> bool:
+    return ch != "" and unicodedata.category(ch)[0] in "PS"
+
+
+def _flanking(prev: str, nxt: str) -> tuple[bool, bool]:
+    left = not _is_ws(nxt) and (not _is_punct(nxt) or _is_ws(prev) or _is_punct(prev))
+    right = not _is_ws(prev) and (not _is_punct(prev) or _is_ws(nxt) or _is_punct(nxt))
+    return left, right
+
+
+def escape_inline(text: str) -> str:
+    """Backslash-escape what a CommonMark reader would take for markup, and nothing else."""
+    out: list[str] = []
+    pos = 0
+    for m in _SHORTCODE.finditer(text):
+        out.append(_escape_segment(text, pos, m.start()))
+        out.append(m.group(0))
+        pos = m.end()
+    out.append(_escape_segment(text, pos, len(text)))
+    return "".join(out)
+
+
+def _escape_segment(text: str, start: int, end: int) -> str:
+    out: list[str] = []
+    i = start
+    while i < end:
+        ch = text[i]
+        if ch in "*_~":
+            j = i
+            while j < end and text[j] == ch:
+                j += 1
+            run = text[i:j]
+            prev = text[i - 1] if i > 0 else ""
+            nxt = text[j] if j < len(text) else ""
+            left, right = _flanking(prev, nxt)
+            if ch == "*":
+                risky = left or right
+            elif ch == "_":
+                risky = (left and (not right or _is_punct(prev))) or (right and (not left or _is_punct(nxt)))
+            else:  # ~~strike~~ (GFM); a single ~ is harmless
+                risky = len(run) >= 2 and (left or right)
+            out.append("".join("\\" + c for c in run) if risky else run)
+            i = j
+            continue
+        nxt = text[i + 1] if i + 1 < len(text) else ""
+        if ch == "`":
+            out.append("\\`")
+        elif ch == "\\":
+            out.append("\\\\" if (nxt == "" or (nxt.isascii() and _is_punct(nxt))) else "\\")
+        elif ch == "<" and (nxt.isalpha() or nxt in "/!?"):
+            out.append("\\<")
+        elif ch == "&" and _ENTITY_LIKE.match(text, i):
+            out.append("\\&")
+        elif ch == "]" and nxt == "(":
+            out.append("\\]")
+        else:
+            out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def escape_line_start(text: str) -> str:
+    """Escape a construct that would start a block if `text` began a line (text already escaped)."""
+    for rx in _LINE_START:
+        m = rx.match(text)
+        if not m:
+            continue
+        if text[0].isdigit():
+            return text[: m.end()] + "\\" + text[m.end():]
+        return "\\" + text
+    return text
+
+
+def chomp(text: str) -> tuple[str, str, str]:
+    """Split leading/trailing whitespace (U+00A0 included) and hard breaks off, keeping them as they are."""
+    m = _EDGES.match(text)
+    assert m is not None  # the pattern matches any string
+    return m.group(1), m.group(2), m.group(3)
+
+
+def strip_breaks(text: str) -> str:
+    """Drop hard breaks at the edges of a block: there they would show as a backslash."""
+    text = re.sub(r"^(?:[ \t]*\\\n)+", "", text.strip(" \t\r\n"))
+    return re.sub(r"(?:\\\n[ \t]*)+$", "", text).strip(" \t\r\n")
+
+
+def format_destination(url: str) -> str:
+    """A link destination as CommonMark reads it: <...> when it has spaces or unbalanced parens."""
+    depth = 0
+    balanced = True
+    for ch in url:
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth < 0:
+                balanced = False
+    if depth:
+        balanced = False
+    if not url or any(c in url for c in " <>\n") or not balanced:
+        return "<" + url.replace("<", "%3C").replace(">", "%3E").replace("\n", "") + ">"
+    return url
+
+
+def format_title(title: str) -> str:
+    title = WS.sub(" ", title).strip()
+    return ' "' + title.replace("\\", "\\\\").replace('"', '\\"') + '"' if title else ""
+
+
+def emphasise(text: str) -> str:
+    text = text.strip()
+    if not text:
+        return ""
+    if text.startswith("*") or text.endswith("*"):
+        return f"_{text}_"
+    return f"*{text}*"
+_FENCE = re.compile(r"^ *(`{3,}|~{3,})")
+_INNER_SPACES = re.compile(r"(?<=\S) {2,}(?=\S)")
+
+
+def tidy_markdown(md: str) -> str:
+    """No trailing whitespace, one blank line at most (outside code), no dangling hard break, one final newline."""
+    out: list[str] = []
+    fence = ""
+    for line in md.split("\n"):
+        line = line.rstrip()
+        m = _FENCE.match(line)
+        if fence:
+            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) and not line[m.end():].strip():
+                fence = ""
+            out.append(line)
+            continue
+        if m:
+            fence = m.group(1)
+        if not line and out and not out[-1]:
+            continue
+        if line == "\\" and (not out or not out[-1]):
+            continue  # a hard break opening a paragraph (text after a block inside <p>)
+        if not line.startswith("<"):
+            line = _INNER_SPACES.sub(" ", line)  # "a <b> </b> c" and friends
+        if not line and out and _dangling_break(out[-1]):
+            out[-1] = out[-1][:-1].rstrip()
+        out.append(line)
+    while out and not out[-1]:
+        out.pop()
+    if out and _dangling_break(out[-1]):
+        out[-1] = out[-1][:-1].rstrip()
+    while out and not out[0]:
+        out.pop(0)
+    return "\n".join(out) + "\n" if out else ""
+
+
+def _dangling_break(line: str) -> bool:
+    return (len(line) - len(line.rstrip("\\"))) % 2 == 1
