@@ -78,6 +78,10 @@ def main() -> None:
 @click.option("--asset-url", "asset_url", default=None, help="How posts refer to the asset folder [default: /ASSET_DIR].")
 @click.option("--asset-cache", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="Download cache folder [default: $XDG_CACHE_HOME/wpmigrate/assets].")
+@click.option("--content-selector", default="", help="Mirrors: CSS selector of the post body, for unusual themes.")
+@click.option("--drop-key", "drop_keys", multiple=True, help="Front-matter files: remove this key (repeatable).")
+@click.option("--site-url", default="", help="The old site's URL, when a mirror or front-matter folder does not say it.")
+@click.option("--keep-boilerplate", is_flag=True, help="Mirrors: keep blocks that end every post (banners, signatures).")
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors and the final summary line.")
 @click.option("--verbose", "-v", count=True, help="More detail (repeat for more).")
 def convert(sources: tuple[Path, ...], out: Path, types: str, statuses: str | None, profile: str, offline: bool,
@@ -86,7 +90,8 @@ def convert(sources: tuple[Path, ...], out: Path, types: str, statuses: str | No
             mirrors: tuple[Path, ...] = (), host_maps: tuple[str, ...] = (), asset_hosts: tuple[str, ...] = (),
             wayback: bool = False, wayback_url: str = "https://web.archive.org/web", no_assets: bool = False,
             strict: bool = False, asset_dir: str = "assets/images", asset_url: str | None = None,
-            asset_cache: Path | None = None) -> None:
+            asset_cache: Path | None = None, content_selector: str = "", drop_keys: tuple[str, ...] = (),
+            site_url: str = "", keep_boilerplate: bool = False) -> None:
     """Convert WordPress SOURCES (export files, a mirror folder, front-matter files) into OUT."""
     from .pipeline import run
     from .report import exit_code, render_text, write_report
@@ -97,6 +102,8 @@ def convert(sources: tuple[Path, ...], out: Path, types: str, statuses: str | No
             statuses=split_csv(statuses) if statuses else None, profile=profile, offline=offline,
             embeds=embeds, dry_run=dry_run, diff=diff, check=check, force=force, prune=prune,
             report=report_path, jobs=jobs, quiet=quiet, verbose=verbose,
+            content_selector=content_selector, drop_keys=tuple(drop_keys), site_url=site_url,
+            keep_boilerplate=keep_boilerplate,
             **_asset_options(mirrors, host_maps, asset_hosts, wayback, wayback_url, no_assets, strict,
                              asset_dir, asset_url, asset_cache),
         )

@@ -10,7 +10,7 @@ Only writer.apply_plan() writes, and only when this is not a dry run.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterable, Iterator
 
 from .assets import AssetResolver
@@ -189,7 +189,12 @@ def run(settings: Settings, progress_factory: Callable[[str, int], Callable[[], 
 
     report = RunReport(sources=[str(s) for s in settings.sources], dry_run=settings.dry_run)
     source = open_sources(list(settings.sources), report.warnings.append,
-                          content_selector=settings.content_selector, drop_keys=settings.drop_keys)
+                          content_selector=settings.content_selector, drop_keys=settings.drop_keys,
+                          site_url=settings.site_url, keep_boilerplate=settings.keep_boilerplate)
+    roots = tuple(getattr(source, "roots", ()))
+    if roots:
+        # A mirror holds its own copies of the images: look there first.
+        settings = replace(settings, mirrors=tuple(dict.fromkeys((*settings.mirrors, *roots))))
     index = build_index(source.posts(), source.site, settings, report)
 
     # --- assets hook: build the resolver here and pass resolver.rewrite as rewrite_asset ---

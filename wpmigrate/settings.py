@@ -54,6 +54,8 @@ class Settings:
     # html importer (issue 5)
     content_selector: str = ""
     drop_keys: tuple[str, ...] = ()
+    site_url: str = ""  # the old site's URL, for mirrors/front-matter folders that do not say it
+    keep_boilerplate: bool = False  # keep blocks repeated at the end of every mirrored post
 
     # run control (issue 6)
     dry_run: bool = False
@@ -84,7 +86,8 @@ class Settings:
     def output_options(self) -> dict[str, object]:
         """The options that shape the output bytes (for the manifest): not run-control flags."""
         keep = ("types", "statuses", "profile", "embeds", "excerpt_separator", "download_assets",
-                "asset_dir", "asset_url_prefix", "content_selector", "drop_keys")
+                "asset_dir", "asset_url_prefix", "content_selector", "drop_keys", "site_url",
+                "keep_boilerplate")
         out: dict[str, object] = {}
         for f in fields(self):
             if f.name in keep:

@@ -64,8 +64,11 @@ def _modif(f: FieldInput) -> date | None:
 
 
 def _categories(f: FieldInput) -> list[str]:
-    # WordPress puts every post in "Uncategorized" when none was chosen: that is not a category.
-    return [c for c in f.post.categories if c.lower() not in ("uncategorized", "non classé")]
+    # WordPress puts every post in its default category ("Uncategorized", "Non classé", "未分類"...:
+    # the slug stays "uncategorized" in every language) when none was chosen: that is not a category.
+    return [t.name for t in f.post.terms
+            if t.domain == "category" and t.slug.lower() != "uncategorized"
+            and t.name.lower() not in ("uncategorized", "non classé", "未分類")]
 
 
 def _tags(f: FieldInput) -> list[str]:

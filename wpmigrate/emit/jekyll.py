@@ -55,9 +55,14 @@ class JekyllProfile:
         return Placement(check_relpath(f"_drafts/{slug}.md"), "", "", "draft")
 
     def render(self, post: Post, converted: ConvertedPost, placement: Placement, author_name: str = "") -> bytes:
-        fields = jekyll_fields(FieldInput(post, converted, author_name, placement.permalink))
+        kept = post.meta.get("_wpm_front_matter_text")
+        if isinstance(kept, str):
+            # A file that already had front matter keeps it byte for byte (see importers/frontmatter.py).
+            front = "---\n" + kept + ("" if kept.endswith("\n") or not kept else "\n") + "---\n"
+        else:
+            front = render_front_matter(jekyll_fields(FieldInput(post, converted, author_name, placement.permalink)))
         body = converted.markdown
-        text = render_front_matter(fields) + ("\n" + body if body.strip() else "")
+        text = front + ("\n" + body if body.strip() else "")
         if not text.endswith("\n"):
             text += "\n"
         return text.replace("\r\n", "\n").replace("\r", "\n").encode("utf-8")
