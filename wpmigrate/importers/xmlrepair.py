@@ -37,8 +37,10 @@ _OPENS = {"<![CDATA[": "cdata", "<!--": "comment", "<?": "pi"}
 _TEXT_TOKENS = ("<![CDATA[", "<!--", "<?", "]]>", "&")
 # What needs no repair, as one regex run: plain text and tags, valid references, lone "]", and CDATA sections
 # closed the WordPress way. Never stops inside a token, so chunk ends are safe (the slow path handles them).
-_BORING = re.compile(r"(?:[^<&\]]+|<(?=[^!?])|\](?=[^\]])|&(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);"
-                     r"|<!\[CDATA\[(?:[^\]]+|\](?!\]>))*\]\]>(?=</|<!\[CDATA\[))*")
+# Possessive quantifiers: a CDATA section not followed by `</` must fail at once, not backtrack
+# exponentially through its text.
+_BORING = re.compile(r"(?:[^<&\]]++|<(?=[^!?])|\](?=[^\]])|&(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);"
+                     r"|<!\[CDATA\[(?:[^\]]++|\](?!\]>))*+\]\]>(?=</|<!\[CDATA\[))*+")
 _VALID_REF = re.compile(r"&(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);")
 _ENTITY = re.compile(r"&([A-Za-z_][\w.-]{0,40});")
 _PARTIAL_ENTITY = re.compile(r"&(?:#x?[0-9a-fA-F]*|[A-Za-z_][\w.-]{0,40})?")
