@@ -127,3 +127,14 @@ def test_link_map_matches_every_form_of_an_old_url():
     assert links.rewrite("https://example.com/unknown/") == "https://example.com/unknown/"
     assert links.rewrite("mailto:a@b.c") == "mailto:a@b.c"
     assert links.rewrite("relative.html") == "relative.html"
+
+
+def test_liquid_in_converted_text_is_protected():
+    from wpmigrate.emit.jekyll import protect_liquid
+    md = ("Use {{ page.title }} and a lone {{ here; see [x](<{% post_url 2020-01-01-a %}>).\n\n"
+          "```\n{% for x in y %}\n```\n\n```\nplain\n```\n")
+    assert protect_liquid(md) == (
+        'Use {% raw %}{{ page.title }}{% endraw %} and a lone {{ "{{" }} here; see [x](<{% post_url 2020-01-01-a %}>).'
+        "\n\n{% raw %}\n```\n{% for x in y %}\n```\n{% endraw %}\n\n```\nplain\n```\n")
+    assert protect_liquid("{% endraw %}") == '{{ "{%" }} endraw %}'
+    assert protect_liquid("no liquid {here}") == "no liquid {here}"

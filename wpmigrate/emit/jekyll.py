@@ -11,10 +11,16 @@ Decisions:
   Jekyll checks at build time that the target exists, and they follow any `permalink` setting.
   Links to drafts keep their old URL (a draft has no URL yet).
 - A file is front matter, one blank line, the Markdown body; LF endings, UTF-8 without BOM.
+- Jekyll runs Liquid over every post before Markdown, so `{{ ... }}` or `{% ... %}` written in a post
+  (a Jinja, Handlebars or Liquid sample) would vanish or break the build. Bodies converted from HTML
+  get such text protected: a fenced code block holding any goes inside `{% raw %}` ... `{% endraw %}`
+  lines, and in prose each `{{ ... }}` / `{% ... %}` is wrapped the same way (see protect_liquid).
+  Bodies that were Markdown already are left alone: their author may mean the Liquid.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -62,7 +68,55 @@ class JekyllProfile:
         else:
             front = render_front_matter(jekyll_fields(FieldInput(post, converted, author_name, placement.permalink)))
         body = converted.markdown
+        if post.content_format != "markdown":
+            body = protect_liquid(body)
         text = front + ("\n" + body if body.strip() else "")
         if not text.endswith("\n"):
             text += "\n"
         return text.replace("\r\n", "\n").replace("\r", "\n").encode("utf-8")
+
+
+# Our own link tags (Placement.ref), the only Liquid a converted body may hold.
+_OWN_TAG = re.compile(r"\{% (?:post_url|link) [^{}%\n]+ %\}")
+_LIQUID = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{\{|\{%")
+_FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})")
+
+
+def protect_liquid(markdown: str) -> str:
+    """Make Liquid-looking text in a converted body come out of Jekyll as written (pure)."""
+    if "{{" not in markdown and "{%" not in markdown:
+        return markdown
+    lines = markdown.split("\n")
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        m = _FENCE.match(lines[i])
+        if m:
+            indent, mark = m.group(1), m.group(2)
+            end = i + 1
+            close = re.compile(r"^\s*" + re.escape(mark[0]) + "{" + str(len(mark)) + r",}\s*$")
+            while end < len(lines) and not close.match(lines[end]):
+                end += 1
+            block = lines[i:end + 1]
+            if any("{{" in line or "{%" in line for line in block):
+                out += [indent + "{% raw %}", *block, indent + "{% endraw %}"]
+            else:
+                out += block
+            i = end + 1
+            continue
+        out.append(_LIQUID.sub(_protect_span, lines[i]))
+        i += 1
+    return "\n".join(out)
+
+
+def _protect_span(m: re.Match[str]) -> str:
+    text = m.group()
+    if _OWN_TAG.fullmatch(text):
+        return text
+    if "endraw" not in text and len(text) > 2:
+        return "{% raw %}" + text + "{% endraw %}"
+    # A lone opener, or text that would close a raw block early: print the opener through Liquid.
+    return _LIQUID_OPENER.sub(lambda o: '{{ "' + o.group() + '" }}', text)
+
+
+_LIQUID_OPENER = re.compile(r"\{\{|\{%")
