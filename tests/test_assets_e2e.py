@@ -1,0 +1,271 @@
+"""Assets end to end: `wpmigrate convert` (through click's CliRunner) against a real HTTP server on
+127.0.0.1, checked through the files it writes, their bytes and the rewritten Markdown."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Callable, Iterator
+from urllib.parse import unquote
+
+import httpx
+import pytest
+from click.testing import CliRunner, Result
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+from conftest import FIXTURES, SHARED, NetworkGuard, corpus_file
+from wpmigrate.cli import main
+
+ASSETS = FIXTURES / "assets"
+PNG = (ASSETS / "tiny.png").read_bytes()
+JPG = (ASSETS / "tiny.jpg").read_bytes()
+GIF = (ASSETS / "tiny.gif").read_bytes()
+HTML = (ASSETS / "page.html").read_bytes()
+SEED = SHARED / "seed" / "leadership.md"
+UP = "https://www.example.test/wp-content/uploads/2020/01/"
+# Small values through the options, so failures are quick and nothing sleeps in the tests.
+FAST = ("--timeout", "0.3", "--retries", "1")
+
+
+def convert(*args: str) -> Result:
+    return CliRunner().invoke(main, ["convert", *args], catch_exceptions=False)
+
+
+@pytest.fixture
+def server() -> Iterator[HTTPServer]:
+    srv = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+    srv.start()
+    yield srv
+    srv.clear()
+    srv.stop()
+
+
+class Origin:
+    """The old site: a handler for every path, with a per-path behaviour, counting what it sends."""
+
+    def __init__(self, routes: dict[str, Callable[[Request, int], Response]],
+                 default: Callable[[Request, int], Response] | None = None) -> None:
+        self.routes, self.default = routes, default
+        self.hits: Counter[str] = Counter()
+        self.sent: list[tuple[str, int, int]] = []  # (path, status, body bytes)
+        self.lock = threading.Lock()
+
+    def __call__(self, req: Request) -> Response:
+        with self.lock:
+            self.hits[req.path] += 1
+            n = self.hits[req.path]
+        name = req.path.rsplit("/", 1)[-1]
+        route = self.routes.get(name, self.default)
+        resp = route(req, n) if route else Response(b"no such file", status=404)
+        with self.lock:
+            self.sent.append((req.path, resp.status_code, len(resp.get_data())))
+        return resp
+
+    def bodies(self) -> list[tuple[str, int, int]]:
+        """Responses that transferred a body."""
+        return [s for s in self.sent if s[2] > 0]
+
+
+def image(data: bytes, ctype: str) -> Callable[[Request, int], Response]:
+    """An image with validators; a conditional request that matches gets 304 and no body."""
+    def respond(req: Request, _: int) -> Response:
+        etag = f'"{len(data)}-{req.path}"'
+        if req.headers.get("If-None-Match") == etag:
+            return Response(status=304, headers={"ETag": etag})
+        return Response(data, content_type=ctype, headers={"ETag": etag, "Last-Modified": "Wed, 15 Jan 2020 10:00:00 GMT"})
+    return respond
+
+
+def cases(base: str) -> dict[str, Callable[[Request, int], Response]]:
+    def slow(req: Request, n: int) -> Response:
+        time.sleep(1.0)  # past --timeout 0.3: the client gives up, the test does not wait on it
+        return Response(PNG, content_type="image/png")
+    return {
+        "ok.png": image(PNG, "image/png"),
+        "big.jpg": image(JPG, "image/jpeg"),  # the original behind the Photon-resized reference
+        "big-300x200.jpg": image(GIF, "image/gif"),  # the size variant: must not be the one saved
+        "missing.png": lambda r, n: Response(b"not found", status=404),
+        "flaky.png": lambda r, n: Response(b"oops", status=500) if n == 1 else image(PNG, "image/png")(r, n),
+        "slow.png": slow,
+        "busy.gif": lambda r, n: (Response(b"slow down", status=429, headers={"Retry-After": "1"}) if n == 1
+                                  else image(GIF, "image/gif")(r, n)),
+        "error-page.jpg": lambda r, n: Response(HTML, content_type="text/html; charset=utf-8"),
+        "moved.png": lambda r, n: Response(b"", status=301, headers={"Location": base + "/wp-content/uploads/2020/01/new-home.png"}),
+        "new-home.png": image(PNG, "image/png"),
+    }
+
+
+def files_under(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+PICTURES_MD = """\
+![ok](/assets/images/2020/01/ok.png)
+
+[![big](/assets/images/2020/01/big.jpg)](/assets/images/2020/01/big.jpg)
+
+![missing](https://www.example.test/wp-content/uploads/2020/01/missing.png)
+
+![flaky](/assets/images/2020/01/flaky.png)
+
+![slow](https://www.example.test/wp-content/uploads/2020/01/slow.png)
+
+![busy](/assets/images/2020/01/busy.gif)
+
+![error page](https://www.example.test/wp-content/uploads/2020/01/error-page.jpg)
+
+![moved](/assets/images/2020/01/moved.png)
+
+![foreign](https://elsewhere.example.net/cat.png)
+"""
+FETCHED = {"assets/images/2020/01/ok.png": PNG, "assets/images/2020/01/big.jpg": JPG,
+           "assets/images/2020/01/flaky.png": PNG, "assets/images/2020/01/busy.gif": GIF,
+           "assets/images/2020/01/moved.png": PNG}
+
+
+def test_every_fetch_case_through_the_cli(server: HTTPServer, tmp_path: Path) -> None:
+    base = server.url_for("").rstrip("/")
+    origin = Origin(cases(base))
+    server.expect_request(re.compile("^/")).respond_with_handler(origin)
+    out, cache, report = tmp_path / "site", tmp_path / "cache", tmp_path / "report.json"
+    result = convert(str(ASSETS / "site.xml"), "--out", str(out), "--asset-cache", str(cache),
+                     "--host-map", f"www.example.test={base}", "--strict", "--report", str(report), *FAST)
+    assert result.exit_code == 1, result.output  # --strict: three assets failed
+
+    # files on disk and their bytes: one file per original, nothing for failures or foreign hosts
+    posts = {"_posts/2020-01-15-pictures.md"}
+    assert set(files_under(out)) - {".wpmigrate/manifest.json"} == posts | set(FETCHED)
+    for rel, data in FETCHED.items():
+        assert (out / rel).read_bytes() == data, rel
+    # the Markdown: local paths for what was fetched, the absolute origin URL for what failed
+    text = (out / "_posts/2020-01-15-pictures.md").read_text(encoding="utf-8")
+    assert text.split("---\n\n", 1)[1] == PICTURES_MD
+    # the report names every failure with its reason
+    failed = {d["url"]: d["reason"] for d in json.loads(report.read_text(encoding="utf-8"))["assets_failed"]}
+    assert failed == {
+        UP + "missing.png": f"{UP}missing.png: HTTP 404",
+        UP + "slow.png": f"{UP}slow.png: timed out",
+        UP + "error-page.jpg": f"{UP}error-page.jpg: served an HTML page, not an image",
+    }
+    assert "Assets failed 3:" in result.output and f"{UP}slow.png: timed out" in result.output
+    # what the server saw: retries where they help, the original before the variant, nothing for a 404 twice
+    assert origin.hits["/wp-content/uploads/2020/01/flaky.png"] == 2
+    assert origin.hits["/wp-content/uploads/2020/01/busy.gif"] == 2
+    assert origin.hits["/wp-content/uploads/2020/01/missing.png"] == 1
+    assert origin.hits["/wp-content/uploads/2020/01/slow.png"] == 2  # --retries 1
+    assert origin.hits["/wp-content/uploads/2020/01/big-300x200.jpg"] == 0
+
+    # again, offline, into a fresh folder: the cache alone, no request at all, and no --strict: exit 0
+    n = len(origin.sent)
+    again = convert(str(ASSETS / "site.xml"), "--out", str(tmp_path / "site2"), "--asset-cache", str(cache),
+                    "--offline", *FAST)
+    assert again.exit_code == 0, again.output
+    assert len(origin.sent) == n
+    for rel, data in FETCHED.items():
+        assert (tmp_path / "site2" / rel).read_bytes() == data
+    assert (tmp_path / "site2/_posts/2020-01-15-pictures.md").read_text(encoding="utf-8") == text
+
+
+def test_offline_opens_no_connection_at_all(network_guard: NetworkGuard, server: HTTPServer, tmp_path: Path) -> None:
+    origin = Origin(cases(server.url_for("").rstrip("/")))
+    server.expect_request(re.compile("^/")).respond_with_handler(origin)
+    network_guard.allow_loopback = False  # not even 127.0.0.1
+    result = convert(str(ASSETS / "site.xml"), "--out", str(tmp_path / "o"), "--asset-cache", str(tmp_path / "c"),
+                     "--host-map", f"www.example.test={server.url_for('').rstrip('/')}", "--offline")
+    assert result.exit_code == 0, result.output
+    assert not origin.sent and not network_guard.refused
+    assert "offline: not in a mirror or the cache" in result.output
+    text = (tmp_path / "o/_posts/2020-01-15-pictures.md").read_text(encoding="utf-8")
+    assert f"![ok]({UP}ok.png)" in text and "/assets/" not in text
+
+
+def test_the_network_guard_refuses_other_hosts(network_guard: NetworkGuard) -> None:
+    with pytest.raises(httpx.ConnectError):
+        httpx.get("http://www.example.test/a.png")
+    assert network_guard.refused == ["name lookup of www.example.test"]
+    network_guard.refused.clear()
+
+
+# --- the seed post: a front-matter file pointing at ../i1.wp.com mirror paths ----------------------------
+
+LEGO_PATH = "/wp-content/uploads/2012/08/lego-king.jpg"
+
+
+def _seed(tmp: Path) -> Path:
+    if not SEED.is_file():
+        pytest.skip("../shared/seed/leadership.md not present")
+    folder = tmp / "posts"
+    folder.mkdir()
+    shutil.copy(SEED, folder / "leadership.md")
+    return folder
+
+
+def test_seed_post_one_local_file_for_both_lego_references(server: HTTPServer, tmp_path: Path) -> None:
+    origin = Origin({"lego-king.jpg": image(JPG, "image/jpeg")})
+    server.expect_request(re.compile("^/")).respond_with_handler(origin)
+    posts, out = _seed(tmp_path), tmp_path / "site"
+    result = convert(str(posts), "--out", str(out), "--asset-cache", str(tmp_path / "c"), "--strict",
+                     "--host-map", f"www.christianamauger.com={server.url_for('').rstrip('/')}", *FAST)
+    assert result.exit_code == 0, result.output
+    assert set(files_under(out)) == {".wpmigrate/manifest.json", "_posts/2012-08-08-leadership.md",
+                                     "assets/images/2012/08/lego-king.jpg"}
+    assert (out / "assets/images/2012/08/lego-king.jpg").read_bytes() == JPG
+    assert [p for p, _, _ in origin.sent] == [LEGO_PATH]  # the original once, not the resized copy
+    text = (out / "_posts/2012-08-08-leadership.md").read_text(encoding="utf-8")
+    assert ('[![lego-king](/assets/images/2012/08/lego-king.jpg "lego-king")](/assets/images/2012/08/lego-king.jpg)'
+            in text)
+    assert "&amp;" not in text and "wp.com" not in text
+    # the front matter is kept byte for byte, and so is every other line of the body
+    seed = SEED.read_text(encoding="utf-8")
+    assert text.startswith(seed.split("\n---\n", 1)[0] + "\n---\n")
+    changed = [(a, b) for a, b in zip(seed.splitlines(), text.splitlines()) if a != b]
+    assert len(changed) == 1 and "lego-king" in changed[0][0]
+    assert len(seed.splitlines()) == len(text.splitlines())
+
+
+def test_seed_post_in_place(server: HTTPServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    origin = Origin({"lego-king.jpg": image(JPG, "image/jpeg")})
+    server.expect_request(re.compile("^/")).respond_with_handler(origin)
+    posts = _seed(tmp_path)  # tmp_path is the site root, posts/ holds the half-migrated post
+    monkeypatch.chdir(tmp_path)
+    args = ("posts", "--in-place", "--asset-cache", str(tmp_path / "c"),
+            "--host-map", f"www.christianamauger.com={server.url_for('').rstrip('/')}", *FAST)
+    result = convert(*args)
+    assert result.exit_code == 0, result.output
+    assert "1 changed" in result.output
+    assert set(files_under(tmp_path)) - {p for p in files_under(tmp_path) if p.startswith("c/")} == {
+        ".wpmigrate/manifest.json", "posts/leadership.md", "assets/images/2012/08/lego-king.jpg"}
+    text = (posts / "leadership.md").read_text(encoding="utf-8")
+    seed = SEED.read_text(encoding="utf-8")
+    assert text == seed.replace(
+        "../i1.wp.com/www.christianamauger.com/wp-content/uploads/2012/08/lego-kingc434.jpg?resize=285%2C263&amp;ssl=1",
+        "/assets/images/2012/08/lego-king.jpg").replace(
+        "../i1.wp.com/www.christianamauger.com/wp-content/uploads/2012/08/lego-kingeb45.jpg?ssl=1",
+        "/assets/images/2012/08/lego-king.jpg")
+    assert text != seed and "&amp;" not in text and "wp.com" not in text
+    # a second run: nothing to do, the picture is still ours (not stale), no body transferred
+    before = len(origin.bodies())
+    again = convert(*args, "--prune")
+    assert again.exit_code == 0, again.output
+    assert "0 new, 0 changed, 1 unchanged" in again.output and "stale" not in again.output
+    assert (posts / "leadership.md").read_text(encoding="utf-8") == text
+    assert (tmp_path / "assets/images/2012/08/lego-king.jpg").read_bytes() == JPG
+    assert len(origin.bodies()) == before
+
+
+def test_in_place_refuses_files_outside_out_and_exports(tmp_path: Path) -> None:
+    posts = _seed(tmp_path)
+    result = CliRunner().invoke(main, ["convert", str(posts), "--in-place", "--out", str(tmp_path / "elsewhere"),
+                                       "--offline"])
+    assert result.exit_code == 2
+    assert "--in-place:" in result.output and "is not inside the output folder" in result.output
+    assert (posts / "leadership.md").read_bytes() == SEED.read_bytes()
+    result = CliRunner().invoke(main, ["convert", str(ASSETS / "site.xml"), "--in-place", "--out", str(tmp_path),
+                                       "--offline"])
+    assert result.exit_code == 2 and "front-matter files" in result.output and "Traceback" not in result.output
