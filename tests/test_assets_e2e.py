@@ -269,3 +269,60 @@ def test_in_place_refuses_files_outside_out_and_exports(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["convert", str(ASSETS / "site.xml"), "--in-place", "--out", str(tmp_path),
                                        "--offline"])
     assert result.exit_code == 2 and "front-matter files" in result.output and "Traceback" not in result.output
+
+
+# --- the theme unit test export, its image host served from 127.0.0.1 ---------------------------------
+
+_IMAGE_REF = re.compile(r"!\[[^\]]*\]\(\s*<?([^\s)>]+)|<img\b[^>]*\bsrc=[\"']([^\"']+)|<(?:video|audio)\b[^>]*\bposter=[\"']([^\"']+)")
+_IMAGE_EXT = re.compile(r"\.(?:jpe?g|png|gif|webp|svg|bmp|ico)$", re.I)
+
+
+def _image_refs(out: Path) -> list[tuple[str, str]]:
+    """(post, url) of every image in the Markdown: `![..](url)`, `<img src>`, and links to image files."""
+    refs = []
+    for md in sorted(out.rglob("*.md")):
+        text = md.read_text(encoding="utf-8")
+        for m in _IMAGE_REF.finditer(text):
+            refs.append((md.relative_to(out).as_posix(), next(g for g in m.groups() if g)))
+        for url in re.findall(r"\]\(\s*<?([^\s)>]+)", text):
+            if _IMAGE_EXT.search(url.split("?")[0]) and (md.relative_to(out).as_posix(), url) not in refs:
+                refs.append((md.relative_to(out).as_posix(), url))
+    return refs
+
+
+@pytest.mark.slow
+def test_wptt_every_image_is_a_local_file_and_a_rerun_transfers_nothing(server: HTTPServer, tmp_path: Path) -> None:
+    wptt = corpus_file("WPTT-theme-test-data/themeunittestdata.wordpress.xml")
+    origin = Origin({}, default=lambda req, n: image(PNG if req.path.endswith(".png") else
+                                                     GIF if req.path.endswith(".gif") else JPG,
+                                                     "image/png")(req, n))
+    server.expect_request(re.compile("^/")).respond_with_handler(origin)
+    base = server.url_for("").rstrip("/")
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    args = (str(wptt), "--out", str(out), "--asset-cache", str(cache), "--strict", *FAST,
+            "--host-map", f"wpthemetestdata.files.wordpress.com={base}/files",
+            "--host-map", f"wpthemetestdata.wordpress.com={base}/blog")
+    result = convert(*args)
+    assert result.exit_code == 0, result.output
+    refs = _image_refs(out)
+    assert len(refs) > 100
+    remote = [(post, url) for post, url in refs if not url.startswith("/assets/images/")]
+    assert remote == []
+    missing = [(post, url) for post, url in refs if not (out / unquote(url).lstrip("/")).is_file()]
+    assert missing == []
+    assets = {p.relative_to(out).as_posix() for p in (out / "assets/images").rglob("*") if p.is_file()}
+    assert assets >= {unquote(url).lstrip("/") for _, url in refs}
+    # nothing fetched that no post uses (the others are audio, video and PDF files the posts link to)
+    texts = "".join(md.read_text(encoding="utf-8") for md in out.rglob("*.md"))
+    assert [a for a in sorted(assets) if f"/{a}" not in unquote(texts)] == []
+    first = origin.bodies()
+    assert first and all(status == 200 for _, status, _ in first)
+    assert len({path for path, _, _ in first}) == len(first)  # each file downloaded once
+
+    # the second run: conditional requests only, answered 304; no body crosses the wire
+    origin.sent.clear()
+    again = convert(*args)
+    assert again.exit_code == 0, again.output
+    assert origin.bodies() == []
+    assert {status for _, status, _ in origin.sent} <= {304}
+    assert "0 new, 0 changed" in again.output
