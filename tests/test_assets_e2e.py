@@ -326,3 +326,93 @@ def test_wptt_every_image_is_a_local_file_and_a_rerun_transfers_nothing(server: 
     assert origin.bodies() == []
     assert {status for _, status, _ in origin.sent} <= {304}
     assert "0 new, 0 changed" in again.output
+
+
+# --- nothing from the input can write outside the output folder ----------------------------------------
+
+HOSTILE_URLS = [
+    "https://www.example.test/wp-content/uploads/../../../../../../escape-dots.png",
+    "https://www.example.test/wp-content/uploads/%2e%2e/%2e%2e/%2E%2E/%2e%2e/%2e%2e/escape-pct.png",
+    "https://www.example.test/wp-content/uploads/2020/01/..%2f..%2f..%2f..%2f..%2fescape-slash.png",
+    "https://www.example.test/wp-content/uploads/2020/01/..%5c..%5c..%5c..%5c..%5cescape-bs.png",
+    "https://www.example.test/wp-content/uploads/2020/01/..\\..\\..\\..\\..\\escape-rawbs.png",
+    "https://www.example.test/wp-content/uploads/2020/01/escape-nul%00.png",
+    "https://www.example.test//tmp/escape-abs.png",
+    "https://www.example.test/C:/Windows/escape-drive.png",
+    "https://www.example.test/wp-content/uploads/2020/01/" + "long" * 500 + ".png",
+    "https://www.example.test/wp-content/uploads/" + "/".join(["deep"] * 300) + "/escape-deep.png",
+    "../../../../../../../../www.example.test/wp-content/uploads/../../../../escape-mirror.png",
+    "https://i0.wp.com/www.example.test/wp-content/uploads/%2e%2e/%2e%2e/%2e%2e/escape-photon.png?ssl=1",
+    "https://www.example.test/wp-content/uploads/2020/01/%2e%2e",
+]
+HOSTILE_SLUGS = ["../../../../escape-slug", "%2e%2e%2f%2e%2e%2fescape-slug2", "..\\..\\escape-slug3",
+                 "escape-nul%00", "/tmp/escape-slug4", "C:%5cescape-slug5", "x" * 1000]
+
+
+def _hostile_export(path: Path) -> None:
+    from xml.sax.saxutils import escape
+    imgs = "".join(f'<p><a href="{escape(u)}"><img src="{escape(u)}" alt="h{i}" /></a></p>\n'
+                   for i, u in enumerate(HOSTILE_URLS))
+    items = []
+    for i, slug in enumerate(["pictures", *HOSTILE_SLUGS]):
+        items.append(f"""<item><title>Post {i}</title><link>https://www.example.test/?p={i + 1}</link>
+<content:encoded><![CDATA[{imgs if i == 0 else '<p>text</p>'}]]></content:encoded>
+<wp:post_id>{i + 1}</wp:post_id><wp:post_date>2020-01-15 10:00:00</wp:post_date>
+<wp:post_name><![CDATA[{slug}]]></wp:post_name><wp:status>{'publish' if i % 2 == 0 else 'draft'}</wp:status>
+<wp:post_parent>0</wp:post_parent><wp:post_type>{'post' if i % 3 else 'page'}</wp:post_type></item>""")
+    path.write_text(f"""<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel><title>Hostile</title><link>https://www.example.test</link><wp:wxr_version>1.2</wp:wxr_version>
+<wp:base_site_url>https://www.example.test</wp:base_site_url>
+{''.join(items)}</channel></rss>""", encoding="utf-8")
+
+
+def _everything(root: Path) -> set[str]:
+    return {p.relative_to(root).as_posix() for p in root.rglob("*")}
+
+
+@pytest.mark.parametrize("kind", ["wxr", "frontmatter"])
+def test_hostile_urls_and_names_stay_inside_the_output_folder(kind: str, server: HTTPServer, tmp_path: Path) -> None:
+    origin = Origin({}, default=lambda req, n: Response(PNG, content_type="image/png"))
+    server.expect_request(re.compile("^/")).respond_with_handler(origin)
+    src = tmp_path / "in"
+    src.mkdir()
+    if kind == "wxr":
+        _hostile_export(src / "export.xml")
+        source = src / "export.xml"
+    else:  # a Markdown body and an HTML body, with the same URLs
+        md = "".join(f"[![h{i}]({u.replace(chr(92), '%5C')})]({u.replace(chr(92), '%5C')})\n\n"
+                     for i, u in enumerate(HOSTILE_URLS))
+        (src / "md.md").write_text(f"---\ntitle: md\ndate: 2020-01-15\n---\n\n{md}", encoding="utf-8")
+        html = "".join(f'<p><img src="{u}"></p>\n' for u in HOSTILE_URLS)
+        (src / "html.html").write_text(f"---\ntitle: html\ndate: 2020-01-15\n---\n{html}", encoding="utf-8")
+        source = src
+    out = tmp_path / "a" / "b" / "c" / "site"
+    before = _everything(tmp_path)
+    result = CliRunner().invoke(main, ["convert", str(source), "--out", str(out), "--asset-cache", str(tmp_path / "cache"),
+                                       "--host-map", f"www.example.test={server.url_for('').rstrip('/')}",
+                                       "--site-url", "https://www.example.test/", *FAST])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    # nothing new anywhere but the output folder and the cache
+    new = {p for p in _everything(tmp_path) - before if not p.startswith(("a/b/c/site", "cache"))}
+    assert new == {"a", "a/b", "a/b/c"}
+    assert origin.sent  # the images really were downloaded ...
+    written = sorted(p for p in out.rglob("*") if p.is_file())
+    assets = [p for p in written if "assets" in p.relative_to(out).parts]
+    assert len(assets) >= 8  # ... and written, each inside the folder, under a name safe everywhere
+    for p in written:
+        rel = p.relative_to(out).as_posix()
+        assert p.resolve().is_relative_to(out.resolve()) and not p.is_symlink()
+        assert all(seg not in ("", ".", "..") and "\\" not in seg and "\x00" not in seg and ":" not in seg
+                   and len(seg.encode()) <= 255 for seg in rel.split("/")), rel
+        if p in assets:
+            assert rel.startswith("assets/images/") and len(rel) <= 180, rel
+            assert p.read_bytes() == PNG
+    for name in ("escape-dots.png", "escape-pct.png", "escape-slash.png", "escape-bs.png", "escape-abs.png"):
+        assert not Path("/", name).exists() and not Path("/tmp", name).exists()
+    # every local reference in the Markdown is one of those files
+    for md in (p for p in written if p.suffix == ".md"):
+        for url in re.findall(r"\]\((/assets/images/[^\s)]+)", md.read_text(encoding="utf-8")):
+            assert (out / unquote(url).lstrip("/")).is_file(), url
