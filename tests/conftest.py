@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -25,6 +27,48 @@ def corpus() -> Path:
     if not CORPUS.is_dir():
         pytest.skip("../shared/corpus not present: corpus tests need ../shared beside the repo")
     return CORPUS
+
+
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
+
+
+class NetworkGuard:
+    """Refuses (and records) every connection and name lookup that is not 127.0.0.1, so no test can
+    reach the network by accident; `allow_loopback = False` refuses even 127.0.0.1 (--offline tests)."""
+
+    def __init__(self) -> None:
+        self.allow_loopback = True
+        self.refused: list[str] = []
+
+    def check(self, host: object, what: str) -> None:
+        host = host.decode() if isinstance(host, bytes) else str(host)
+        if not (self.allow_loopback and host in LOOPBACK):
+            self.refused.append(f"{what} {host}")
+            raise OSError(f"test network guard: {what} {host} refused (tests use 127.0.0.1 only)")
+
+
+@pytest.fixture(autouse=True)
+def network_guard(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> Iterator[NetworkGuard]:
+    """Every test: no network but 127.0.0.1, and the default asset cache in a temporary folder
+    (never the developer's ~/.cache)."""
+    guard = NetworkGuard()
+    real_getaddrinfo, real_connect = socket.getaddrinfo, socket.socket.connect
+
+    def getaddrinfo(host, *args, **kw):  # type: ignore[no-untyped-def]
+        if host is not None:
+            guard.check(host, "name lookup of")
+        return real_getaddrinfo(host, *args, **kw)
+
+    def connect(self, address):  # type: ignore[no-untyped-def]
+        if self.family in (socket.AF_INET, socket.AF_INET6):
+            guard.check(address[0], "connection to")
+        return real_connect(self, address)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
+    yield guard
+    assert not guard.refused, f"the test tried to use the network: {guard.refused}"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

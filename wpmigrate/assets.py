@@ -333,6 +333,7 @@ class AssetResolver:
         self.prefix = settings.asset_url_prefix.rstrip("/")
         self._wanted: dict[str, list[str]] = {}
         self._origin: dict[str, str] = {}
+        self._local: set[str] = set()
 
     def _allowed(self, o: Origin) -> bool:
         host = urlsplit(o.url).netloc
@@ -340,7 +341,9 @@ class AssetResolver:
 
     def rewrite(self, url: str) -> str:
         if not url or url.startswith(self.prefix + "/"):
-            return url  # already ours (a re-run over converted Markdown)
+            if url:  # already ours (a re-run over rewritten files): remember the file is still used
+                self._local.add(self.asset_dir + url[len(self.prefix):].split("#")[0].split("?")[0])
+            return url
         o = parse_reference(url, self.hosts, self.base)
         if o is None:
             return url
@@ -371,6 +374,10 @@ class AssetResolver:
     def wanted(self) -> dict[str, list[str]]:
         """local path -> URLs to try, best first, for everything rewritten so far."""
         return {p: list(c) for p, c in self._wanted.items()}
+
+    def local_paths(self) -> set[str]:
+        """Output-relative asset paths that posts referred to already in local form."""
+        return set(self._local)
 
     def origin(self, path: str) -> str:
         return self._origin[path]

@@ -47,8 +47,8 @@ def main() -> None:
 
 @main.command()
 @click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--out", "-o", type=click.Path(path_type=Path), default=Path("site"), show_default=True,
-              help="Output folder (the Jekyll site root).")
+@click.option("--out", "-o", type=click.Path(path_type=Path), default=None,
+              help="Output folder (the Jekyll site root) [default: site; with --in-place: the current folder].")
 @click.option("--types", default="post,page", show_default=True, help="Post types to write, comma-separated.")
 @click.option("--status", "statuses", default=None,
               help="Statuses to write, comma-separated [default: all but trash and auto-draft; drafts go to _drafts/].")
@@ -76,6 +76,12 @@ def main() -> None:
 @click.option("--strict", is_flag=True, help="Exit 1 when any asset could not be fetched.")
 @click.option("--asset-dir", default="assets/images", show_default=True, help="Folder for assets inside OUT.")
 @click.option("--asset-url", "asset_url", default=None, help="How posts refer to the asset folder [default: /ASSET_DIR].")
+@click.option("--in-place", is_flag=True,
+              help="Front-matter files: rewrite each where it is (inside --out), front matter kept as is.")
+@click.option("--timeout", type=click.FloatRange(min=0.01), default=30.0, show_default=True,
+              help="Seconds to wait for a server before an asset download is retried.")
+@click.option("--retries", type=click.IntRange(min=0), default=3, show_default=True,
+              help="Retries of an asset download after a timeout, a 5xx or a 429.")
 @click.option("--asset-cache", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="Download cache folder [default: $XDG_CACHE_HOME/wpmigrate/assets].")
 @click.option("--content-selector", default="", help="Mirrors: CSS selector of the post body, for unusual themes.")
@@ -84,21 +90,24 @@ def main() -> None:
 @click.option("--keep-boilerplate", is_flag=True, help="Mirrors: keep blocks that end every post (banners, signatures).")
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors and the final summary line.")
 @click.option("--verbose", "-v", count=True, help="More detail (repeat for more).")
-def convert(sources: tuple[Path, ...], out: Path, types: str, statuses: str | None, profile: str, offline: bool,
+def convert(sources: tuple[Path, ...], out: Path | None, types: str, statuses: str | None, profile: str, offline: bool,
             embeds: str, dry_run: bool, diff: bool, check: bool, force: bool, prune: bool,
             report_path: Path | None, jobs: int, quiet: bool, verbose: int,
             mirrors: tuple[Path, ...] = (), host_maps: tuple[str, ...] = (), asset_hosts: tuple[str, ...] = (),
             wayback: bool = False, wayback_url: str = "https://web.archive.org/web", no_assets: bool = False,
             strict: bool = False, asset_dir: str = "assets/images", asset_url: str | None = None,
             asset_cache: Path | None = None, content_selector: str = "", drop_keys: tuple[str, ...] = (),
-            site_url: str = "", keep_boilerplate: bool = False) -> None:
+            site_url: str = "", keep_boilerplate: bool = False, in_place: bool = False,
+            timeout: float = 30.0, retries: int = 3) -> None:
     """Convert WordPress SOURCES (export files, a mirror folder, front-matter files) into OUT."""
     from .pipeline import run
     from .report import exit_code, render_text, write_report
 
     try:
+        if out is None:
+            out = Path(".") if in_place else Path("site")
         settings = Settings(
-            sources=tuple(sources), out=out, types=split_csv(types),
+            sources=tuple(sources), out=out, in_place=in_place, timeout=timeout, retries=retries, types=split_csv(types),
             statuses=split_csv(statuses) if statuses else None, profile=profile, offline=offline,
             embeds=embeds, dry_run=dry_run, diff=diff, check=check, force=force, prune=prune,
             report=report_path, jobs=jobs, quiet=quiet, verbose=verbose,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from .assets import AssetResolver
@@ -19,10 +20,11 @@ from .convert.post import convert_post
 from .emit import get_profile
 from .emit.jekyll import Placement
 from .emit.links import LinkMap
-from .emit.paths import SlugRegistry, slug_for
-from .errors import UnsafePathError, WpMigrateError
+from .emit.paths import SlugRegistry, check_relpath, slug_for
+from .errors import OptionsError, UnsafePathError, WpMigrateError
 from .fetch import localise_assets
 from .importers import Source, open_sources
+from .importers.frontmatter import FrontMatterSource
 from .models import Failed, OutputFile, Post, RunReport, Site, Skipped
 from .settings import Settings
 
@@ -130,6 +132,8 @@ def build_index(posts: Iterable[Post], site: Site, settings: Settings, report: R
         try:
             entry.placement = profile.place(type=entry.type, status=entry.status, slug=entry.slug,
                                             date=date, ancestors=tuple(ancestors))
+            if settings.in_place:
+                entry.placement = in_place_placement(entry.key[0], settings, entry.placement)
         except UnsafePathError as exc:
             report.skipped.append(Skipped(f"{entry.key[0]} post {entry.id}", entry.type, entry.status, str(exc)))
             continue
@@ -140,6 +144,23 @@ def build_index(posts: Iterable[Post], site: Site, settings: Settings, report: R
             index.links.add(urls, entry.placement.ref)
             index.links.add_ids(entry.id, entry.type, entry.placement.ref)
     return index
+
+
+def in_place_placement(source: str, settings: Settings, placement: Placement) -> Placement:
+    """--in-place: the post is written back where it was read, relative to the output folder (the site
+    root). A `.html` body becomes Markdown, so it is written beside its file as `.md` (the .html is left
+    for the user to delete: nothing is removed behind their back). Links to it use `{% link %}`, which
+    Jekyll resolves for posts, pages and collections whatever the file is called."""
+    src, root = Path(source).resolve(), Path(settings.out).resolve()
+    try:
+        rel = src.relative_to(root).as_posix()
+    except ValueError:
+        raise OptionsError(f"--in-place: {source} is not inside the output folder {settings.out}; "
+                           "pass --out SITE_ROOT (the folder holding the files)") from None
+    if src.suffix.lower() in (".html", ".htm"):
+        rel = rel[: -len(src.suffix)] + ".md"
+    check_relpath(rel)
+    return replace(placement, path=rel, ref=f"{{% link {rel} %}}")
 
 
 def _skip_reason(post: Post, settings: Settings) -> str | None:
@@ -191,6 +212,9 @@ def run(settings: Settings, progress_factory: Callable[[str, int], Callable[[], 
     source = open_sources(list(settings.sources), report.warnings.append,
                           content_selector=settings.content_selector, drop_keys=settings.drop_keys,
                           site_url=settings.site_url, keep_boilerplate=settings.keep_boilerplate)
+    if settings.in_place and not isinstance(source, FrontMatterSource):
+        raise OptionsError("--in-place rewrites front-matter files (.md/.html with a --- header) only; "
+                           "for an export or a mirror, write to --out instead")
     roots = tuple(getattr(source, "roots", ()))
     if roots:
         # A mirror holds its own copies of the images: look there first.
@@ -212,7 +236,10 @@ def run(settings: Settings, progress_factory: Callable[[str, int], Callable[[], 
         outputs = localise_assets(resolver, outputs, settings, report, progress_factory)
 
     outputs.sort(key=lambda o: o.path)
-    plan = make_plan(outputs, settings.out, settings.output_options(), force=settings.force, prune=settings.prune)
+    in_place = {e.placement.path for e in index.entries.values() if e.placement} if settings.in_place else set()
+    # Local asset paths the posts already referred to (a re-run over rewritten files) stay ours, never stale.
+    plan = make_plan(outputs, settings.out, settings.output_options(), force=settings.force, prune=settings.prune,
+                     keep=resolver.local_paths(), in_place=in_place)
     if not settings.dry_run and not settings.check:
         apply_plan(plan, settings.out)
     report.changes = list(plan.changes)

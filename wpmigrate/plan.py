@@ -142,8 +142,11 @@ def _entry_for(out: OutputFile, sha: str) -> ManifestEntry:
 
 
 def make_plan(outputs: Sequence[OutputFile], out_dir: Path, options: dict[str, Any], *,
-              force: bool, prune: bool, keep: Collection[str] = ()) -> Plan:
+              force: bool, prune: bool, keep: Collection[str] = (), in_place: Collection[str] = ()) -> Plan:
     """Compare the outputs with the disk and the last manifest. Reads only.
+
+    `in_place`: paths that are this run's own input files (--in-place): the file on disk is what was
+    just converted, so replacing it is an update, never a conflict.
 
     `keep`: paths this run did not produce for a passing reason (their post failed to convert, their
     asset failed to download): they are neither stale nor pruned, and keep their manifest entry.
@@ -174,6 +177,8 @@ def make_plan(outputs: Sequence[OutputFile], out_dir: Path, options: dict[str, A
             action, note, old_hash = "conflict", problem, None
         else:
             action, note = decide(old_hash, new_hash, recorded.sha256 if recorded else None, force=force)
+            if rel in in_place and action in ("conflict", "overwrite"):
+                action, note = "update", "rewritten in place"
         if action == "unchanged" and to_fetch:
             to_fetch = False  # the asset in place is taken as is: nothing to download
         changes.append(Change(action=action, old_hash=old_hash, note=note, disk_path=disk,

@@ -11,8 +11,9 @@ in the body on a line of its own: Jekyll's `excerpt_separator` cuts the excerpt 
 excerpt and the body can never disagree. A WordPress excerpt, when the post has one, is the emitter's
 business (it is on the Post).
 
-Markdown content (`post.content_format == "markdown"`, e.g. a half-converted front-matter file) passes
-through unchanged apart from line endings and the single final newline.
+Markdown content (`post.content_format == "markdown"`, e.g. a half-converted front-matter file) is kept
+as written apart from line endings, the single final newline and its URLs: media are localised and
+links go through the link map (mdurls.py), as for HTML content.
 """
 
 from __future__ import annotations
@@ -24,13 +25,16 @@ from ..models import AssetRef, ConvertedPost, Post
 from . import ConvertContext, blocks, shortcodes
 from .autop import autop
 from .markdown import html_to_markdown
+from .mdurls import rewrite_markdown_urls
 
 
 def convert_post(post: Post, ctx: ConvertContext) -> ConvertedPost:
     """Convert one post's content. Raises ConvertError only when the content cannot be converted at all."""
     if post.content_format == "markdown":
         body = post.content.replace("\r\n", "\n").replace("\r", "\n").rstrip()
-        return ConvertedPost(markdown=body + "\n" if body.strip() else "")
+        md_assets: list[AssetRef] = []
+        body = rewrite_markdown_urls(body, ctx.rewrite_asset, ctx.rewrite_link, md_assets)
+        return ConvertedPost(markdown=body + "\n" if body.strip() else "", assets=tuple(md_assets))
     if post.content_format != "html":
         raise ConvertError(post.where, f"unknown content format {post.content_format!r} (expected html or markdown)")
 
