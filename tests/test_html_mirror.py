@@ -396,6 +396,8 @@ def test_fixture_mirror_end_to_end_offline_keeps_the_missing_image_remote(tmp_pa
     ete = (out / "_posts/2013-07-01-l’ete.md").read_text(encoding="utf-8")
     assert "![Le soleil](https://www.example.org/wp-content/uploads/2013/07/soleil.png)" in ete  # never a dead path
     assert (out / "assets/images/2012/08/photo.png").is_file()  # the mirror's own copies need no --mirror
+    again = convert(str(MIRROR), "--out", str(out), "--offline", "--asset-cache", str(tmp_path / "cache"))
+    assert again.exit_code == 0 and f"{out}: 0 new, 0 changed, 7 unchanged" in again.output  # same re-run rules
 
 
 def test_fixture_mirror_end_to_end_mirror_copies_first_then_the_mapped_host(tmp_path: Path) -> None:
