@@ -375,6 +375,7 @@ def test_fixture_mirror_end_to_end(tmp_path: Path) -> None:
                      "_posts/2013-07-01-l’ete.md", "about.md", "about/team.md"]  # hierarchy from the URLs
     hello = (out / "_posts/2012-08-08-hello-world.md").read_text(encoding="utf-8")
     assert "title: Hello world\ndate: 2012-08-08\nmodif: 2015-11-10\ncategories: [News]\ntags: [Café]\n" in hello
+    assert "\n\nC’est le premier billet\u00a0: «\u00a0bonjour\u00a0» à tous." in hello  # &nbsp; kept as U+00A0
     assert "[billet sur le café](<{% post_url 2013-01-15-café-crème %}>)" in hello
     assert "[la page À propos](<{% link about.md %}>)" in hello
     assert "[![Une photo](/assets/images/2012/08/photo.png)](/assets/images/2012/08/photo.png)" in hello
