@@ -270,3 +270,75 @@ def test_file_without_header_is_skipped_with_a_warning(tmp_path: Path) -> None:
     posts = list(open_frontmatter([tmp_path], warnings.append).posts())
     assert [p.title for p in posts] == ["A"] and posts[0].content == "ok\n"
     assert warnings == [f"{tmp_path / 'README.md'}: no front matter (no leading --- line); skipped"]
+
+
+# ---------------------------------------------------------------- images from a local server, --drop-key
+
+JPG = (Path(__file__).resolve().parents[1] / "fixtures" / "assets" / "tiny.jpg").read_bytes()
+IMAGE_REF = re.compile(r"!\[[^\]]*\]\(<?([^)>\s]+)")
+LINK_TARGET = re.compile(r"\]\(<?([^)>\s]+)")
+
+
+def test_amauger_images_become_local_files_from_a_mapped_host(amauger: Path, tmp_path: Path) -> None:
+    """The bodies reference HTTrack-renamed Photon copies (../i1.wp.com/.../lego-kingc434.jpg?resize=...);
+    with the site's host mapped to a server on 127.0.0.1, each becomes one local file of the original."""
+    from pytest_httpserver import HTTPServer
+    from werkzeug import Request, Response
+
+    served: list[str] = []
+
+    def handler(request: Request) -> Response:
+        if request.path.startswith(("/wp-content/uploads/", "/assets/img/")):
+            served.append(request.path)
+            return Response(JPG, content_type="image/jpeg")
+        return Response(b"not here", status=404)
+
+    server = HTTPServer(host="127.0.0.1", port=0)
+    server.expect_request(re.compile(".*")).respond_with_handler(handler)
+    server.start()
+    try:
+        base = server.url_for("/").rstrip("/")
+        out = tmp_path / "site"
+        # every host an image could be fetched from points at the local server: nothing leaves 127.0.0.1
+        maps = [f"--host-map={h}={base}" for h in ("www.christianamauger.com", "i0.wp.com", "i1.wp.com", "i2.wp.com")]
+        result = CliRunner().invoke(main, ["convert", str(amauger), "--out", str(out), "--asset-cache",
+                                           str(tmp_path / "cache"), *maps], catch_exceptions=False)
+    finally:
+        server.stop()
+    assert result.exit_code == 0, result.output
+    assert sorted(served) == sorted(set(served)) == [
+        "/assets/img/Stratège-Web-en-7-mots76a1.jpg",  # dessine-moi.md: a root-relative path, kept as found
+        "/wp-content/uploads/2011/06/gherman-blogueur-2.jpg", "/wp-content/uploads/2011/06/gherman-blogueur.jpg",
+        "/wp-content/uploads/2012/07/149294506_62d9aadb55_o.jpg",
+        "/wp-content/uploads/2012/07/2435823037_982e775726_o.jpg",
+        "/wp-content/uploads/2012/07/3184988008_7ecba972e2_b.jpg",
+        "/wp-content/uploads/2012/07/cecinestpasunmediasocial.jpg", "/wp-content/uploads/2012/08/lego-king.jpg",
+    ]  # the originals, HTTrack's hash and Photon's resize undone; one request each
+    images = 0
+    for path in sorted((out / "_posts").glob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        assert "&amp;" not in text and "wp.com" not in text and "../" not in text, path.name
+        refs = IMAGE_REF.findall(text)
+        images += len(refs)
+        for ref in refs:
+            assert ref.startswith("/assets/images/"), (path.name, ref)
+            assert (out / ref.lstrip("/")).read_bytes() == JPG, (path.name, ref)
+        for target in LINK_TARGET.findall(text):  # image links (<a href> to the full size) are local too
+            if re.search(r"\.(jpe?g|png|gif)$", target, re.I):
+                assert target.startswith("/assets/images/") and (out / target.lstrip("/")).is_file(), target
+    source_images = sum(len(re.findall(r"<img\b", p.read_text(encoding="utf-8"))) for p in amauger.glob("*.md"))
+    assert images == source_images == 8
+
+
+def test_drop_key_through_the_cli(amauger: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    result = CliRunner().invoke(main, ["convert", str(amauger), "--out", str(out), "--offline",
+                                       "--drop-key", "author", "--drop-key", "cover"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    for path in sorted(amauger.glob("*.md")):
+        head, keys = header_of(path)
+        kept = "".join(line for line in head.splitlines(keepends=True) if not line.startswith(("author:", "cover:")))
+        assert kept != head, path.name  # each of the ten has both keys
+        written = output_of(out, path.stem)
+        assert written.startswith("---\n" + kept + "---\n"), path.name
+        assert re.findall(r"^([A-Za-z_][\w-]*):", kept, re.M) == [k for k in keys if k not in ("author", "cover")]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import struct
 from datetime import datetime
 from pathlib import Path
@@ -374,6 +375,7 @@ def test_fixture_mirror_end_to_end(tmp_path: Path) -> None:
                      "_posts/2013-07-01-l’ete.md", "about.md", "about/team.md"]  # hierarchy from the URLs
     hello = (out / "_posts/2012-08-08-hello-world.md").read_text(encoding="utf-8")
     assert "title: Hello world\ndate: 2012-08-08\nmodif: 2015-11-10\ncategories: [News]\ntags: [Café]\n" in hello
+    assert "\n\nC’est le premier billet\u00a0: «\u00a0bonjour\u00a0» à tous." in hello  # &nbsp; kept as U+00A0
     assert "[billet sur le café](<{% post_url 2013-01-15-café-crème %}>)" in hello
     assert "[la page À propos](<{% link about.md %}>)" in hello
     assert "[![Une photo](/assets/images/2012/08/photo.png)](/assets/images/2012/08/photo.png)" in hello
@@ -384,6 +386,89 @@ def test_fixture_mirror_end_to_end(tmp_path: Path) -> None:
     assert "[l’été](<{% post_url 2013-07-01-l’ete %}>)" in creme
     assert "Facebook" not in creme
     assert "![Une tasse](/assets/images/2013/01/crème.png)" in creme
+
+
+def test_fixture_mirror_end_to_end_offline_keeps_the_missing_image_remote(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    result = convert(str(MIRROR), "--out", str(out), "--offline", "--asset-cache", str(tmp_path / "cache"))
+    assert result.exit_code == 0, result.output  # a missing asset is reported, not fatal (--strict makes it so)
+    assert "https://www.example.org/wp-content/uploads/2013/07/soleil.png: offline: not in a mirror or the cache" \
+        in result.output
+    ete = (out / "_posts/2013-07-01-l’ete.md").read_text(encoding="utf-8")
+    assert "![Le soleil](https://www.example.org/wp-content/uploads/2013/07/soleil.png)" in ete  # never a dead path
+    assert (out / "assets/images/2012/08/photo.png").is_file()  # the mirror's own copies need no --mirror
+    again = convert(str(MIRROR), "--out", str(out), "--offline", "--asset-cache", str(tmp_path / "cache"))
+    assert again.exit_code == 0 and f"{out}: 0 new, 0 changed, 7 unchanged" in again.output  # same re-run rules
+
+
+def test_fixture_mirror_end_to_end_mirror_copies_first_then_the_mapped_host(tmp_path: Path) -> None:
+    """Every image ends as a local file: HTTrack-renamed copies from the mirror itself (no request), the
+    one the mirror lacks from the old host mapped to 127.0.0.1. Links between mirrored pages point at the
+    new posts; a link to an author listing (not converted) at the old site's real URL, not a mirror path."""
+    from pytest_httpserver import HTTPServer
+    from werkzeug import Request, Response
+
+    sun = (MIRROR / "www.example.org/wp-content/uploads/2013/01/crème.png").read_bytes()
+    served: list[str] = []
+
+    def handler(request: Request) -> Response:
+        served.append(request.path)
+        if request.path == "/wp-content/uploads/2013/07/soleil.png":
+            return Response(sun, content_type="image/png")
+        return Response(b"not here", status=404)
+
+    server = HTTPServer(host="127.0.0.1", port=0)
+    server.expect_request(re.compile(".*")).respond_with_handler(handler)
+    server.start()
+    try:
+        base = server.url_for("/").rstrip("/")
+        out = tmp_path / "site"
+        result = convert(str(MIRROR), "--out", str(out), "--asset-cache", str(tmp_path / "cache"),
+                         "--host-map", f"www.example.org={base}", "--host-map", f"i0.wp.com={base}")
+    finally:
+        server.stop()
+    assert result.exit_code == 0, result.output
+    assert served == ["/wp-content/uploads/2013/07/soleil.png"]  # the original, not the -150x100 variant
+    mirrored = {
+        "assets/images/2012/08/photo.png": "i0.wp.com/www.example.org/wp-content/uploads/2012/08/photoeb45.png",
+        "assets/images/2013/01/crème.png": "www.example.org/wp-content/uploads/2013/01/crème.png",
+    }
+    for asset, copy in mirrored.items():
+        assert (out / asset).read_bytes() == (MIRROR / copy).read_bytes()
+    assert (out / "assets/images/2013/07/soleil.png").read_bytes() == sun
+    ete = (out / "_posts/2013-07-01-l’ete.md").read_text(encoding="utf-8")
+    assert ete.endswith("L’été est chaud. Retour au [café crème](<{% post_url 2013-01-15-café-crème %}>), ou les "
+                        "billets [d’Alice](https://www.example.org/author/admin/).\n\n"
+                        "![Le soleil](/assets/images/2013/07/soleil.png)\n")
+    for md in out.rglob("*.md"):
+        text = md.read_text(encoding="utf-8")
+        for ref in re.findall(r"!\[[^\]]*\]\(<?([^)>\s]+)", text):
+            assert ref.startswith("/assets/images/") and (out / ref.lstrip("/")).is_file(), (md.name, ref)
+        for junk in ("index.html", "../", ".wp.com", "&amp;", "amp/", "replytocom"):
+            assert junk not in text, (md.name, junk)
+
+
+def test_content_selector_through_the_cli_for_an_unusual_theme(tmp_path: Path) -> None:
+    site = tmp_path / "mirror"
+    site.mkdir()
+    for slug, day in (("un", "2019-03-01"), ("deux", "2019-04-02")):
+        (site / f"{slug}.html").write_text(
+            f"<html><head><title>Billet {slug} | Mon site</title></head><body><div id='wrap'>"
+            f"<div class='menu'><a href='un.html'>Accueil</a></div><div class='texte'><p>Le billet {slug}, "
+            f"voir <a href='deux.html'>deux</a>.</p></div><p class='date'>{day}</p></div></body></html>",
+            encoding="utf-8")
+    out = tmp_path / "site"
+    result = convert(str(site), "--out", str(out), "--offline", "--site-url", "https://mon.example/")
+    assert result.exit_code == 0 and not list(out.rglob("*.md"))
+    assert "not recognised as a post (no WordPress post markers); skipped" in result.output
+    result = convert(str(site), "--out", str(out), "--offline", "--site-url", "https://mon.example/",
+                     "--content-selector", "div.texte")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.md")) == [
+        "_posts/2019-03-01-un.md", "_posts/2019-04-02-deux.md"]
+    un = (out / "_posts/2019-03-01-un.md").read_text(encoding="utf-8")
+    assert un == ("---\nlayout: post\ntitle: Billet un\ndate: 2019-03-01\n---\n\n"
+                  "Le billet un, voir [deux](<{% post_url 2019-04-02-deux %}>).\n")  # no menu, no date line
 
 
 @pytest.mark.slow

@@ -39,3 +39,37 @@ def test_inspect_bad_input_is_one_line(tmp_path):
     result = CliRunner().invoke(main, ["inspect", str(bad)])
     assert result.exit_code == 2
     assert len(result.stderr.strip().splitlines()) == 1 and "x.xml" in result.stderr
+
+
+def test_inspect_mirror_shows_which_selector_gave_each_field():
+    mirror = FIXTURES / "mirror"
+    result = CliRunner().invoke(main, ["inspect", "--json", str(mirror)])
+    assert result.exit_code == 0, result.output
+    facts = json.loads(result.output)
+    assert facts["counts"] == {"page/publish": 2, "post/publish": 3}
+    sel = facts["selectors"]
+    assert sel["title"] == {"og:title": 3, "h1.entry-title": 2}  # theme A has Open Graph, theme B not
+    assert sel["published"] == {"article:published_time": 3, "time.updated[datetime] (FoundationPress)": 2}
+    assert sel["categories"] == {"(not found)": 2, "post class category-*": 2, 'a[rel~="category"]': 1}
+    assert sel["content"] == {".entry-content": 5}
+    creme = facts["matched_by_post"][str(mirror / "www.example.org" / "café-crème.html")]
+    assert (creme["url"], creme["published"], creme["categories"]) == (
+        "oEmbed discovery link", "time.updated[datetime] (FoundationPress)", "post class category-*")
+    text = CliRunner().invoke(main, ["inspect", str(mirror)]).output
+    block = text[text.index("Metadata found by"):].splitlines()
+    fields = [line.strip(" :") for line in block if line.startswith("  ") and not line.startswith("    ")]
+    assert fields == ["kind", "id", "url", "title", "published", "modified", "categories", "tags", "author",
+                      "excerpt", "image", "content"]  # in reading order
+    i = block.index("  published:")
+    assert block[i + 1].split() == ["article:published_time", "3"]
+    assert block[i + 2].split() == ["time.updated[datetime]", "(FoundationPress)", "2"]
+
+
+def test_inspect_mirror_with_content_selector_option(tmp_path):
+    (tmp_path / "a.html").write_text("<html><head><title>A | S</title></head><body><div class='txt'><p>Hi</p>"
+                                     "</div></body></html>", encoding="utf-8")
+    facts = json.loads(CliRunner().invoke(main, ["inspect", "--json", str(tmp_path)]).output)
+    assert facts["counts"] == {} and any("not recognised as a post" in w for w in facts["warnings"])
+    result = CliRunner().invoke(main, ["inspect", "--json", "--content-selector", ".txt", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["selectors"]["content"] == {".txt": 1}

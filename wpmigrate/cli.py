@@ -130,12 +130,15 @@ def convert(sources: tuple[Path, ...], out: Path | None, types: str, statuses: s
 @main.command()
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
-def inspect(sources: tuple[Path, ...], as_json: bool) -> None:
-    """Tell what SOURCES hold before migrating: counts, dates, authors, terms, shortcodes, blocks, image hosts."""
+@click.option("--content-selector", default="", help="Mirrors: CSS selector of the post body, as for convert.")
+@click.option("--site-url", default="", help="The old site's URL, as for convert.")
+def inspect(sources: tuple[Path, ...], as_json: bool, content_selector: str = "", site_url: str = "") -> None:
+    """Tell what SOURCES hold before migrating: counts, dates, authors, terms, shortcodes, blocks, image hosts,
+    and for a mirror which selector gave each field."""
     from .inspect import inspect_sources, render_inspection
 
     try:
-        facts = inspect_sources(list(sources))
+        facts = inspect_sources(list(sources), content_selector=content_selector, site_url=site_url)
     except WpMigrateError as exc:
         raise _fail(str(exc), 2)
     click.echo(render_inspection(facts, as_json=as_json), nl=False)

@@ -19,11 +19,12 @@ _BLOCK_OPEN = re.compile(r"<!--\s*wp:([a-z0-9_-]+(?:/[a-z0-9_-]+)?)[\s/]")
 _IMG_SRC = re.compile(r"""<img\b[^>]*?\bsrc\s*=\s*["']([^"']+)["']""", re.I)
 
 
-def inspect_sources(paths: list[Path]) -> dict[str, Any]:
+def inspect_sources(paths: list[Path], **options: Any) -> dict[str, Any]:
+    """`options` go to the importer (content_selector, site_url for mirrors and front-matter folders)."""
     from .convert.shortcodes import count_shortcodes
 
     warnings: list[str] = []
-    source = open_sources(paths, warnings.append)
+    source = open_sources(paths, warnings.append, **{k: v for k, v in options.items() if v})
     by_type: Counter = Counter()
     authors: Counter = Counter()
     categories: Counter = Counter()
@@ -32,7 +33,8 @@ def inspect_sources(paths: list[Path]) -> dict[str, Any]:
     blocks: Counter = Counter()
     image_hosts: Counter = Counter()
     first = last = None
-    matched: Counter = Counter()
+    matched: dict[str, Counter] = {}  # field -> {selector or reader that gave it: posts}
+    by_post: dict[str, dict[str, str]] = {}  # file -> {field: selector}, for --json
     for post in source.posts():
         by_type[f"{post.type}/{post.status}"] += 1
         if post.type in ("attachment",):
@@ -56,8 +58,15 @@ def inspect_sources(paths: list[Path]) -> dict[str, Any]:
             for src in _IMG_SRC.findall(post.content):
                 host = urlsplit(src).netloc or "(relative)"
                 image_hosts[host] += 1
-        for field_name, selector in (post.meta.get("_wpm_matched") or {}).items():
-            matched[f"{field_name}: {selector}"] += 1
+        found = post.meta.get("_wpm_matched") or {}
+        if found:
+            by_post[post.source] = dict(found)
+        for field_name, selector in found.items():
+            matched.setdefault(field_name, Counter())[selector or NOT_FOUND] += 1
+        if "kind" in found:  # a mirror page: say which fields no selector found, too
+            for field_name in MIRROR_FIELDS:
+                if field_name not in found:
+                    matched.setdefault(field_name, Counter())[NOT_FOUND] += 1
     site = source.site
     return {
         "site": {"title": site.title, "link": site.link, "language": site.language,
@@ -70,9 +79,20 @@ def inspect_sources(paths: list[Path]) -> dict[str, Any]:
         "shortcodes": dict(shortcodes.most_common()),
         "blocks": dict(blocks.most_common()),
         "image_hosts": dict(image_hosts.most_common()),
-        "selectors": dict(matched.most_common()),
+        "selectors": {f: dict(c.most_common()) for f, c in sorted(matched.items(), key=lambda kv: _field_rank(kv[0]))},
+        "matched_by_post": by_post,
         "warnings": warnings,
     }
+
+
+NOT_FOUND = "(not found)"
+# Metadata a mirror page may give (importers/pagemeta.py read_meta), in the order inspect shows them.
+MIRROR_FIELDS = ("kind", "id", "url", "title", "published", "modified", "categories", "tags", "author",
+                 "excerpt", "image", "content")
+
+
+def _field_rank(name: str) -> tuple[int, str]:
+    return (MIRROR_FIELDS.index(name) if name in MIRROR_FIELDS else len(MIRROR_FIELDS), name)
 
 
 def _top(counts: Counter, names: dict[str, str]) -> dict[str, int]:
@@ -94,13 +114,20 @@ def render_inspection(facts: dict[str, Any], as_json: bool = False) -> str:
         lines.append(f"Dates: {start} .. {end}")
     for title, key, limit in (("Authors", "authors", 20), ("Categories", "categories", 30), ("Tags", "tags", 30),
                               ("Shortcodes", "shortcodes", 50), ("Block types", "blocks", 80),
-                              ("Image hosts", "image_hosts", 20), ("Matched selectors", "selectors", 40)):
+                              ("Image hosts", "image_hosts", 20)):
         items = list(facts[key].items())
         if not items:
             continue
         more = f" (+{len(items) - limit} more)" if len(items) > limit else ""
         lines.append(f"{title} ({len(items)}){more}:")
         lines += [f"  {k:<40} {v:>6}" for k, v in items[:limit]]
+    if facts["selectors"]:
+        # Which selector or reader gave each field, with how many posts: a field read by a weak fallback
+        # (or not found) is where --content-selector or a look at the theme's markup helps.
+        lines.append("Metadata found by (field: selector, posts):")
+        for field_name, labels in facts["selectors"].items():
+            lines.append(f"  {field_name}:")
+            lines += [f"    {label:<52} {n:>6}" for label, n in labels.items()]
     for w in facts["warnings"]:
         lines.append(f"warning: {w}")
     return "\n".join(lines) + "\n"

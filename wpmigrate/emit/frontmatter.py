@@ -64,8 +64,9 @@ def _modif(f: FieldInput) -> date | None:
 
 
 def _categories(f: FieldInput) -> list[str]:
-    # WordPress puts every post in its default category ("Uncategorized", "Non classé", "未分類"...:
-    # the slug stays "uncategorized" in every language) when none was chosen: that is not a category.
+    # WordPress puts every post in its default category when none was chosen: that is not a category.
+    # Its slug is "uncategorized" in English installs, but translated installs translate the slug too
+    # (hidemiyoshi.jp: /category/%e6%9c%aa%e5%88%86%e9%a1%9e/ = 未分類), hence the names as well.
     return [t.name for t in f.post.terms
             if t.domain == "category" and t.slug.lower() != "uncategorized"
             and t.name.lower() not in ("uncategorized", "non classé", "未分類")]

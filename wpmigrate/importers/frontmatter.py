@@ -197,6 +197,12 @@ class FrontMatterSource:
     drop_keys: tuple[str, ...] = ()
     site: Site = field(default_factory=Site)
     html_links: bool = False  # bodies link siblings as `slug.html` (HTTrack convention)
+    _warned: set[str] = field(default_factory=set)  # the pipeline reads every file twice: warn once
+
+    def warn_once(self, message: str) -> None:
+        if message not in self._warned:
+            self._warned.add(message)
+            self.warn(message)
 
     def posts(self) -> Iterator[Post]:
         for path in self.files:
@@ -208,14 +214,14 @@ class FrontMatterSource:
         try:
             raw = path.read_text(encoding="utf-8")
         except UnicodeDecodeError as exc:
-            self.warn(f"{path}: not UTF-8 text (byte {exc.start}); skipped (re-save it as UTF-8)")
+            self.warn_once(f"{path}: not UTF-8 text (byte {exc.start}); skipped (re-save it as UTF-8)")
             return None
         except OSError as exc:
-            self.warn(f"{path}: cannot read ({exc.strerror}); skipped")
+            self.warn_once(f"{path}: cannot read ({exc.strerror}); skipped")
             return None
         fm = split_front_matter(raw, str(path))
         if fm is None:
-            self.warn(f"{path}: no front matter (no leading --- line); skipped")
+            self.warn_once(f"{path}: no front matter (no leading --- line); skipped")
             return None
         data = {k: v for k, v in fm.data.items() if k not in self.drop_keys}
         text = drop_keys_from_text(fm.text, self.drop_keys)
@@ -231,7 +237,7 @@ class FrontMatterSource:
             body, removed = strip_page_header(body)
             if removed:
                 meta["_wpm_removed"] = [f"theme header before .entry-content: {removed}"]
-                self.warn(f"{path}:{fm.body_line}: removed the theme's post header before .entry-content "
+                self.warn_once(f"{path}:{fm.body_line}: removed the theme's post header before .entry-content "
                           f"({removed[:80]}); title, date and author are in the front matter")
             page_path = link[len(self.site.link):] if link.startswith(self.site.link) else path.stem + ".html"
             meta["_wpm_page_path"] = page_path

@@ -424,6 +424,16 @@ def read_text(file: Path, warn: Warn) -> str | None:
     return data.decode("utf-8", errors="replace")
 
 
+def warn_once(warn: Warn) -> Warn:
+    seen: set[str] = set()
+
+    def once(message: str) -> None:
+        if message not in seen:
+            seen.add(message)
+            warn(message)
+    return once
+
+
 def walk_pages(roots: list[Path]) -> Iterator[tuple[Path, Path, str]]:
     for root in roots:
         if root.is_file():
@@ -438,6 +448,7 @@ def walk_pages(roots: list[Path]) -> Iterator[tuple[Path, Path, str]]:
 def open_mirror(paths: list[Path], warn: Warn, content_selector: str = "", site_url: str = "",
                 keep_boilerplate: bool = False, **_: object) -> Mirror:
     roots = [Path(p) for p in paths]
+    warn = warn_once(warn)  # posts() runs twice (index pass, conversion pass): each warning once
     mirror = Mirror(roots, warn, content_selector=content_selector, keep_boilerplate=keep_boilerplate)
     scanned: list[PageRecord] = []
     titles: Counter[str] = Counter()
