@@ -227,6 +227,13 @@ def test_seed_post_one_local_file_for_both_lego_references(server: HTTPServer, t
     changed = [(a, b) for a, b in zip(seed.splitlines(), text.splitlines()) if a != b]
     assert len(changed) == 1 and "lego-king" in changed[0][0]
     assert len(seed.splitlines()) == len(text.splitlines())
+    # the cache lost and the old site gone: the copy in the output folder is still the picture
+    shutil.rmtree(tmp_path / "c")
+    again = convert(str(posts), "--out", str(out), "--asset-cache", str(tmp_path / "c"), "--strict", "--offline")
+    assert again.exit_code == 0, again.output
+    assert "0 new, 0 changed, 2 unchanged" in again.output and "Assets failed" not in again.output
+    assert (out / "_posts/2012-08-08-leadership.md").read_text(encoding="utf-8") == text
+    assert (out / "assets/images/2012/08/lego-king.jpg").read_bytes() == JPG
 
 
 def test_seed_post_in_place(server: HTTPServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
