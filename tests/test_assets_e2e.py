@@ -423,3 +423,23 @@ def test_hostile_urls_and_names_stay_inside_the_output_folder(kind: str, server:
     for md in (p for p in written if p.suffix == ".md"):
         for url in re.findall(r"\]\((/assets/images/[^\s)]+)", md.read_text(encoding="utf-8")):
             assert (out / unquote(url).lstrip("/")).is_file(), url
+
+
+def test_in_place_html_body_is_written_beside_as_markdown(server: HTTPServer, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    origin = Origin({"ok.png": image(PNG, "image/png")})
+    server.expect_request(re.compile("^/")).respond_with_handler(origin)
+    (tmp_path / "_posts").mkdir()
+    html = "---\ntitle: Old one\ndate: 2020-01-15\n# a comment kept\n---\n" \
+           '<p>Hello <img src="https://i0.wp.com/www.example.test/wp-content/uploads/2020/01/ok.png?w=300&amp;ssl=1"></p>\n'
+    page = tmp_path / "_posts" / "2020-01-15-old-one.html"
+    page.write_text(html, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = convert("_posts", "--in-place", "--asset-cache", str(tmp_path / "c"), "--site-url", "https://www.example.test/",
+                     "--host-map", f"www.example.test={server.url_for('').rstrip('/')}", *FAST)
+    assert result.exit_code == 0, result.output
+    assert page.read_text(encoding="utf-8") == html  # the input is left as it was
+    assert (tmp_path / "_posts/2020-01-15-old-one.md").read_text(encoding="utf-8") == \
+        "---\ntitle: Old one\ndate: 2020-01-15\n# a comment kept\n---\n\nHello ![](/assets/images/2020/01/ok.png)\n"
+    assert (tmp_path / "assets/images/2020/01/ok.png").read_bytes() == PNG
+    assert "_posts/2020-01-15-old-one.html: written beside it as Markdown, _posts/2020-01-15-old-one.md" in result.output

@@ -134,6 +134,9 @@ def build_index(posts: Iterable[Post], site: Site, settings: Settings, report: R
                                             date=date, ancestors=tuple(ancestors))
             if settings.in_place:
                 entry.placement = in_place_placement(entry.key[0], settings, entry.placement)
+                if Path(entry.key[0]).suffix.lower() in (".html", ".htm"):
+                    report.warnings.append(f"{entry.key[0]}: written beside it as Markdown, "
+                                           f"{entry.placement.path}; delete the HTML file once checked")
         except UnsafePathError as exc:
             report.skipped.append(Skipped(f"{entry.key[0]} post {entry.id}", entry.type, entry.status, str(exc)))
             continue
