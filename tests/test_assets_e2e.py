@@ -443,3 +443,15 @@ def test_in_place_html_body_is_written_beside_as_markdown(server: HTTPServer, tm
         "---\ntitle: Old one\ndate: 2020-01-15\n# a comment kept\n---\n\nHello ![](/assets/images/2020/01/ok.png)\n"
     assert (tmp_path / "assets/images/2020/01/ok.png").read_bytes() == PNG
     assert "_posts/2020-01-15-old-one.html: written beside it as Markdown, _posts/2020-01-15-old-one.md" in result.output
+
+
+def test_in_place_never_overwrites_a_markdown_file_beside_an_html_one(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "posts").mkdir()
+    (tmp_path / "posts/a.html").write_text("---\ntitle: A\ndate: 2020-01-15\n---\n<p>new</p>\n", encoding="utf-8")
+    mine = tmp_path / "posts/a.md"
+    mine.write_text("---\ntitle: my own notes\n---\n\nmine\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["convert", "posts/a.html", "--in-place", "--offline"])
+    assert result.exit_code == 1 and "conflict" in result.output, result.output
+    assert mine.read_text(encoding="utf-8") == "---\ntitle: my own notes\n---\n\nmine\n"
