@@ -29,8 +29,10 @@ GIF = (ASSETS / "tiny.gif").read_bytes()
 HTML = (ASSETS / "page.html").read_bytes()
 SEED = SHARED / "seed" / "leadership.md"
 UP = "https://www.example.test/wp-content/uploads/2020/01/"
-# Small values through the options, so failures are quick and nothing sleeps in the tests.
-FAST = ("--timeout", "0.3", "--retries", "1")
+# Small values through the options, so failures are quick: FAST where a timeout is the point, else
+# STEADY, generous enough for a loaded machine (a 127.0.0.1 answer is never that slow).
+FAST = ("--timeout", "0.5", "--retries", "1")
+STEADY = ("--timeout", "20", "--retries", "1")
 
 
 def convert(*args: str) -> Result:
@@ -84,7 +86,7 @@ def image(data: bytes, ctype: str) -> Callable[[Request, int], Response]:
 
 def cases(base: str) -> dict[str, Callable[[Request, int], Response]]:
     def slow(req: Request, n: int) -> Response:
-        time.sleep(1.0)  # past --timeout 0.3: the client gives up, the test does not wait on it
+        time.sleep(3.0)  # past --timeout 0.5: the client gives up, the test does not wait on it
         return Response(PNG, content_type="image/png")
     return {
         "ok.png": image(PNG, "image/png"),
@@ -211,7 +213,7 @@ def test_seed_post_one_local_file_for_both_lego_references(server: HTTPServer, t
     server.expect_request(re.compile("^/")).respond_with_handler(origin)
     posts, out = _seed(tmp_path), tmp_path / "site"
     result = convert(str(posts), "--out", str(out), "--asset-cache", str(tmp_path / "c"), "--strict",
-                     "--host-map", f"www.christianamauger.com={server.url_for('').rstrip('/')}", *FAST)
+                     "--host-map", f"www.christianamauger.com={server.url_for('').rstrip('/')}", *STEADY)
     assert result.exit_code == 0, result.output
     assert set(files_under(out)) == {".wpmigrate/manifest.json", "_posts/2012-08-08-leadership.md",
                                      "assets/images/2012/08/lego-king.jpg"}
@@ -242,7 +244,7 @@ def test_seed_post_in_place(server: HTTPServer, tmp_path: Path, monkeypatch: pyt
     posts = _seed(tmp_path)  # tmp_path is the site root, posts/ holds the half-migrated post
     monkeypatch.chdir(tmp_path)
     args = ("posts", "--in-place", "--asset-cache", str(tmp_path / "c"),
-            "--host-map", f"www.christianamauger.com={server.url_for('').rstrip('/')}", *FAST)
+            "--host-map", f"www.christianamauger.com={server.url_for('').rstrip('/')}", *STEADY)
     result = convert(*args)
     assert result.exit_code == 0, result.output
     assert "1 changed" in result.output
@@ -306,7 +308,7 @@ def test_wptt_every_image_is_a_local_file_and_a_rerun_transfers_nothing(server: 
     server.expect_request(re.compile("^/")).respond_with_handler(origin)
     base = server.url_for("").rstrip("/")
     out, cache = tmp_path / "site", tmp_path / "cache"
-    args = (str(wptt), "--out", str(out), "--asset-cache", str(cache), "--strict", *FAST,
+    args = (str(wptt), "--out", str(out), "--asset-cache", str(cache), "--strict", *STEADY,
             "--host-map", f"wpthemetestdata.files.wordpress.com={base}/files",
             "--host-map", f"wpthemetestdata.wordpress.com={base}/blog")
     result = convert(*args)
@@ -398,7 +400,7 @@ def test_hostile_urls_and_names_stay_inside_the_output_folder(kind: str, server:
     before = _everything(tmp_path)
     result = CliRunner().invoke(main, ["convert", str(source), "--out", str(out), "--asset-cache", str(tmp_path / "cache"),
                                        "--host-map", f"www.example.test={server.url_for('').rstrip('/')}",
-                                       "--site-url", "https://www.example.test/", *FAST])
+                                       "--site-url", "https://www.example.test/", *STEADY])
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
     assert result.exit_code == 0, result.output
     assert "Traceback" not in result.output
@@ -436,7 +438,7 @@ def test_in_place_html_body_is_written_beside_as_markdown(server: HTTPServer, tm
     page.write_text(html, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     result = convert("_posts", "--in-place", "--asset-cache", str(tmp_path / "c"), "--site-url", "https://www.example.test/",
-                     "--host-map", f"www.example.test={server.url_for('').rstrip('/')}", *FAST)
+                     "--host-map", f"www.example.test={server.url_for('').rstrip('/')}", *STEADY)
     assert result.exit_code == 0, result.output
     assert page.read_text(encoding="utf-8") == html  # the input is left as it was
     assert (tmp_path / "_posts/2020-01-15-old-one.md").read_text(encoding="utf-8") == \
