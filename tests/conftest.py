@@ -68,7 +68,8 @@ def network_guard(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.Temp
     monkeypatch.setattr(socket.socket, "connect", connect)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
     yield guard
-    assert not guard.refused, f"the test tried to use the network: {guard.refused}"
+    assert not guard.refused, (f"the test tried to use the network {len(guard.refused)} times: "
+                               f"{sorted(set(guard.refused))[:5]} (pass --offline, or --host-map to 127.0.0.1)")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -29,8 +29,10 @@ GIF = (ASSETS / "tiny.gif").read_bytes()
 HTML = (ASSETS / "page.html").read_bytes()
 SEED = SHARED / "seed" / "leadership.md"
 UP = "https://www.example.test/wp-content/uploads/2020/01/"
-# Small values through the options, so failures are quick and nothing sleeps in the tests.
-FAST = ("--timeout", "0.3", "--retries", "1")
+# Small values through the options, so failures are quick: FAST where a timeout is the point, else
+# STEADY, generous enough for a loaded machine (a 127.0.0.1 answer is never that slow).
+FAST = ("--timeout", "0.5", "--retries", "1")
+STEADY = ("--timeout", "20", "--retries", "1")
 
 
 def convert(*args: str) -> Result:
@@ -84,7 +86,7 @@ def image(data: bytes, ctype: str) -> Callable[[Request, int], Response]:
 
 def cases(base: str) -> dict[str, Callable[[Request, int], Response]]:
     def slow(req: Request, n: int) -> Response:
-        time.sleep(1.0)  # past --timeout 0.3: the client gives up, the test does not wait on it
+        time.sleep(3.0)  # past --timeout 0.5: the client gives up, the test does not wait on it
         return Response(PNG, content_type="image/png")
     return {
         "ok.png": image(PNG, "image/png"),
@@ -211,7 +213,7 @@ def test_seed_post_one_local_file_for_both_lego_references(server: HTTPServer, t
     server.expect_request(re.compile("^/")).respond_with_handler(origin)
     posts, out = _seed(tmp_path), tmp_path / "site"
     result = convert(str(posts), "--out", str(out), "--asset-cache", str(tmp_path / "c"), "--strict",
-                     "--host-map", f"www.christianamauger.com={server.url_for('').rstrip('/')}", *FAST)
+                     "--host-map", f"www.christianamauger.com={server.url_for('').rstrip('/')}", *STEADY)
     assert result.exit_code == 0, result.output
     assert set(files_under(out)) == {".wpmigrate/manifest.json", "_posts/2012-08-08-leadership.md",
                                      "assets/images/2012/08/lego-king.jpg"}
@@ -227,6 +229,13 @@ def test_seed_post_one_local_file_for_both_lego_references(server: HTTPServer, t
     changed = [(a, b) for a, b in zip(seed.splitlines(), text.splitlines()) if a != b]
     assert len(changed) == 1 and "lego-king" in changed[0][0]
     assert len(seed.splitlines()) == len(text.splitlines())
+    # the cache lost and the old site gone: the copy in the output folder is still the picture
+    shutil.rmtree(tmp_path / "c")
+    again = convert(str(posts), "--out", str(out), "--asset-cache", str(tmp_path / "c"), "--strict", "--offline")
+    assert again.exit_code == 0, again.output
+    assert "0 new, 0 changed, 2 unchanged" in again.output and "Assets failed" not in again.output
+    assert (out / "_posts/2012-08-08-leadership.md").read_text(encoding="utf-8") == text
+    assert (out / "assets/images/2012/08/lego-king.jpg").read_bytes() == JPG
 
 
 def test_seed_post_in_place(server: HTTPServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -235,7 +244,7 @@ def test_seed_post_in_place(server: HTTPServer, tmp_path: Path, monkeypatch: pyt
     posts = _seed(tmp_path)  # tmp_path is the site root, posts/ holds the half-migrated post
     monkeypatch.chdir(tmp_path)
     args = ("posts", "--in-place", "--asset-cache", str(tmp_path / "c"),
-            "--host-map", f"www.christianamauger.com={server.url_for('').rstrip('/')}", *FAST)
+            "--host-map", f"www.christianamauger.com={server.url_for('').rstrip('/')}", *STEADY)
     result = convert(*args)
     assert result.exit_code == 0, result.output
     assert "1 changed" in result.output
@@ -299,7 +308,7 @@ def test_wptt_every_image_is_a_local_file_and_a_rerun_transfers_nothing(server: 
     server.expect_request(re.compile("^/")).respond_with_handler(origin)
     base = server.url_for("").rstrip("/")
     out, cache = tmp_path / "site", tmp_path / "cache"
-    args = (str(wptt), "--out", str(out), "--asset-cache", str(cache), "--strict", *FAST,
+    args = (str(wptt), "--out", str(out), "--asset-cache", str(cache), "--strict", *STEADY,
             "--host-map", f"wpthemetestdata.files.wordpress.com={base}/files",
             "--host-map", f"wpthemetestdata.wordpress.com={base}/blog")
     result = convert(*args)
@@ -391,7 +400,7 @@ def test_hostile_urls_and_names_stay_inside_the_output_folder(kind: str, server:
     before = _everything(tmp_path)
     result = CliRunner().invoke(main, ["convert", str(source), "--out", str(out), "--asset-cache", str(tmp_path / "cache"),
                                        "--host-map", f"www.example.test={server.url_for('').rstrip('/')}",
-                                       "--site-url", "https://www.example.test/", *FAST])
+                                       "--site-url", "https://www.example.test/", *STEADY])
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
     assert result.exit_code == 0, result.output
     assert "Traceback" not in result.output
@@ -416,3 +425,35 @@ def test_hostile_urls_and_names_stay_inside_the_output_folder(kind: str, server:
     for md in (p for p in written if p.suffix == ".md"):
         for url in re.findall(r"\]\((/assets/images/[^\s)]+)", md.read_text(encoding="utf-8")):
             assert (out / unquote(url).lstrip("/")).is_file(), url
+
+
+def test_in_place_html_body_is_written_beside_as_markdown(server: HTTPServer, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    origin = Origin({"ok.png": image(PNG, "image/png")})
+    server.expect_request(re.compile("^/")).respond_with_handler(origin)
+    (tmp_path / "_posts").mkdir()
+    html = "---\ntitle: Old one\ndate: 2020-01-15\n# a comment kept\n---\n" \
+           '<p>Hello <img src="https://i0.wp.com/www.example.test/wp-content/uploads/2020/01/ok.png?w=300&amp;ssl=1"></p>\n'
+    page = tmp_path / "_posts" / "2020-01-15-old-one.html"
+    page.write_text(html, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = convert("_posts", "--in-place", "--asset-cache", str(tmp_path / "c"), "--site-url", "https://www.example.test/",
+                     "--host-map", f"www.example.test={server.url_for('').rstrip('/')}", *STEADY)
+    assert result.exit_code == 0, result.output
+    assert page.read_text(encoding="utf-8") == html  # the input is left as it was
+    assert (tmp_path / "_posts/2020-01-15-old-one.md").read_text(encoding="utf-8") == \
+        "---\ntitle: Old one\ndate: 2020-01-15\n# a comment kept\n---\n\nHello ![](/assets/images/2020/01/ok.png)\n"
+    assert (tmp_path / "assets/images/2020/01/ok.png").read_bytes() == PNG
+    assert "_posts/2020-01-15-old-one.html: written beside it as Markdown, _posts/2020-01-15-old-one.md" in result.output
+
+
+def test_in_place_never_overwrites_a_markdown_file_beside_an_html_one(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "posts").mkdir()
+    (tmp_path / "posts/a.html").write_text("---\ntitle: A\ndate: 2020-01-15\n---\n<p>new</p>\n", encoding="utf-8")
+    mine = tmp_path / "posts/a.md"
+    mine.write_text("---\ntitle: my own notes\n---\n\nmine\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["convert", "posts/a.html", "--in-place", "--offline"])
+    assert result.exit_code == 1 and "conflict" in result.output, result.output
+    assert mine.read_text(encoding="utf-8") == "---\ntitle: my own notes\n---\n\nmine\n"

@@ -32,6 +32,7 @@ from urllib.parse import unquote, urlsplit
 import httpx
 
 from . import __version__
+from .errors import WpMigrateError
 
 RETRY_STATUSES = {429, 500, 502, 503, 504}
 MAX_RETRY_AFTER = 60.0
@@ -380,6 +381,20 @@ def locate_assets(wanted: Mapping[str, list[str]], settings: Any, cache_dir: Pat
     return found
 
 
+def _kept_copy(out_dir: Any, rel: str) -> FetchResult | None:
+    """The copy an earlier run left in the output folder: asset paths are a function of the origin
+    URL, so when the origin, the mirror and the cache all fail, that file is still the picture."""
+    from .plan import resolve_inside
+    try:
+        disk = resolve_inside(Path(out_dir), rel)
+        if disk.is_file() and not disk.is_symlink():
+            return FetchResult(True, reason="kept the copy in the output folder", path=str(disk),
+                               bytes=disk.stat().st_size, url=str(disk), source="output")
+    except (OSError, ValueError, WpMigrateError):
+        pass
+    return None
+
+
 def localise_assets(resolver: Any, outputs: list[Any], settings: Any, report: Any,
                     progress_factory: Callable[[str, int], Callable[..., None]] | None = None) -> list[Any]:
     """After conversion: fetch what `resolver` handed out, add one asset OutputFile per local file,
@@ -410,6 +425,8 @@ def localise_assets(resolver: Any, outputs: list[Any], settings: Any, report: An
     results = fetch_assets(wanted, settings, cache_dir, progress if tick else None)
     failed = []
     for path, result in results.items():
+        if not (result.ok and result.path):
+            result = _kept_copy(settings.out, path) or result
         if result.ok and result.path:
             assets.append(OutputFile(path, data_path=result.path, source=resolver.origin(path), kind="asset"))
             report.assets_fetched += 1

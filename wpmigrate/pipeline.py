@@ -134,6 +134,9 @@ def build_index(posts: Iterable[Post], site: Site, settings: Settings, report: R
                                             date=date, ancestors=tuple(ancestors))
             if settings.in_place:
                 entry.placement = in_place_placement(entry.key[0], settings, entry.placement)
+                if Path(entry.key[0]).suffix.lower() in (".html", ".htm"):
+                    report.warnings.append(f"{entry.key[0]}: written beside it as Markdown, "
+                                           f"{entry.placement.path}; delete the HTML file once checked")
         except UnsafePathError as exc:
             report.skipped.append(Skipped(f"{entry.key[0]} post {entry.id}", entry.type, entry.status, str(exc)))
             continue
@@ -236,7 +239,10 @@ def run(settings: Settings, progress_factory: Callable[[str, int], Callable[[], 
         outputs = localise_assets(resolver, outputs, settings, report, progress_factory)
 
     outputs.sort(key=lambda o: o.path)
-    in_place = {e.placement.path for e in index.entries.values() if e.placement} if settings.in_place else set()
+    # --in-place: files replaced by their own conversion (not the .md written beside an .html: a file
+    # already there is someone's, and stays a conflict).
+    in_place = {e.placement.path for e in index.entries.values()
+                if settings.in_place and e.placement and e.placement.path.endswith(Path(e.key[0]).name)}
     # Local asset paths the posts already referred to (a re-run over rewritten files) stay ours, never stale.
     plan = make_plan(outputs, settings.out, settings.output_options(), force=settings.force, prune=settings.prune,
                      keep=resolver.local_paths(), in_place=in_place)
