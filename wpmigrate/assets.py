@@ -12,11 +12,12 @@ back at their absolute origin URL, so a failure never leaves a dead local path.
 from __future__ import annotations
 
 import hashlib
+import os
 import posixpath
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 from urllib.parse import parse_qs, quote, unquote, urlsplit, urlunsplit
 
 from .emit.links import host_key
@@ -389,8 +390,21 @@ class AssetResolver:
 
 def relink_failed(markdown: str, mapping: Mapping[str, str]) -> str:
     """Point every reference to a local asset that could not be fetched back at its origin URL."""
+    return make_relinker(mapping)(markdown)
+
+
+def make_relinker(mapping: Mapping[str, str]) -> Callable[[str], str]:
+    """relink_failed() with its pattern compiled once, for a whole run (one pattern per post made this
+    quadratic: every post was tested against every failed asset)."""
     if not mapping:
-        return markdown
-    refs = sorted(mapping, key=len, reverse=True)
-    pattern = re.compile(r"(?<![\w/.%-])(" + "|".join(map(re.escape, refs)) + r")(?![\w/.%-])")
-    return pattern.sub(lambda m: mapping[m.group(1)], markdown)
+        return lambda markdown: markdown
+    refs = sorted(mapping, key=len, reverse=True)  # longest first: a ref may be a prefix of another
+    common = os.path.commonprefix(refs)
+    pattern = re.compile(r"(?<![\w/.%-])" + re.escape(common) + "("
+                         + "|".join(re.escape(r[len(common):]) for r in refs) + r")(?![\w/.%-])")
+
+    def relink(markdown: str) -> str:
+        if common not in markdown:
+            return markdown
+        return pattern.sub(lambda m: mapping[common + m.group(1)], markdown)
+    return relink

@@ -402,7 +402,7 @@ def localise_assets(resolver: Any, outputs: list[Any], settings: Any, report: An
 
     A dry run (or --check) fetches nothing: assets not yet in a mirror or the cache are planned with
     a data_path that does not exist, which the plan reports as "to fetch"."""
-    from .assets import relink_failed
+    from .assets import make_relinker
     from .models import OutputFile
 
     wanted = resolver.wanted()
@@ -434,12 +434,14 @@ def localise_assets(resolver: Any, outputs: list[Any], settings: Any, report: An
             failed.append(path)
             report.assets_failed.append((resolver.origin(path), result.reason))
     if failed:
-        mapping = resolver.relink_map(failed)
+        relink = make_relinker(resolver.relink_map(failed))
         relinked = []
         for out in outputs:
-            if out.data_path is None and out.kind != "asset" and any(ref.encode() in out.data for ref in mapping):
-                text = relink_failed(out.data.decode("utf-8"), mapping)
-                out = OutputFile(out.path, text.encode("utf-8"), source=out.source, kind=out.kind)
+            if out.data_path is None and out.kind != "asset":
+                text = out.data.decode("utf-8")
+                new = relink(text)
+                if new != text:
+                    out = OutputFile(out.path, new.encode("utf-8"), source=out.source, kind=out.kind)
             relinked.append(out)
         outputs = relinked
     return [*outputs, *assets]
