@@ -300,8 +300,8 @@ def _render_separator(block: Block, inner: str, ctx: ConvertContext) -> str:
 
 
 def _render_html(block: Block, inner: str, ctx: ConvertContext) -> str:
-    """Custom HTML: the author's markup, as is."""
-    return inner
+    """Custom HTML: the author's markup, as is (markdown.py writes it as one raw HTML block)."""
+    return f'<div data-wpm-raw="html">{inner}</div>' if inner.strip() else ""
 
 
 def _render_social(block: Block, inner: str, ctx: ConvertContext) -> str:

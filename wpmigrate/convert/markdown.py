@@ -65,7 +65,7 @@ from ..models import AssetRef
 from . import ConvertContext
 from .mdtext import (WS, chomp, emphasise, escape_inline, escape_line_start, format_destination, format_title,
                      strip_breaks, tidy_markdown)
-from .soup import (RAW_BLOCK, classify_media, code_language, html_block, pass_comments, pass_depth, pass_repair,
+from .soup import (RAW_BLOCK, classify_media, code_language, html_block, pass_comments, raw_html, pass_depth, pass_repair,
                    pass_urls, table_is_simple, table_rows, unique, cell_align)
 
 __all__ = ["WordPressConverter", "classify_media", "escape_inline", "html_to_markdown"]
@@ -78,6 +78,10 @@ BLOCK_TAGS = frozenset(
 # Inline tags that write a marker before their text: text inside them is not at the start of a line.
 MARKED_INLINE = frozenset("em i strong b code kbd samp tt del s strike sub sup u mark q".split())
 RAW_INLINE = frozenset("input select textarea button".split())
+
+
+def _linked(tag: Tag) -> bool:
+    return (tag.name == "a" and tag.get("href") is not None) or (tag.name == "img" and bool(tag.get("src")))
 
 
 def _inline(marker: str, close: str | None = None, same: tuple[str, ...] = ()):
@@ -122,6 +126,14 @@ class WordPressConverter(MarkdownConverter):
             return "\n\n" + html_block(node) + "\n\n"
         if name in RAW_INLINE:
             return str(node)
+        if node.get("data-wpm-raw") == "html" or (name == "pre" and node.find(_linked) is not None):
+            # Custom HTML blocks stay the author's markup; a <pre> with links or images inside stays
+            # HTML too, as a fenced block would lose them.
+            if name != "pre":
+                return "\n\n" + raw_html(node.decode_contents()) + "\n\n"
+            for attr in [a for a in node.attrs if a in ("style", "data-wpm-raw")]:
+                del node.attrs[attr]
+            return "\n\n" + raw_html(str(node)) + "\n\n"
         return super().process_tag(node, parent_tags)
 
     def process_text(self, el: NavigableString, parent_tags: set[str] | None = None) -> str:
@@ -141,6 +153,8 @@ class WordPressConverter(MarkdownConverter):
             text = text.rstrip(" ")
         if "_noformat" in parent_tags or not text:
             return text
+        if isinstance(parent, Tag) and parent.name == "span" and parent.get("data-wpm-raw"):
+            return text  # a kept shortcode or a footnote marker: Markdown text as it must be read
         text = escape_inline(text)
         if "_inline" not in parent_tags and _at_line_start(el):
             stripped = text.lstrip(" ")
