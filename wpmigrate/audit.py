@@ -31,8 +31,8 @@ What is not counted, because WordPress shows nothing or because it is layout rat
 - a `<code>` outside `<pre>` that spans lines counts as a code block (it shows as one, and is one of ours);
 - text of `<script>`, `<style>`, `<template>` (not shown).
 
-Footnote definitions (`[^1]: note`) are kramdown syntax: a plain CommonMark reader shows them as text,
-which is what the word comparison sees; that is fine.
+Footnote definitions (`[^1]: note`) are kramdown syntax, which a plain CommonMark reader may take for
+link reference definitions and hide: `render_markdown` escapes them first, so they show as text.
 """
 
 from __future__ import annotations
@@ -60,6 +60,7 @@ MIN_WORD_SHARE = 0.99
 _SHORTCODE_TAG = re.compile(r"\[/?[a-z][\w-]*(?:\s[^\[\]]*)?/?\]")
 _GRID = re.compile(r"\b(blocks-gallery-grid|wp-block-gallery|tiled-gallery|wp-block-jetpack-[\w-]*gallery|wp-block-jetpack-slideshow)\b")
 _VOID_BLOCK = re.compile(r"<!--\s+wp:[a-z][a-z0-9_/-]*\s+(?:\{.*?\}\s+)?/-->", re.S)
+_FOOTNOTE_DEF = re.compile(r"^(\[\^[^\]\s]+\]:)", re.M)
 _renderer: Any = None
 
 
@@ -72,7 +73,8 @@ def render_markdown(markdown: str) -> str:
         except ImportError as exc:  # an optional dependency: only the audit needs it
             raise OptionsError("the audit needs markdown-it-py: pip install 'wpmigrate[audit]'") from exc
         _renderer = MarkdownIt("commonmark").enable("table")
-    return str(_renderer.render(markdown))
+    # Footnote definitions are kramdown's: show them as the text they are, not as link definitions.
+    return str(_renderer.render(_FOOTNOTE_DEF.sub(r"\\\1", markdown)))
 
 
 def wordpress_html(post: Post, ctx: ConvertContext) -> str:

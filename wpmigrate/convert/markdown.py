@@ -202,7 +202,10 @@ class WordPressConverter(MarkdownConverter):
 
     def convert_list(self, el: Tag, text: str, parent_tags: set[str]) -> str:
         if "li" in parent_tags:
-            return "\n" + text.rstrip()
+            # CommonMark: an ordered list not starting at 1 cannot interrupt a paragraph (the item's text).
+            start = str(el.get("start") or "1").strip()
+            gap = "\n\n" if el.name == "ol" and start not in ("", "1") else "\n"
+            return gap + text.rstrip()
         return "\n\n" + text.rstrip() + "\n\n"
 
     convert_ul = convert_ol = convert_list

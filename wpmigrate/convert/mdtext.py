@@ -143,7 +143,7 @@ def emphasise(text: str) -> str:
     text = text.strip()
     if not text:
         return ""
-    if text.startswith("*") or text.endswith("*"):
+    if "*" in text:  # emphasis inside: `_..._` around it reads unambiguously
         return f"_{text}_"
     return f"*{text}*"
 _FENCE = re.compile(r"^ *(`{3,}|~{3,})")

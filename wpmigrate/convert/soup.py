@@ -111,9 +111,11 @@ def table_is_simple(table: Tag) -> bool:
 
 
 def cell_align(cell: Tag) -> str:
-    align = str(cell.get("align") or "").lower()
+    align = str(cell.get("align") or cell.get("data-align") or "").lower()
     m = re.search(r"text-align\s*:\s*(left|right|center)", str(cell.get("style") or ""))
-    return m.group(1) if m else align
+    # The table block writes the column alignment as a class (and data-align) on every cell.
+    c = re.search(r"\bhas-text-align-(left|right|center)\b", " ".join(cell.get("class") or []))
+    return m.group(1) if m else c.group(1) if c else align
 
 
 def html_block(el: Tag) -> str:
