@@ -1,4 +1,4 @@
-"""Post HTML -> Markdown (CommonMark + GFM pipe tables), with a markdownify subclass.
+r"""Post HTML -> Markdown (CommonMark + GFM pipe tables), with a markdownify subclass.
 
 `html_to_markdown(html, ctx)` parses once with BeautifulSoup(html, "lxml"), runs passes over the soup
 (comments, void-element repair, URL rewriting and asset collection, nesting guard), then converts.
@@ -18,17 +18,23 @@ Decisions (what the output looks like, and why):
   block are dropped (they would show as a literal backslash). Output therefore has no trailing spaces.
 - `<hr>` is `---`, always preceded by a blank line (so it cannot turn the line above into a heading).
 - `<figure>` with an image and a `<figcaption>`: the image line, then on the very next line the
-  caption in emphasis, `*caption*` (one paragraph: the caption stays attached to the image). Figures
+  caption in emphasis, `*caption*` (`_caption_` when it holds `*` itself; one paragraph: the caption stays attached to the image). Figures
   around anything else (table, embed, quote) get the caption as an emphasised paragraph after it.
   This is the form the [caption] shortcode and the Gutenberg image block both end up in.
 - Code: `<pre>` (with or without `<code>`) becomes a fenced block; the fence is backticks, one longer
   than the longest backtick run inside (at least three); the language comes from `language-x`,
   `lang-x`, `brush: x` (SyntaxHighlighter), or `data-lang`/`data-language`. The body is the element's
-  text (`<br>` inside counts as a newline) with trailing whitespace on each line removed.
+  text (`<br>` inside counts as a newline) with trailing whitespace on each line removed. A `<pre>`
+  holding links or images stays a raw `<pre>` HTML block instead: a fence would lose them.
 - Simple tables become GFM pipe tables; the first row is the header (the `<thead>` row, or else the
   first row, even when it is made of `<td>`: pipe tables must have one). Tables with colspan/rowspan,
   ragged rows, nested tables, or block content in cells (`<br>`, lists, paragraphs, code, embeds) are
   kept as raw HTML so no structure is lost.
+- Custom HTML blocks (`core/html`, marked `data-wpm-raw="html"` by blocks.py) are the author's markup,
+  written as one raw HTML block (blank lines dropped, or `&#10;` inside `<pre>`), attributes kept.
+- Text of `<span data-wpm-raw>` (kept shortcodes, footnote markers `[^1]`) is written as is, unescaped.
+- A nested ordered list that does not start at 1 follows a blank line: CommonMark would otherwise read
+  it as the item's text.
 - Raw HTML is kept where Markdown has no equivalent: iframe, video, audio, object, embed, form,
   details, dl, canvas, svg, math, script with src, and complex tables. Each is an HTML block between
   blank lines, its opening tag alone on the first line and no blank line inside (a blank line would
