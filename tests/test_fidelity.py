@@ -132,3 +132,11 @@ def test_classic_br_lines_and_whitespace_only_tags():
 def test_more_tag_with_custom_text_is_the_configured_separator():
     out = convert("Teaser.<!--more Read on-->Rest.", ConvertContext(excerpt_separator="<!-- excerpt -->"))
     assert out.markdown == "Teaser.\n\n<!-- excerpt -->\n\nRest.\n"
+
+
+def test_caption_ending_in_a_break_has_no_stray_backslash():
+    content = ('<!-- wp:core-embed/youtube {"url":"https://youtu.be/ex8fMxXJDJw"} --><figure class="wp-block-embed">'
+               '<div class="wp-block-embed__wrapper">https://youtu.be/ex8fMxXJDJw</div><figcaption>YouTube<br></figcaption>'
+               '</figure><!-- /wp:core-embed/youtube -->')
+    assert convert(content).markdown == (
+        "[YouTube video: https://youtu.be/ex8fMxXJDJw](https://youtu.be/ex8fMxXJDJw)\n\n*YouTube*\n")
