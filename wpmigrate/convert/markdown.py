@@ -87,7 +87,9 @@ RAW_INLINE = frozenset("input select textarea button".split())
 
 
 def _linked(tag: Tag) -> bool:
-    return (tag.name == "a" and tag.get("href") is not None) or (tag.name == "img" and bool(tag.get("src")))
+    """A link or image a fenced code block would lose (a bare "#" link leads nowhere: not worth HTML)."""
+    return ((tag.name == "a" and str(tag.get("href") or "").strip() not in ("", "#"))
+            or (tag.name == "img" and bool(tag.get("src"))))
 
 
 def _inline(marker: str, close: str | None = None, same: tuple[str, ...] = ()):
