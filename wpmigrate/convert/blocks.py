@@ -213,7 +213,7 @@ def _render_table(block: Block, inner: str, ctx: ConvertContext) -> str:
     table.attrib.pop("class", None)
     out = _serialize(table)
     if cap is not None and (cap.text_content() or "").strip():
-        out += f"\n<p><em>{_inner_html(cap).strip()}</em></p>"
+        out += f"\n<figcaption>{_inner_html(cap).strip()}</figcaption>"
     return out
 
 
@@ -253,7 +253,7 @@ def _render_gallery(block: Block, inner: str, ctx: ConvertContext) -> str:
     gallery_cap = next((c for c in root.iter("figcaption") if "blocks-gallery-caption" in _classes(c)
                         or c.getparent() is not None and "wp-block-gallery" in _classes(c.getparent())), None)
     if gallery_cap is not None and (gallery_cap.text_content() or "").strip():
-        figures.append(f"<p><em>{_inner_html(gallery_cap).strip()}</em></p>")
+        figures.append(f"<figcaption>{_inner_html(gallery_cap).strip()}</figcaption>")
     return "\n".join(figures)
 
 
@@ -271,7 +271,7 @@ def _render_embed(block: Block, inner: str, ctx: ConvertContext) -> str:
     out = render_embed(url, ctx.embeds, provider=provider)
     cap = root.find(".//figcaption") if root is not None else None
     if cap is not None and (cap.text_content() or "").strip():
-        out += f"\n<p><em>{_inner_html(cap).strip()}</em></p>"
+        out += f"\n<figcaption>{_inner_html(cap).strip()}</figcaption>"
     return out
 
 
@@ -300,8 +300,8 @@ def _render_separator(block: Block, inner: str, ctx: ConvertContext) -> str:
 
 
 def _render_html(block: Block, inner: str, ctx: ConvertContext) -> str:
-    """Custom HTML: the author's markup, as is."""
-    return inner
+    """Custom HTML: the author's markup, as is (markdown.py writes it as one raw HTML block)."""
+    return f'<div data-wpm-raw="html">{inner}</div>' if inner.strip() else ""
 
 
 def _render_social(block: Block, inner: str, ctx: ConvertContext) -> str:

@@ -1,4 +1,4 @@
-"""Post HTML -> Markdown (CommonMark + GFM pipe tables), with a markdownify subclass.
+r"""Post HTML -> Markdown (CommonMark + GFM pipe tables), with a markdownify subclass.
 
 `html_to_markdown(html, ctx)` parses once with BeautifulSoup(html, "lxml"), runs passes over the soup
 (comments, void-element repair, URL rewriting and asset collection, nesting guard), then converts.
@@ -18,17 +18,23 @@ Decisions (what the output looks like, and why):
   block are dropped (they would show as a literal backslash). Output therefore has no trailing spaces.
 - `<hr>` is `---`, always preceded by a blank line (so it cannot turn the line above into a heading).
 - `<figure>` with an image and a `<figcaption>`: the image line, then on the very next line the
-  caption in emphasis, `*caption*` (one paragraph: the caption stays attached to the image). Figures
+  caption in emphasis, `*caption*` (`_caption_` when it holds `*` itself; one paragraph: the caption stays attached to the image). Figures
   around anything else (table, embed, quote) get the caption as an emphasised paragraph after it.
   This is the form the [caption] shortcode and the Gutenberg image block both end up in.
 - Code: `<pre>` (with or without `<code>`) becomes a fenced block; the fence is backticks, one longer
   than the longest backtick run inside (at least three); the language comes from `language-x`,
   `lang-x`, `brush: x` (SyntaxHighlighter), or `data-lang`/`data-language`. The body is the element's
-  text (`<br>` inside counts as a newline) with trailing whitespace on each line removed.
+  text (`<br>` inside counts as a newline) with trailing whitespace on each line removed. A `<pre>`
+  holding links or images stays a raw `<pre>` HTML block instead: a fence would lose them.
 - Simple tables become GFM pipe tables; the first row is the header (the `<thead>` row, or else the
   first row, even when it is made of `<td>`: pipe tables must have one). Tables with colspan/rowspan,
   ragged rows, nested tables, or block content in cells (`<br>`, lists, paragraphs, code, embeds) are
   kept as raw HTML so no structure is lost.
+- Custom HTML blocks (`core/html`, marked `data-wpm-raw="html"` by blocks.py) are the author's markup,
+  written as one raw HTML block (blank lines dropped, or `&#10;` inside `<pre>`), attributes kept.
+- Text of `<span data-wpm-raw>` (kept shortcodes, footnote markers `[^1]`) is written as is, unescaped.
+- A nested ordered list that does not start at 1 follows a blank line: CommonMark would otherwise read
+  it as the item's text.
 - Raw HTML is kept where Markdown has no equivalent: iframe, video, audio, object, embed, form,
   details, dl, canvas, svg, math, script with src, and complex tables. Each is an HTML block between
   blank lines, its opening tag alone on the first line and no blank line inside (a blank line would
@@ -65,7 +71,7 @@ from ..models import AssetRef
 from . import ConvertContext
 from .mdtext import (WS, chomp, emphasise, escape_inline, escape_line_start, format_destination, format_title,
                      strip_breaks, tidy_markdown)
-from .soup import (RAW_BLOCK, classify_media, code_language, html_block, pass_comments, pass_depth, pass_repair,
+from .soup import (RAW_BLOCK, classify_media, code_language, html_block, pass_comments, raw_html, pass_depth, pass_repair,
                    pass_urls, table_is_simple, table_rows, unique, cell_align)
 
 __all__ = ["WordPressConverter", "classify_media", "escape_inline", "html_to_markdown"]
@@ -78,6 +84,12 @@ BLOCK_TAGS = frozenset(
 # Inline tags that write a marker before their text: text inside them is not at the start of a line.
 MARKED_INLINE = frozenset("em i strong b code kbd samp tt del s strike sub sup u mark q".split())
 RAW_INLINE = frozenset("input select textarea button".split())
+
+
+def _linked(tag: Tag) -> bool:
+    """A link or image a fenced code block would lose (a bare "#" link leads nowhere: not worth HTML)."""
+    return ((tag.name == "a" and str(tag.get("href") or "").strip() not in ("", "#"))
+            or (tag.name == "img" and bool(tag.get("src"))))
 
 
 def _inline(marker: str, close: str | None = None, same: tuple[str, ...] = ()):
@@ -122,6 +134,14 @@ class WordPressConverter(MarkdownConverter):
             return "\n\n" + html_block(node) + "\n\n"
         if name in RAW_INLINE:
             return str(node)
+        if node.get("data-wpm-raw") == "html" or (name == "pre" and node.find(_linked) is not None):
+            # Custom HTML blocks stay the author's markup; a <pre> with links or images inside stays
+            # HTML too, as a fenced block would lose them.
+            if name != "pre":
+                return "\n\n" + raw_html(node.decode_contents()) + "\n\n"
+            for attr in [a for a in node.attrs if a in ("style", "data-wpm-raw")]:
+                del node.attrs[attr]
+            return "\n\n" + raw_html(str(node)) + "\n\n"
         return super().process_tag(node, parent_tags)
 
     def process_text(self, el: NavigableString, parent_tags: set[str] | None = None) -> str:
@@ -141,6 +161,8 @@ class WordPressConverter(MarkdownConverter):
             text = text.rstrip(" ")
         if "_noformat" in parent_tags or not text:
             return text
+        if isinstance(parent, Tag) and parent.name == "span" and parent.get("data-wpm-raw"):
+            return text  # a kept shortcode or a footnote marker: Markdown text as it must be read
         text = escape_inline(text)
         if "_inline" not in parent_tags and _at_line_start(el):
             stripped = text.lstrip(" ")
@@ -188,7 +210,10 @@ class WordPressConverter(MarkdownConverter):
 
     def convert_list(self, el: Tag, text: str, parent_tags: set[str]) -> str:
         if "li" in parent_tags:
-            return "\n" + text.rstrip()
+            # CommonMark: an ordered list not starting at 1 cannot interrupt a paragraph (the item's text).
+            start = str(el.get("start") or "1").strip()
+            gap = "\n\n" if el.name == "ol" and start not in ("", "1") else "\n"
+            return gap + text.rstrip()
         return "\n\n" + text.rstrip() + "\n\n"
 
     convert_ul = convert_ol = convert_list

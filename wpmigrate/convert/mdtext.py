@@ -113,7 +113,12 @@ def chomp(text: str) -> tuple[str, str, str]:
 def strip_breaks(text: str) -> str:
     """Drop hard breaks at the edges of a block: there they would show as a backslash."""
     text = re.sub(r"^(?:[ \t]*\\\n)+", "", text.strip(" \t\r\n"))
-    return re.sub(r"(?:\\\n[ \t]*)+$", "", text).strip(" \t\r\n")
+    text = text.rstrip(" \t\r\n")
+    # A break at the very end is now a lone backslash ("YouTube<br>" in a caption): an odd run only,
+    # an even one is escaped backslashes.
+    while text.endswith("\\") and (len(text) - len(text.rstrip("\\"))) % 2 == 1:
+        text = text[:-1].rstrip(" \t\r\n")
+    return text
 
 
 def format_destination(url: str) -> str:
@@ -143,7 +148,7 @@ def emphasise(text: str) -> str:
     text = text.strip()
     if not text:
         return ""
-    if text.startswith("*") or text.endswith("*"):
+    if "*" in text:  # emphasis inside: `_..._` around it reads unambiguously
         return f"_{text}_"
     return f"*{text}*"
 _FENCE = re.compile(r"^ *(`{3,}|~{3,})")

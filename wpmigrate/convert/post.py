@@ -44,7 +44,7 @@ def convert_post(post: Post, ctx: ConvertContext) -> ConvertedPost:
     warnings: list[str] = []
     assets: list[AssetRef] = []
     try:
-        html, had_blocks = blocks.render_blocks(post.content, ctx, stats)
+        html, had_blocks = blocks.render_blocks(post.content, ctx, stats, footnotes=post.meta.get("footnotes"))
         html, protected = shortcodes.protect_code(html)
         # Rendered HTML (from a mirror or a half-done migration) already has its paragraphs.
         if not had_blocks and not post.meta.get("_wpm_rendered"):

@@ -111,9 +111,11 @@ def table_is_simple(table: Tag) -> bool:
 
 
 def cell_align(cell: Tag) -> str:
-    align = str(cell.get("align") or "").lower()
+    align = str(cell.get("align") or cell.get("data-align") or "").lower()
     m = re.search(r"text-align\s*:\s*(left|right|center)", str(cell.get("style") or ""))
-    return m.group(1) if m else align
+    # The table block writes the column alignment as a class (and data-align) on every cell.
+    c = re.search(r"\bhas-text-align-(left|right|center)\b", " ".join(cell.get("class") or []))
+    return m.group(1) if m else c.group(1) if c else align
 
 
 def html_block(el: Tag) -> str:
@@ -130,6 +132,35 @@ def html_block(el: Tag) -> str:
         inner = el.decode_contents().strip("\n")
         html = f"<{el.name}{attrs}>\n{inner}\n</{el.name}>" if inner.strip() else f"<{el.name}{attrs}>\n</{el.name}>"
     return "\n".join(line.rstrip() for line in html.split("\n") if line.strip())
+
+
+# Tags that open a CommonMark HTML block of types 1-6 (any text may follow them on the line).
+_BLOCK_OPENERS = frozenset("""
+pre script style textarea address article aside base basefont blockquote body caption center col colgroup dd
+details dialog dir div dl dt fieldset figcaption figure footer form frame frameset h1 h2 h3 h4 h5 h6 head
+header hr html iframe legend li link main menu menuitem nav noframes ol optgroup option p param search
+section summary table tbody td tfoot th thead title tr track ul
+""".split())
+_PRE_SPAN = re.compile(r"<pre\b.*?</pre\s*>", re.S | re.I)
+
+
+def raw_html(markup: str) -> str:
+    """Author's markup kept as one CommonMark HTML block, byte for byte apart from blank lines.
+
+    A blank line would end the block, so whitespace-only lines are dropped outside <pre> and written
+    as `&#10;` inside it (the same newline for a browser). Markup that does not open with a block
+    tag is wrapped in a <div>, else a CommonMark reader would take it for a paragraph."""
+    def keep_pre_lines(m: re.Match[str]) -> str:
+        text = m.group(0)
+        while re.search(r"\n[ \t]*\n", text):
+            text = re.sub(r"\n[ \t]*\n", "\n&#10;", text)
+        return text
+
+    markup = _PRE_SPAN.sub(keep_pre_lines, markup.strip())
+    first = re.match(r"<([a-zA-Z][a-zA-Z0-9-]*)", markup)
+    if not first or first.group(1).lower() not in _BLOCK_OPENERS:
+        markup = f"<div>\n{markup}\n</div>"
+    return "\n".join(line.rstrip() for line in markup.split("\n") if line.strip())
 
 
 def pass_comments(root: Tag) -> None:

@@ -1,0 +1,202 @@
+"""Render-back audit: does our Markdown still say what WordPress showed?
+
+    result = audit_post(post, ctx)        # converts, renders back, compares
+    result.problems()                     # [] when nothing was lost
+
+Our Markdown is rendered to HTML with markdown-it-py (CommonMark + GFM tables, what most Markdown
+readers agree on) and compared with two references:
+
+- `wordpress_html`: the post as WordPress would serve it, per our passes (blocks rendered, wpautop on
+  classic content, shortcodes expanded): the HTML our passes hand to markdownify. It is the reference
+  for what shortcodes and dynamic blocks become, which only exists once rendered.
+- `raw_visible_html`: the source with only the machinery taken out (block comments, shortcode
+  brackets; code shortcode bodies shown as <pre>; void blocks, which WordPress renders on the server,
+  through our renderer). For block content this is what WordPress prints;
+  it keeps a pass that drops text, links or structure from hiding behind its own output.
+
+Compared, against both: the words in order (share of the reference's words found as an in-order
+subsequence of ours, >= 99%), every link target, every image, and the number of headings, list items,
+code blocks, tables and blockquotes.
+
+What is not counted, because WordPress shows nothing or because it is layout rather than content
+(each is applied to both sides alike):
+
+- same-page links (`#anchor`, footnote back-links: footnote markers become `[^1]`), `javascript:`
+  links, and links with neither text nor image (a reader cannot see them);
+- empty headings (nothing to show; we drop them);
+- `<li>` of image grids (gallery blocks v1, Jetpack tiled galleries and slideshows: their `<ul>` is
+  layout, and each image becomes a figure of ours);
+- the `<pre class="wp-block-verse">` of verse blocks (poetry: we write its lines as lines, with its
+  emphasis, rather than as code);
+- a `<code>` outside `<pre>` that spans lines counts as a code block (it shows as one, and is one of ours);
+- text of `<script>`, `<style>`, `<template>` (not shown).
+
+Footnote definitions (`[^1]: note`) are kramdown syntax, which a plain CommonMark reader may take for
+link reference definitions and hide: `render_markdown` escapes them first, so they show as text.
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import unquote
+
+import lxml.html
+
+from .convert import ConvertContext, blocks, shortcodes
+from .convert.autop import autop
+from .convert.post import convert_post
+from .errors import OptionsError
+from .models import Post
+
+WORD = re.compile(r"\w+", re.UNICODE)
+STRUCTURE = {"headings": "h1 h2 h3 h4 h5 h6", "list items": "li", "code blocks": "pre", "tables": "table",
+             "blockquotes": "blockquote"}
+MIN_WORD_SHARE = 0.99
+_SHORTCODE_TAG = re.compile(r"\[/?[a-z][\w-]*(?:\s[^\[\]]*)?/?\]")
+_GRID = re.compile(r"\b(blocks-gallery-grid|wp-block-gallery|tiled-gallery|wp-block-jetpack-[\w-]*gallery|wp-block-jetpack-slideshow)\b")
+_VOID_BLOCK = re.compile(r"<!--\s+wp:[a-z][a-z0-9_/-]*\s+(?:\{.*?\}\s+)?/-->", re.S)
+_FOOTNOTE_DEF = re.compile(r"^(\[\^[^\]\s]+\]:)", re.M)
+_renderer: Any = None
+
+
+def render_markdown(markdown: str) -> str:
+    """Our Markdown as a CommonMark reader (with tables) shows it."""
+    global _renderer
+    if _renderer is None:
+        try:
+            from markdown_it import MarkdownIt
+        except ImportError as exc:  # an optional dependency: only the audit needs it
+            raise OptionsError("the audit needs markdown-it-py: pip install 'wpmigrate[audit]'") from exc
+        _renderer = MarkdownIt("commonmark").enable("table")
+    # Footnote definitions are kramdown's: show them as the text they are, not as link definitions.
+    return str(_renderer.render(_FOOTNOTE_DEF.sub(r"\\\1", markdown)))
+
+
+def wordpress_html(post: Post, ctx: ConvertContext) -> str:
+    """The post as WordPress would serve it, per our passes: what markdownify is given."""
+    text, had_blocks = blocks.render_blocks(post.content, ctx, Counter(), footnotes=post.meta.get("footnotes"))
+    text, protected = shortcodes.protect_code(text)
+    if not had_blocks and not post.meta.get("_wpm_rendered"):
+        text = autop(text)
+    return shortcodes.render_shortcodes(text, post, ctx, protected, Counter(), Counter())
+
+
+def raw_visible_html(content: str) -> str:
+    """The source with only the machinery taken out: block comments and shortcode brackets."""
+    # A void block has no saved HTML: WordPress renders it on the server (social links, latest posts);
+    # our renderer stands in for it (most of those vanish). Every other block comment just goes.
+    text = _VOID_BLOCK.sub(lambda m: blocks.render_blocks(m.group(0), ConvertContext(), Counter())[0], content)
+    text = re.sub(r"<!--\s*/?wp:.*?-->", "\n", text, flags=re.S)
+    text, protected = shortcodes.protect_code(text)  # code bodies are text, not markup
+    for token, original in protected.items():
+        shown = html.escape(html.unescape(original)) if original.startswith("[") else original
+        text = text.replace(token, f"<pre>{shown}</pre>")
+    parts = re.split(r"(<[^>]*>)", text)  # brackets inside tags (href="...?a[b]=1") are not shortcodes
+    return "".join(p if p.startswith("<") else _SHORTCODE_TAG.sub(" ", p) for p in parts)
+
+
+@dataclass
+class Facts:
+    """What a reader gets from a piece of HTML."""
+
+    words: list[str]
+    links: set[str]
+    images: set[str]
+    counts: dict[str, int]
+
+
+def facts_of(html_text: str) -> Facts:
+    if not html_text.strip():
+        return Facts([], set(), set(), {k: 0 for k in STRUCTURE})
+    root = lxml.html.fragment_fromstring(html_text, create_parent="div")
+    for bad in root.xpath("//script|//style|//template|//title|//head"):
+        bad.drop_tree()
+    words = WORD.findall(" ".join(root.itertext()))
+    links = {_url(a.get("href")) for a in root.iter("a") if _visible_link(a)}
+    images = {_url(i.get("src")) for i in root.iter("img") if (i.get("src") or "").strip()}
+    counts = {}
+    for key, tags in STRUCTURE.items():
+        found = [el for t in tags.split() for el in root.iter(t)]
+        if key == "headings":
+            found = [el for el in found if (el.text_content() or "").strip() or el.find(".//img") is not None]
+        if key == "list items":
+            found = [el for el in found if not any(_GRID.search(a.get("class") or "") for a in el.iterancestors())]
+        if key == "code blocks":  # verse is poetry WordPress puts in a <pre>; ours keeps its lines as lines
+            found = [el for el in found if "wp-block-verse" not in (el.get("class") or "")]
+            found += [el for el in root.iter("code") if not any(a.tag == "pre" for a in el.iterancestors())
+                      and ("\n" in (el.text_content() or "").strip() or el.find(".//br") is not None)]
+        counts[key] = len(found)
+    return Facts(words, links, images, counts)
+
+
+def _visible_link(a: Any) -> bool:
+    href = (a.get("href") or "").strip()
+    return bool(href) and not href.startswith(("#", "javascript:")) and bool(
+        (a.text_content() or "").strip() or a.find(".//img") is not None)
+
+
+def _url(url: str) -> str:
+    """Compare URLs as a browser resolves them: percent-encoding and stray whitespace do not matter."""
+    return re.sub(r"\s+", " ", unquote(url.strip()))
+
+
+def in_order_share(source: list[str], ours: list[str]) -> float:
+    """Share of `source` words found, in order, in `ours` (insertions in ours cost nothing)."""
+    if not source:
+        return 1.0
+    matcher = difflib.SequenceMatcher(None, source, ours, autojunk=False)
+    return sum(b.size for b in matcher.get_matching_blocks()) / len(source)
+
+
+@dataclass
+class Audit:
+    """The comparison of one post; `problems()` lists what was lost, one line each."""
+
+    where: str
+    word_share: float = 1.0  # against WordPress's rendering
+    raw_word_share: float = 1.0  # against the raw source
+    missing_links: set[str] = field(default_factory=set)
+    missing_images: set[str] = field(default_factory=set)
+    count_diffs: dict[str, tuple[int, int]] = field(default_factory=dict)  # kind -> (reference, ours)
+
+    def problems(self, min_share: float = MIN_WORD_SHARE) -> list[str]:
+        out = []
+        if self.word_share < min_share:
+            out.append(f"{self.where}: only {self.word_share:.1%} of WordPress's words in order")
+        if self.raw_word_share < min_share:
+            out.append(f"{self.where}: only {self.raw_word_share:.1%} of the source's words in order")
+        out += [f"{self.where}: link lost: {u}" for u in sorted(self.missing_links)]
+        out += [f"{self.where}: image lost: {u}" for u in sorted(self.missing_images)]
+        out += [f"{self.where}: {k}: WordPress {a}, ours {b}" for k, (a, b) in self.count_diffs.items()]
+        return out
+
+
+def compare(reference_html: str, markdown: str, where: str = "", raw_html: str | None = None) -> Audit:
+    """Compare our Markdown with WordPress's HTML (and the raw source, when given)."""
+    ours = facts_of(render_markdown(markdown))
+    result = Audit(where)
+    for i, ref_html in enumerate([reference_html] if raw_html is None else [reference_html, raw_html]):
+        ref = facts_of(ref_html)
+        share = in_order_share(ref.words, ours.words)
+        if i == 0:
+            result.word_share = share
+        else:
+            result.raw_word_share = share
+        result.missing_links |= ref.links - ours.links
+        result.missing_images |= ref.images - ours.images
+        for k in STRUCTURE:
+            if ref.counts[k] != ours.counts[k] and k not in result.count_diffs:
+                result.count_diffs[k] = (ref.counts[k], ours.counts[k])
+    return result
+
+
+def audit_post(post: Post, ctx: ConvertContext) -> Audit:
+    """Convert one post and compare the result with what WordPress shows."""
+    converted = convert_post(post, ctx)
+    raw = raw_visible_html(post.content) if post.content_format == "html" else None
+    return compare(wordpress_html(post, ctx), converted.markdown, post.where, raw)
