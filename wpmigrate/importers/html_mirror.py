@@ -27,9 +27,10 @@ from pathlib import Path
 from typing import Callable, Iterator
 from urllib.parse import unquote, urlsplit
 
+import soupsieve
 from bs4 import BeautifulSoup, Comment, Tag
 
-from ..errors import InputError
+from ..errors import InputError, OptionsError
 from ..models import Author, Post, Site, Term
 from . import pagemeta
 from .mirror_urls import (  # noqa: F401  (re-exported: tests and frontmatter.py import them from here)
@@ -271,6 +272,13 @@ def walk_pages(roots: list[Path]) -> Iterator[tuple[Path, Path, str]]:
 def open_mirror(paths: list[Path], warn: Warn, content_selector: str = "", site_url: str = "",
                 keep_boilerplate: bool = False, **_: object) -> Mirror:
     roots = [Path(p) for p in paths]
+    if content_selector:
+        try:
+            pagemeta.compiled(content_selector)
+        except (soupsieve.SelectorSyntaxError, ValueError, TypeError) as exc:
+            reason = str(exc).splitlines()[0]
+            raise OptionsError(f"--content-selector {content_selector!r}: not a CSS selector ({reason}); "
+                               "e.g. 'div.post-text' or 'article .body'") from None
     warn = warn_once(warn)  # posts() runs twice (index pass, conversion pass): each warning once
     mirror = Mirror(roots, warn, content_selector=content_selector, keep_boilerplate=keep_boilerplate)
     scanned: list[PageRecord] = []
