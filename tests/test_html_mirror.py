@@ -512,3 +512,12 @@ def test_repeated_tail_without_text_is_dropped_but_a_repeated_signature_is_kept(
     assert posts[0].meta["_wpm_removed"] == ["2 trailing nodes repeated on other pages"]
     assert f"{tmp_path}: 4 posts end with the same block (banners, share rows); removed from each " \
            "(see _wpm_removed in inspect)" in warnings
+
+
+def test_a_bad_content_selector_is_a_one_line_error(tmp_path: Path) -> None:
+    for command in (["convert", str(MIRROR), "--out", str(tmp_path / "site"), "--offline"], ["inspect", str(MIRROR)]):
+        result = CliRunner().invoke(main, [*command, "--content-selector", "div["])
+        assert result.exit_code == 2, result.output
+        assert result.stderr.startswith("wpmigrate: error: --content-selector 'div[': not a CSS selector (")
+        assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.output
+    assert not (tmp_path / "site").exists()

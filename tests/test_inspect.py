@@ -55,8 +55,14 @@ def test_inspect_mirror_shows_which_selector_gave_each_field():
     creme = facts["matched_by_post"][str(mirror / "www.example.org" / "café-crème.html")]
     assert (creme["url"], creme["published"], creme["categories"]) == (
         "oEmbed discovery link", "time.updated[datetime] (FoundationPress)", "post class category-*")
+    skipped = {(s["file"], s["kind"]) for s in facts["skipped"]}
+    assert (str(mirror / "www.example.org" / "2012/08/hello-world/amp/index.html"), "duplicate") in skipped
+    assert (str(mirror / "www.example.org" / "category/news/index.html"), "listing") in skipped
+    assert len(facts["skipped"]) == 12
     text = CliRunner().invoke(main, ["inspect", str(mirror)]).output
-    block = text[text.index("Metadata found by"):].splitlines()
+    assert f"  listing    {mirror / 'www.example.org' / 'category/news/index.html'}: body class 'archive' (archive)" \
+        in text.splitlines()
+    block = text[text.index("Metadata found by"):text.index("Files skipped")].splitlines()
     fields = [line.strip(" :") for line in block if line.startswith("  ") and not line.startswith("    ")]
     assert fields == ["kind", "id", "url", "title", "published", "modified", "categories", "tags", "author",
                       "excerpt", "image", "content"]  # in reading order

@@ -81,6 +81,8 @@ def inspect_sources(paths: list[Path], **options: Any) -> dict[str, Any]:
         "image_hosts": dict(image_hosts.most_common()),
         "selectors": {f: dict(c.most_common()) for f, c in sorted(matched.items(), key=lambda kv: _field_rank(kv[0]))},
         "matched_by_post": by_post,
+        # mirrors: every file not taken as a post, and why (listing, feed, duplicate rendering...)
+        "skipped": [{"file": f, "kind": k, "reason": r} for f, k, r in getattr(source, "skipped", [])],
         "warnings": warnings,
     }
 
@@ -128,6 +130,10 @@ def render_inspection(facts: dict[str, Any], as_json: bool = False) -> str:
         for field_name, labels in facts["selectors"].items():
             lines.append(f"  {field_name}:")
             lines += [f"    {label:<52} {n:>6}" for label, n in labels.items()]
+    skipped = facts.get("skipped") or []
+    if skipped:
+        lines.append(f"Files skipped ({len(skipped)}){f' (+{len(skipped) - 30} more)' if len(skipped) > 30 else ''}:")
+        lines += [f"  {s['kind']:<10} {s['file']}: {s['reason']}" for s in skipped[:30]]
     for w in facts["warnings"]:
         lines.append(f"warning: {w}")
     return "\n".join(lines) + "\n"

@@ -3,6 +3,8 @@
     wxr.py          WordPress export files (.xml, .xml.gz; several files of one site)
     html_mirror.py  static mirrors of a WordPress site (HTTrack, wget)            [issue 5]
     frontmatter.py  front-matter files whose body is still WordPress HTML         [issue 5]
+    mirror_urls.py  mirror paths -> the old site's URLs (HTTrack/wget names), shared by both
+    pagemeta.py     what a rendered page says about itself (+ pagedates.py, pageindex.py)
 
 Every importer returns an object with the `Source` shape: `.site` and a re-iterable `.posts()`.
 The pipeline iterates `.posts()` twice (an index pass, then the conversion pass), so a 1 GB export

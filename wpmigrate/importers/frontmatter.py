@@ -32,7 +32,7 @@ from bs4 import BeautifulSoup
 
 from ..errors import InputError
 from ..models import Post, Site, Term
-from .html_mirror import URL_ATTRS, mirror_url_to_link
+from .mirror_urls import URL_ATTRS, mirror_url_to_link
 
 Warn = Callable[[str], None]
 SUFFIXES = (".md", ".markdown", ".mdown", ".html", ".htm")

@@ -10,16 +10,18 @@ never the markup of one theme alone.
 from __future__ import annotations
 
 import json
-import posixpath
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any, Callable, Iterable
 from urllib.parse import parse_qs, unquote, urlsplit
 
-import soupsieve
 from bs4 import BeautifulSoup, Comment, Tag
+
+from .pagedates import (  # noqa: F401  (re-exported)
+    MONTHS, date_from_archive_link, parse_date, parse_human_date, to_local_and_utc,
+)
+from .pageindex import PageIndex, compiled  # noqa: F401  (re-exported)
 
 # ---------------------------------------------------------------- page kinds
 
@@ -79,82 +81,6 @@ def first_of(meta: PageMeta, name: str, readers: Iterable[Reader]) -> Any:
             return value
     return None
 
-
-# ---------------------------------------------------------------- a fast selector
-
-class PageIndex:
-    """Tags of one tree indexed by name, class and id, so that a CSS selector is matched only
-    against candidates for its last compound. soupsieve's select() matches every node of the
-    page against the selector, and a page is read with a few dozen selectors."""
-
-    def __init__(self, root: Tag) -> None:
-        self.root = root
-        self.all: list[Tag] = [root] + [el for el in root.descendants if isinstance(el, Tag)]
-        self.pos = {id(el): i for i, el in enumerate(self.all)}
-        self.by_tag: dict[str, list[Tag]] = {}
-        self.by_class: dict[str, list[Tag]] = {}
-        self.by_id: dict[str, list[Tag]] = {}
-        for el in self.all:
-            self.by_tag.setdefault(el.name, []).append(el)
-            for c in el.get("class", []) if isinstance(el.get("class"), list) else []:
-                self.by_class.setdefault(c, []).append(el)
-            if isinstance(el.get("id"), str):
-                self.by_id.setdefault(el["id"], []).append(el)
-
-    def select(self, selector: str, scope: Tag | None = None) -> list[Tag]:
-        found: dict[int, Tag] = {}
-        for part in (p.strip() for p in selector.split(",")):
-            if not part:
-                continue
-            head, _, rest = part.partition(" ")
-            if rest and not re.search(r"[>+~]", part):
-                # "A B": B searched only under the few A (soupsieve would check every B's ancestors)
-                hits = [el for anc in self._candidates(head) for el in anc.select(rest.strip())]
-            else:
-                pattern = compiled(part)
-                hits = [el for el in self._candidates(part.split()[-1], bare=True) if pattern.match(el)]
-            for el in hits:
-                if id(el) not in found and not el.decomposed and (
-                        scope is None or el is scope or any(p is scope for p in el.parents)):
-                    found[id(el)] = el
-        return sorted(found.values(), key=lambda el: self.pos.get(id(el), 0))
-
-    def _candidates(self, compound: str, bare: bool = False) -> list[Tag]:
-        """Tags that may match one compound selector (all of them match it unless `bare`)."""
-        m = re.match(r"^([a-zA-Z0-9]*)(#[\w-]+)?((?:\.[\w-]+)*)", compound)
-        tag, ident, classes = m.group(1), m.group(2), m.group(3)
-        if compound.startswith("["):  # [itemprop=articleBody]: only tags that have the attribute
-            name = re.split(r"[\]=~|^$*]", compound[1:], maxsplit=1)[0]
-            cands = [el for el in self.all if not el.decomposed and el.has_attr(name)]
-        elif ident:
-            cands = self.by_id.get(ident[1:], [])
-        elif classes:
-            cands = self.by_class.get(classes.split(".")[1], [])
-        elif tag:
-            cands = self.by_tag.get(tag.lower(), [])
-        else:
-            cands = self.all
-        if bare:
-            return [el for el in cands if not el.decomposed]
-        pattern = compiled(compound)
-        return [el for el in cands if not el.decomposed and pattern.match(el)]
-
-    @classmethod
-    def of(cls, soup: BeautifulSoup) -> "PageIndex":
-        """The index of a whole page, built once per soup (readers and content selection share it)."""
-        cached = soup.__dict__.get("_wpm_index")
-        if cached is None:
-            cached = soup.__dict__["_wpm_index"] = cls(soup)
-        return cached
-
-    def first(self, selector: str, scope: Tag | None = None) -> Tag | None:
-        hits = self.select(selector, scope)
-        return hits[0] if hits else None
-
-
-@lru_cache(maxsize=512)
-def compiled(selector: str) -> soupsieve.SoupSieve:
-    return soupsieve.compile(selector)
 
 
 # ---------------------------------------------------------------- small readers
@@ -225,70 +151,6 @@ def text_of(el: Tag | None) -> str:
     return " ".join(el.get_text(" ").split()) if el else ""
 
 
-MONTHS = {m: i for i, names in enumerate([
-    (), ("january", "jan", "janvier", "janv", "januar", "enero", "gennaio"),
-    ("february", "feb", "février", "fevrier", "févr", "februar", "febrero", "febbraio"),
-    ("march", "mar", "mars", "märz", "marzo"), ("april", "apr", "avril", "avr", "abril", "aprile"),
-    ("may", "mai", "mayo", "maggio"), ("june", "jun", "juin", "juni", "junio", "giugno"),
-    ("july", "jul", "juillet", "juil", "juli", "julio", "luglio"),
-    ("august", "aug", "août", "aout", "agosto"), ("september", "sep", "sept", "septembre", "septiembre", "settembre"),
-    ("october", "oct", "octobre", "oktober", "octubre", "ottobre"),
-    ("november", "nov", "novembre", "noviembre"), ("december", "dec", "décembre", "decembre", "dezember", "diciembre", "dicembre"),
-]) for m in names}
-
-
-def parse_date(value: str) -> datetime | None:
-    """ISO 8601 (as in datetime attributes and meta tags) or a human date like '24 November, 2015'."""
-    value = (value or "").strip()
-    if not value:
-        return None
-    iso = value.replace("Z", "+00:00")
-    if re.match(r"^\d{4}-\d{2}-\d{2}", iso):
-        try:
-            return datetime.fromisoformat(iso if "T" in iso or len(iso) == 10 else iso.replace(" ", "T", 1))
-        except ValueError:
-            pass
-    return parse_human_date(value)
-
-
-def parse_human_date(text: str) -> datetime | None:
-    text = " ".join(text.split())
-    m = re.search(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日", text)  # 2022年8月1日
-    if m:
-        return _ymd(m.group(1), m.group(2), m.group(3))
-    m = re.search(r"(\d{1,2})\s*月\s*(\d{1,2}),?\s*(\d{4})", text)  # 8月 1, 2022 (WordPress ja "M j, Y")
-    if m:
-        return _ymd(m.group(3), m.group(1), m.group(2))
-    m = re.search(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})", text)
-    if m:
-        return _ymd(m.group(1), m.group(2), m.group(3))
-    words = r"([A-Za-zÀ-ÿ]+)\.?"
-    m = re.search(r"(\d{1,2})(?:st|nd|rd|th|er)?\s+" + words + r",?\s+(\d{4})", text)  # 24 November, 2015
-    if m and m.group(2).lower() in MONTHS:
-        return _ymd(m.group(3), MONTHS[m.group(2).lower()], m.group(1))
-    m = re.search(words + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})", text)  # November 24, 2015
-    if m and m.group(1).lower() in MONTHS:
-        return _ymd(m.group(3), MONTHS[m.group(1).lower()], m.group(2))
-    return None
-
-
-def _ymd(y: Any, m: Any, d: Any) -> datetime | None:
-    try:
-        return datetime(int(y), int(m), int(d))
-    except ValueError:
-        return None
-
-
-def date_from_archive_link(anchors: Iterable[Tag], page_path: str = "") -> datetime | None:
-    """A link to a day archive (…/2022/08/01/ or …/2022/08/01.html), as many themes wrap the date in."""
-    for a in anchors:
-        href = a["href"].split("?")[0]
-        if "://" not in href and not href.startswith("/"):  # relative, as in a mirror
-            href = posixpath.normpath(posixpath.join(posixpath.dirname(page_path), href))
-        m = re.search(r"(?:^|/)(\d{4})/(\d{2})/(\d{2})(?:/|/index\.html?|\.html?)$", href)
-        if m:
-            return _ymd(*m.groups())
-    return None
 
 
 def term_slug(href: str, base: str) -> str:
@@ -583,12 +445,3 @@ def _ld_name(value: Any) -> str:
     if isinstance(value, dict):
         return str(value.get("name") or "")
     return str(value or "")
-
-
-def to_local_and_utc(value: datetime | None) -> tuple[datetime | None, datetime | None]:
-    """(site-local naive, UTC naive) as Post wants them; a naive value is taken as local only."""
-    if value is None:
-        return None, None
-    if value.tzinfo is None:
-        return value, None
-    return value.replace(tzinfo=None), value.astimezone(timezone.utc).replace(tzinfo=None)
