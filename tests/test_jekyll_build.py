@@ -72,6 +72,11 @@ def test_demo_builds_with_jekyll(tmp_path):
     result = CliRunner().invoke(main, ["convert", str(FIXTURES / "demo" / "export.xml"), "--offline",
                                        "--mirror", str(FIXTURES / "demo" / "mirror"), "--out", str(out), "-q"])
     assert result.exit_code == 0, result.output
+    (out / "_layouts").mkdir()
+    (out / "_layouts" / "post.html").write_text('<div class="excerpt">{{ page.excerpt }}</div>', encoding="utf-8")
     jekyll_build(out, tmp_path / "_site")
     assert (tmp_path / "_site" / "assets" / "images" / "2024" / "03" / "harbour.png").is_file()
+    # The more tag is where Jekyll cuts the excerpt (the post's own excerpt_separator).
+    excerpt = (tmp_path / "_site" / "sailing" / "2024" / "03" / "16" / "leaving-the-harbour.html").read_text()
+    assert "Trust the tide tables" in excerpt and "Next time" not in excerpt
     assert (tmp_path / "_site" / "about" / "contact" / "index.html").is_file()

@@ -142,6 +142,7 @@ class ConvertedPost:
     unknown_shortcodes: Counter = field(default_factory=Counter)  # name -> count left verbatim
     blocks: Counter = field(default_factory=Counter)  # block name -> count seen
     excerpt: str = ""  # Markdown excerpt derived from <!--more--> when the post had none
+    excerpt_separator: str = ""  # the more marker, when the body holds it on a line of its own
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,8 @@
 
 Excerpt: we leave `ConvertedPost.excerpt` empty and keep the `<!--more-->` marker (ctx.excerpt_separator)
 in the body on a line of its own: Jekyll's `excerpt_separator` cuts the excerpt there itself, so the
-excerpt and the body can never disagree. A WordPress excerpt, when the post has one, is the emitter's
+excerpt and the body can never disagree. A post that has the marker says so in its front matter
+(`excerpt_separator: <!--more-->`), so Jekyll needs no site-wide setting. A WordPress excerpt, when the post has one, is the emitter's
 business (it is on the Post).
 
 Markdown content (`post.content_format == "markdown"`, e.g. a half-converted front-matter file) is kept
@@ -17,6 +18,8 @@ links go through the link map (mdurls.py), as for HTML content.
 """
 
 from __future__ import annotations
+
+import re
 
 from collections import Counter
 
@@ -53,8 +56,10 @@ def convert_post(post: Post, ctx: ConvertContext) -> ConvertedPost:
         markdown = html_to_markdown(html, ctx, assets=assets, warnings=warnings)
     except RecursionError as exc:  # the depth guard should prevent this; say which post if it does not
         raise ConvertError(post.where, "markup nested too deeply to convert") from exc
-    if "<!-- wp:" in markdown:
+    if "<!-- wp:" in _FENCED.sub("", markdown):  # inside a code block it is the author's text
         warnings.append("a Gutenberg block comment was left in the text")
+    separator = ctx.excerpt_separator if ctx.excerpt_separator and \
+        re.search(r"^" + re.escape(ctx.excerpt_separator) + r"$", markdown, re.M) else ""
     return ConvertedPost(
         markdown=markdown,
         assets=tuple(assets),
@@ -63,4 +68,8 @@ def convert_post(post: Post, ctx: ConvertContext) -> ConvertedPost:
         unknown_shortcodes=unknown,
         blocks=stats,
         excerpt="",
+        excerpt_separator=separator,
     )
+
+
+_FENCED = re.compile(r"^[ \t]*(`{3,}|~{3,})[^\n]*\n.*?^[ \t]*\1[ \t]*$", re.S | re.M)

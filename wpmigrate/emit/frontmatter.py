@@ -10,7 +10,8 @@ The Jekyll default is the seed post's format (../shared/seed/leadership.md):
     categories: [reseaux sociaux, medias sociaux]
     ---
 
-then `tags`, `author`, `excerpt` where present, and `permalink` for pages (so their old URL
+then `tags`, `author`, `excerpt`, `excerpt_separator` (posts with a more tag) where present, and
+`permalink` for pages (so their old URL
 keeps working). Fields are in this fixed order and absent when empty. Every value goes through
 PyYAML, so any title (colons, quotes, `#`, a leading `@` or `*`, emoji) loads back unchanged;
 lists are flow lists like the seed's `categories`. The seed's blank line before the closing
@@ -84,6 +85,11 @@ def _excerpt(f: FieldInput) -> str:
     return f.converted.excerpt
 
 
+def _excerpt_separator(f: FieldInput) -> str:
+    # Jekyll cuts post.excerpt at its default "\n\n" unless told; the more marker is WordPress's cut.
+    return f.converted.excerpt_separator
+
+
 def _permalink(f: FieldInput) -> str:
     return f.permalink
 
@@ -97,6 +103,7 @@ JEKYLL_FIELDS: tuple[tuple[str, FieldFn], ...] = (
     ("tags", _tags),
     ("author", _author),
     ("excerpt", _excerpt),
+    ("excerpt_separator", _excerpt_separator),
     ("permalink", _permalink),
 )
 
