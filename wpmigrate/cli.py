@@ -39,6 +39,32 @@ def _asset_options(mirrors: tuple[Path, ...], host_maps: tuple[str, ...], asset_
                 asset_url_prefix=asset_url.rstrip("/") if asset_url else "/" + asset_dir, asset_cache=asset_cache)
 
 
+# Options whose value is one comma-separated string on the command line: a TOML list is joined.
+_CSV_PARAMS = ("types", "statuses")
+
+
+def _load_config_defaults(ctx: click.Context, _param: click.Parameter, value: Path | None) -> Path | None:
+    """Eager --config callback: wpmigrate.toml / [tool.wpmigrate] become this command's defaults, so
+    any flag given on the command line wins. Keys are the long option names (dashes or underscores)."""
+    from .config import load_config
+
+    names = {"sources": "sources"}
+    for param in ctx.command.params:
+        if isinstance(param, click.Option) and param.name and param.name != "config":
+            long = next((o for o in param.opts if o.startswith("--")), None)
+            if long:
+                names[long[2:].replace("-", "_")] = param.name
+    try:
+        found = load_config(Path.cwd(), names, config_file=value)
+    except OptionsError as exc:
+        raise _fail(str(exc), 2)
+    for key in _CSV_PARAMS:
+        if isinstance(found.get(key), list):
+            found[key] = ",".join(map(str, found[key]))
+    ctx.default_map = {**(ctx.default_map or {}), **found}
+    return value
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="wpmigrate")
 def main() -> None:
@@ -82,8 +108,12 @@ def main() -> None:
 @click.option("--drop-key", "drop_keys", multiple=True, help="Front-matter files: remove this key (repeatable).")
 @click.option("--site-url", default="", help="The old site's URL, when a mirror or front-matter folder does not say it.")
 @click.option("--keep-boilerplate", is_flag=True, help="Mirrors: keep blocks that end every post (banners, signatures).")
-@click.option("--quiet", "-q", is_flag=True, help="Print only errors and the final summary line.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only errors and the final summary line; no progress.")
 @click.option("--verbose", "-v", count=True, help="More detail (repeat for more).")
+@click.option("--config", type=click.Path(path_type=Path, dir_okay=False), default=None, is_eager=True,
+              expose_value=False, callback=_load_config_defaults,
+              help="Read options from this TOML file [default: the nearest wpmigrate.toml, or "
+                   "[tool.wpmigrate] in pyproject.toml].")
 def convert(sources: tuple[Path, ...], out: Path, types: str, statuses: str | None, profile: str, offline: bool,
             embeds: str, dry_run: bool, diff: bool, check: bool, force: bool, prune: bool,
             report_path: Path | None, jobs: int, quiet: bool, verbose: int,
@@ -94,9 +124,15 @@ def convert(sources: tuple[Path, ...], out: Path, types: str, statuses: str | No
             site_url: str = "", keep_boilerplate: bool = False) -> None:
     """Convert WordPress SOURCES (export files, a mirror folder, front-matter files) into OUT."""
     from .pipeline import run
-    from .report import exit_code, render_text, write_report
+    from .progress import make_progress, use_color
+    from .report import colorize_diff, exit_code, render_text, unified_diffs, write_report
 
+    progress = make_progress(quiet=quiet)
     try:
+        if diff and not (dry_run or check):
+            raise OptionsError("--diff shows what would change: use it with --dry-run or --check")
+        if not sources:
+            raise OptionsError("no SOURCES given: name an export file or folder (or set sources in wpmigrate.toml)")
         settings = Settings(
             sources=tuple(sources), out=out, types=split_csv(types),
             statuses=split_csv(statuses) if statuses else None, profile=profile, offline=offline,
@@ -107,11 +143,16 @@ def convert(sources: tuple[Path, ...], out: Path, types: str, statuses: str | No
             **_asset_options(mirrors, host_maps, asset_hosts, wayback, wayback_url, no_assets, strict,
                              asset_dir, asset_url, asset_cache),
         )
-        report, plan = run(settings)
+        report, plan = run(settings, progress_factory=progress)
     except (InputError, OptionsError) as exc:
         raise _fail(str(exc), 2)
     except WpMigrateError as exc:
         raise _fail(str(exc), 2)
+    finally:
+        progress.close()
+    if diff:
+        text = unified_diffs(plan)
+        click.echo(colorize_diff(text) if use_color(sys.stdout) else text, nl=False)
     click.echo(render_text(report, plan, settings), nl=False)
     if report_path:
         write_report(report_path, report, plan, settings)

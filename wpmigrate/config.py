@@ -26,7 +26,7 @@ from .errors import OptionsError
 CONFIG_NAME = "wpmigrate.toml"
 PYPROJECT = "pyproject.toml"
 # Option names (normalised to _) whose values are paths, relative to the config file's folder.
-PATH_KEYS = frozenset({"sources", "out", "report", "mirror", "mirrors", "cache_dir"})
+PATH_KEYS = frozenset({"sources", "out", "report", "mirror", "mirrors", "asset_cache", "config"})
 
 
 def default_names() -> dict[str, str]:
