@@ -382,7 +382,8 @@ def locate_assets(wanted: Mapping[str, list[str]], settings: Any, cache_dir: Pat
 
 def localise_assets(resolver: Any, outputs: list[Any], settings: Any, report: Any,
                     progress_factory: Callable[[str, int], Callable[..., None]] | None = None,
-                    failed_before: Mapping[str, str] | None = None) -> tuple[list[Any], dict[str, str]]:
+                    failed_before: Mapping[str, str] | None = None,
+                    in_output: Mapping[str, str] | None = None) -> tuple[list[Any], dict[str, str]]:
     """After conversion: fetch what `resolver` handed out, add one asset OutputFile per local file,
     and point references of assets that failed back at their origin URL.
 
@@ -394,7 +395,11 @@ def localise_assets(resolver: Any, outputs: list[Any], settings: Any, report: An
       to fail (--offline): its references point at the origin, as the real run would leave them, so
       an unchanged export is no drift while a download keeps failing; or
     - planned with a data_path that does not exist, which the plan reports as "to fetch".
-    Either way it is counted in report.assets_to_fetch unless --offline (the real run would try it)."""
+    Either way it is counted in report.assets_to_fetch unless --offline (the real run would try it).
+
+    `in_output`: {local path: file} of the assets a previous run wrote into the output folder. When
+    an asset is nowhere else (an empty cache on a CI machine, the old host gone), that copy is kept as
+    it is rather than pointing its posts back at a dead origin."""
     from .assets import relink_failed
     from .models import OutputFile
 
@@ -408,6 +413,7 @@ def localise_assets(resolver: Any, outputs: list[Any], settings: Any, report: An
         before = failed_before or {}
         cache = AssetCache(cache_dir)
         for path, where in locate_assets(wanted, settings, cache_dir).items():
+            where = where or (in_output or {}).get(path)
             if where:
                 assets.append(OutputFile(path, data_path=where, source=resolver.origin(path), kind="asset"))
             elif settings.offline:
@@ -432,6 +438,8 @@ def localise_assets(resolver: Any, outputs: list[Any], settings: Any, report: An
             if result.ok and result.path:
                 assets.append(OutputFile(path, data_path=result.path, source=resolver.origin(path), kind="asset"))
                 report.assets_fetched += 1
+            elif path in (in_output or {}):
+                assets.append(OutputFile(path, data_path=in_output[path], source=resolver.origin(path), kind="asset"))
             else:
                 failed.append(path)
                 report.assets_failed.append((resolver.origin(path), result.reason))

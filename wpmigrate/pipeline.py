@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from .assets import AssetResolver
@@ -23,8 +24,9 @@ from .emit.paths import SlugRegistry, slug_for
 from .errors import UnsafePathError, WpMigrateError
 from .fetch import localise_assets
 from .importers import Source, open_sources
-from .manifest import read_manifest
+from .manifest import Manifest, read_manifest
 from .parallel import convert_many
+from .plan import resolve_inside
 from .models import Failed, OutputFile, Post, RunReport, Site, Skipped
 from .settings import Settings
 
@@ -220,9 +222,9 @@ def run(settings: Settings, progress_factory: Callable[[str, int], Callable[[], 
     unfetched: dict[str, str] = {}
     # --- assets hook: fetch wanted assets, add asset OutputFiles, relink failed ones ---
     if settings.download_assets:
-        last = read_manifest(settings.out).unfetched
+        last = read_manifest(settings.out)
         outputs, unfetched = localise_assets(resolver, outputs, settings, report, progress_factory,
-                                             failed_before=last)
+                                             failed_before=last.unfetched, in_output=_assets_in(last, settings.out))
         keep |= set(unfetched)
 
     outputs.sort(key=lambda o: o.path)
@@ -232,6 +234,21 @@ def run(settings: Settings, progress_factory: Callable[[str, int], Callable[[], 
         apply_plan(plan, settings.out)
     report.changes = list(plan.changes)
     return report, plan
+
+
+def _assets_in(manifest: Manifest, out_dir: Path) -> dict[str, str]:
+    """{path: file} of the assets the manifest says a previous run wrote and that are still there."""
+    found = {}
+    for rel, entry in manifest.files.items():
+        if entry.kind != "asset":
+            continue
+        try:
+            disk = resolve_inside(out_dir, rel)
+        except UnsafePathError:
+            continue
+        if disk.is_file() and not disk.is_symlink():
+            found[rel] = str(disk)
+    return found
 
 
 def _source_id(post: Post) -> str:
