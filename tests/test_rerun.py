@@ -190,9 +190,18 @@ def test_downloaded_assets_are_left_alone_on_a_re_run(export: Path, live_host: l
 
 
 @pytest.mark.slow
-def test_jobs_2_gives_the_same_bytes_as_jobs_1(export: Path) -> None:
+def test_jobs_2_gives_the_same_bytes_as_jobs_1(export: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import wpmigrate.pipeline as pipeline
+    jobs_seen: list[int] = []
+
+    def spy(posts, ctx, jobs, *args, **kw):  # the real engine, noting how many processes it was given
+        jobs_seen.append(jobs)
+        return convert_many(posts, ctx, jobs, *args, **kw)
+    convert_many = pipeline.convert_many
+    monkeypatch.setattr(pipeline, "convert_many", spy)
     one = convert(export, "-o", "one", "-q", "--offline", "--jobs", "1", "--report", "one.json")
     two = convert(export, "-o", "two", "-q", "--offline", "--jobs", "2", "--report", "two.json")
+    assert jobs_seen == [1, 2]
     assert one.output.replace("one:", "X:") == two.output.replace("two:", "X:")
     hashes = {name: {p: h for p, (h, _) in tree(Path(name)).items()} for name in ("one", "two")}
     assert len(hashes["one"]) > 79 and hashes["one"] == hashes["two"]  # manifest included
