@@ -74,6 +74,16 @@ def test_unknown_key_is_a_one_line_error(work: Path) -> None:
     assert "dry-run" in lines[0] and not (work / "site").exists()
 
 
+def test_a_value_of_the_wrong_type_names_file_and_key(work: Path) -> None:
+    (work / "wpmigrate.toml").write_text(f'sources = ["{EXPORT.as_posix()}"]\njobs = "many"\n')
+    result = run("-o", "site")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.startswith("wpmigrate: error: wpmigrate.toml: jobs = 'many': ")
+    assert "not a valid integer" in result.stderr and len(result.stderr.splitlines()) == 1
+    (work / "wpmigrate.toml").write_text('sources = "export.xml"\n')
+    assert run().stderr == "wpmigrate: error: wpmigrate.toml: sources = 'export.xml': Value must be an iterable.\n"
+
+
 def test_explicit_config_file_and_bad_toml(work: Path) -> None:
     (work / "ci.toml").write_text(f'sources = ["{EXPORT.as_posix()}"]\nout = "from-ci"\noffline = true\n')
     assert run("--config", "ci.toml", "-q").stdout == "from-ci: " + SUMMARY

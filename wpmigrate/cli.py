@@ -46,7 +46,7 @@ _CSV_PARAMS = ("types", "statuses")
 def _load_config_defaults(ctx: click.Context, _param: click.Parameter, value: Path | None) -> Path | None:
     """Eager --config callback: wpmigrate.toml / [tool.wpmigrate] become this command's defaults, so
     any flag given on the command line wins. Keys are the long option names (dashes or underscores)."""
-    from .config import load_config
+    from .config import _shown, find_config, load_config
 
     names = {"sources": "sources"}
     for param in ctx.command.params:
@@ -61,6 +61,14 @@ def _load_config_defaults(ctx: click.Context, _param: click.Parameter, value: Pa
     for key in _CSV_PARAMS:
         if isinstance(found.get(key), list):
             found[key] = ",".join(map(str, found[key]))
+    params = {p.name: p for p in ctx.command.params}
+    for key, raw in found.items():
+        try:  # a wrong type in the file: one line naming the file and key, not click's usage text
+            params[key].type_cast_value(ctx, raw)
+        except click.BadParameter as exc:
+            where = value or (find_config(Path.cwd()) or (Path("wpmigrate.toml"), {}))[0]
+            option = next((o[2:] for o in params[key].opts if o.startswith("--")), key)
+            raise _fail(f"{_shown(where)}: {option} = {raw!r}: {exc.message}", 2)
     ctx.default_map = {**(ctx.default_map or {}), **found}
     return value
 
