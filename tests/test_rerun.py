@@ -146,6 +146,9 @@ def test_check_is_a_drift_gate(export: Path, tmp_path: Path, gone_host: list[str
     copy.write_bytes(export.read_bytes())
     convert(copy, "-o", "site", "-q", *gone_host)
     before = tree(Path("site"))
+    # A second real run while the host is still gone: the same failures, nothing rewritten.
+    again = convert(copy, "-o", "site", "-q", *gone_host)
+    assert again.output.endswith("site: 0 new, 0 changed, 79 unchanged\n") and tree(Path("site")) == before
     # The old host still answers 404: the images it never served are no drift.
     clean = convert(copy, "-o", "site", "--check", *gone_host)
     assert clean.exit_code == 0
