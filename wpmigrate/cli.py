@@ -39,37 +39,15 @@ def _asset_options(mirrors: tuple[Path, ...], host_maps: tuple[str, ...], asset_
                 asset_url_prefix=asset_url.rstrip("/") if asset_url else "/" + asset_dir, asset_cache=asset_cache)
 
 
-# Options whose value is one comma-separated string on the command line: a TOML list is joined.
-_CSV_PARAMS = ("types", "statuses")
-
-
 def _load_config_defaults(ctx: click.Context, _param: click.Parameter, value: Path | None) -> Path | None:
-    """Eager --config callback: wpmigrate.toml / [tool.wpmigrate] become this command's defaults, so
-    any flag given on the command line wins. Keys are the long option names (dashes or underscores)."""
-    from .config import _shown, find_config, load_config
+    """Eager --config callback: the configuration file becomes this command's defaults (config.py),
+    so any flag given on the command line wins."""
+    from .config import click_defaults
 
-    names = {"sources": "sources"}
-    for param in ctx.command.params:
-        if isinstance(param, click.Option) and param.name and param.name != "config":
-            long = next((o for o in param.opts if o.startswith("--")), None)
-            if long:
-                names[long[2:].replace("-", "_")] = param.name
     try:
-        found = load_config(Path.cwd(), names, config_file=value)
+        ctx.default_map = {**(ctx.default_map or {}), **click_defaults(ctx, value)}
     except OptionsError as exc:
         raise _fail(str(exc), 2)
-    for key in _CSV_PARAMS:
-        if isinstance(found.get(key), list):
-            found[key] = ",".join(map(str, found[key]))
-    params = {p.name: p for p in ctx.command.params}
-    for key, raw in found.items():
-        try:  # a wrong type in the file: one line naming the file and key, not click's usage text
-            params[key].type_cast_value(ctx, raw)
-        except click.BadParameter as exc:
-            where = value or (find_config(Path.cwd()) or (Path("wpmigrate.toml"), {}))[0]
-            option = next((o[2:] for o in params[key].opts if o.startswith("--")), key)
-            raise _fail(f"{_shown(where)}: {option} = {raw!r}: {exc.message}", 2)
-    ctx.default_map = {**(ctx.default_map or {}), **found}
     return value
 
 
