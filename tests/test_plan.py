@@ -285,3 +285,19 @@ def test_output_folder_that_is_a_file_is_an_options_error(tmp_path: Path) -> Non
     (tmp_path / "site").write_text("oops")
     with pytest.raises(OptionsError, match=r"^--out .*site: exists and is not a folder"):
         make_plan([OutputFile("a.md", b"A")], tmp_path / "site", OPTS, force=False, prune=False)
+
+
+def test_unfetched_assets_are_remembered_sorted_and_only_when_any(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    plan = make_plan(outs(a_md=b"A\n"), site, OPTS, force=False, prune=False,
+                     unfetched={"assets/images/z.png": "https://old.example/z.png",
+                                "assets/images/b.png": "https://old.example/b.png"})
+    apply_plan(plan, site)
+    doc = json.loads((site / MANIFEST_PATH).read_text())
+    assert list(doc["unfetched"].items()) == [("assets/images/b.png", "https://old.example/b.png"),
+                                              ("assets/images/z.png", "https://old.example/z.png")]
+    assert read_manifest(site).unfetched == doc["unfetched"]
+    same = make_plan(outs(a_md=b"A\n"), site, OPTS, force=False, prune=False, unfetched=dict(doc["unfetched"]))
+    assert not same.manifest_changed  # still failing: the manifest is not rewritten
+    fixed = make_plan(outs(a_md=b"A\n"), site, OPTS, force=False, prune=False)
+    assert fixed.manifest_changed and "unfetched" not in json.loads(fixed.manifest_bytes)

@@ -124,7 +124,7 @@ Conflicts 1 (not overwritten; --force overwrites files edited by hand):
   _posts/2008-01-01-edited.md: edited by hand since the last run
 Stale 1 (source gone; --prune removes unedited ones):
   _posts/2008-01-03-gone.md
-site: 2 new, 1 changed, 1 unchanged, 1 conflicting, 1 stale, 1 assets to fetch (dry run: nothing written)
+site: 1 new, 1 changed, 1 unchanged, 1 conflicting, 1 stale, 1 assets to fetch (dry run: nothing written)
 """
 
 
@@ -135,7 +135,7 @@ Failed 1:
   e.xml:50 post 7 'Broken': RecursionError: too deep
 Conflicts 1 (not overwritten; --force overwrites files edited by hand):
   _posts/2008-01-01-edited.md: edited by hand since the last run
-site: 2 new, 1 changed, 1 unchanged, 1 conflicting, 1 stale, 1 assets to fetch (drift: the output would change)
+site: 1 new, 1 changed, 1 unchanged, 1 conflicting, 1 stale, 1 assets to fetch (drift: the output would change)
 """
 
 
@@ -155,7 +155,7 @@ def test_json_report_validates_and_is_stable(scenario) -> None:
     doc = json.loads(text)
     assert validate(doc, SCHEMA) == []
     assert text == json.dumps(doc, sort_keys=True, indent=2, ensure_ascii=False) + "\n"  # keys sorted
-    assert doc["summary"] == {"new": 2, "changed": 1, "unchanged": 1, "conflicting": 1, "stale": 1, "removed": 0,
+    assert doc["summary"] == {"new": 1, "changed": 1, "unchanged": 1, "conflicting": 1, "stale": 1, "removed": 0,
                               "assets_to_fetch": 1, "files_written": 0, "posts_read": 8, "posts_skipped": 3,
                               "posts_failed": 1, "assets_fetched": 0, "assets_failed": 0, "warnings": 2}
     assert (doc["mode"], doc["exit_code"], doc["output_dir"]) == ("dry-run", 1, "site")
@@ -180,10 +180,10 @@ def test_markdown_report_renders_tables(scenario) -> None:
     md = render_markdown(report, plan, settings(check=True))
     html = MarkdownIt("commonmark").enable("table").render(md)
     assert html.count("<table>") == 5  # files, posts, changes, failed, skipped
-    assert "<td>New</td>\n<td style=\"text-align:right\">2</td>" in html
+    assert "<td>New</td>\n<td style=\"text-align:right\">1</td>" in html  # the asset not downloaded yet counts under "to fetch" only
     assert "<td>conflict</td>\n<td><code>_posts/2008-01-01-edited.md</code></td>" in html
     assert "<li>e.xml:10 post 1: a | pipe</li>" in html  # the escaped pipe stays text
-    assert md.startswith("## wpmigrate check: site: 2 new, 1 changed")
+    assert md.startswith("## wpmigrate check: site: 1 new, 1 changed")
 
 
 def test_unified_diffs(scenario) -> None:

@@ -5,30 +5,61 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from markdown_it import MarkdownIt
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
 
 from wpmigrate.cli import main
 from wpmigrate.manifest import MANIFEST_PATH
 
 from conftest import corpus_file
+from test_report import SCHEMA, validate
 
 EXPORT = "WPTT-theme-test-data/themeunittestdata.wordpress.xml"
 POST = "_posts/2009-05-15-edge-case-nested-and-mixed-lists.md"
 TITLE = "Edge Case: Nested And Mixed Lists"
 
 
+HOST = "wpthemetestdata.files.wordpress.com"  # where all 37 images of the export live
+N_ASSETS = 37
+
+
 @pytest.fixture
 def export(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The export, and a working folder with no configuration file above it."""
+    """The export, and a working folder with no configuration file above it. The download cache is
+    in tmp_path/cache, outside the working folder (as ~/.cache is outside a site)."""
     path = corpus_file(EXPORT)
     work = tmp_path / "work"
     (work / ".git").mkdir(parents=True)  # the config search stops here
     monkeypatch.chdir(work)
     monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     return path
+
+
+@pytest.fixture
+def gone_host(httpserver: HTTPServer) -> list[str]:
+    """Flags that send the export's image host to a local server answering 404 to everything: the old
+    site is gone, as it is for most migrations (and no test here needs the internet)."""
+    httpserver.expect_request(re.compile(".*")).respond_with_data("gone", status=404)
+    return ["--host-map", f"{HOST}={httpserver.url_for('/').rstrip('/')}"]
+
+
+@pytest.fixture
+def live_host(httpserver: HTTPServer) -> list[str]:
+    """The same, answering every image with small PNG bytes that depend on the path."""
+    def png(request: Request) -> Response:
+        return Response(PNG + request.path.encode(), status=200, content_type="image/png")
+    httpserver.expect_request(re.compile(".*")).respond_with_handler(png)
+    return ["--host-map", f"{HOST}={httpserver.url_for('/').rstrip('/')}"]
+
+
+PNG = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"
 
 
 def convert(*args: object) -> Result:
@@ -48,12 +79,12 @@ def tree(root: Path) -> dict[str, tuple[str, int]]:
 
 
 def test_second_run_changes_nothing(export: Path) -> None:
-    first = convert(export, "-o", "site", "-q")
+    first = convert(export, "-o", "site", "-q", "--offline")
     assert first.exit_code == 0
     assert first.output.endswith("site: 79 new, 0 changed, 0 unchanged\n")
     before = tree(Path("site"))
     assert POST in before and MANIFEST_PATH in before
-    second = convert(export, "-o", "site", "--report", "report.json")
+    second = convert(export, "-o", "site", "--offline", "--report", "report.json")
     assert second.exit_code == 0
     assert second.output.endswith("site: 0 new, 0 changed, 79 unchanged\n")
     assert tree(Path("site")) == before  # bytes and mtimes, manifest included
@@ -62,61 +93,137 @@ def test_second_run_changes_nothing(export: Path) -> None:
 
 
 def test_hand_edited_post_survives_as_a_conflict(export: Path) -> None:
-    convert(export, "-o", "site", "-q")
+    convert(export, "-o", "site", "-q", "--offline")
     post = Path("site") / POST
     edited = post.read_bytes().replace(b"Nested and mixed lists are", b"Nested and mixed lists (my fix) are")
+    assert edited != post.read_bytes()
     post.write_bytes(edited)
-    result = convert(export, "-o", "site")
+    result = convert(export, "-o", "site", "--offline")
     assert result.exit_code == 1
     assert f"Conflicts 1 (not overwritten; --force overwrites files edited by hand):\n  {POST}: edited by hand " \
            "since the last run\n" in result.output
     assert post.read_bytes() == edited
-    assert convert(export, "-o", "site", "-q").exit_code == 1  # still a conflict next time
-    forced = convert(export, "-o", "site", "--force", "-q")
+    assert convert(export, "-o", "site", "-q", "--offline").exit_code == 1  # still a conflict next time
+    forced = convert(export, "-o", "site", "--force", "-q", "--offline")
     assert forced.exit_code == 0 and b"(my fix)" not in post.read_bytes()
     assert forced.output.endswith("site: 0 new, 1 changed, 78 unchanged\n")
 
 
-def test_dry_run_writes_nothing_when_the_folder_is_absent(export: Path) -> None:
-    before = tree(Path.cwd())
-    result = convert(export, "-o", "site", "--dry-run", "--report", "../report.md")
+def test_dry_run_writes_nothing_when_the_folder_is_absent(export: Path, gone_host: list[str], tmp_path: Path) -> None:
+    before = tree(tmp_path)
+    result = convert(export, "-o", "site", "--dry-run", "--report", "../report.md", *gone_host)
     assert result.exit_code == 0
-    assert result.output.endswith("site: 79 new, 0 changed, 0 unchanged (dry run: nothing written)\n")
-    assert not Path("site").exists() and tree(Path.cwd()) == before
-    assert Path("../report.md").read_text().startswith("## wpmigrate dry-run: site: 79 new")
+    # Nothing was tried yet: the images are "to fetch", apart from the 79 post and page files.
+    assert result.output.endswith(f"site: 79 new, 0 changed, 0 unchanged, {N_ASSETS} assets to fetch "
+                                  "(dry run: nothing written)\n")
+    report = Path("../report.md").read_text()
+    assert report.startswith("## wpmigrate dry-run: site: 79 new")
+    Path("../report.md").unlink()
+    assert not Path("site").exists() and not (tmp_path / "cache").exists()  # no cache, no manifest either
+    assert tree(tmp_path) == before
 
 
-def test_dry_run_leaves_an_existing_folder_byte_identical(export: Path) -> None:
-    convert(export, "-o", "site", "-q")
+def test_dry_run_leaves_an_existing_folder_byte_identical(export: Path, gone_host: list[str], tmp_path: Path
+                                                          ) -> None:
+    first = convert(export, "-o", "site", "-q", *gone_host)
+    assert first.exit_code == 0  # failed downloads are reported; only --strict makes them an error
+    assert f"Assets failed {N_ASSETS}:" in first.output
     post = Path("site") / POST
     post.write_bytes(post.read_bytes() + b"\nA note of mine.\n")
     (Path("site") / "about.md").unlink()
-    before = tree(Path("site"))
-    result = convert(export, "-o", "site", "--dry-run", "--force", "--prune")
+    before, cache = tree(Path("site")), tree(tmp_path / "cache")
+    result = convert(export, "-o", "site", "--dry-run", "--force", "--prune", "--diff", *gone_host)
     assert result.exit_code == 0
-    assert result.output.endswith("site: 1 new, 1 changed, 77 unchanged (dry run: nothing written)\n")
-    assert tree(Path("site")) == before
+    # The images the last run could not fetch would be tried again, but are not counted as files.
+    assert result.output.endswith(f"site: 1 new, 1 changed, 77 unchanged, {N_ASSETS} assets to fetch "
+                                  "(dry run: nothing written)\n")
+    assert f"--- a/{POST}\n+++ b/{POST}\n" in result.output and "-A note of mine.\n" in result.output
+    assert "--- /dev/null\n+++ b/about.md\n" in result.output
+    assert tree(Path("site")) == before and tree(tmp_path / "cache") == cache
 
 
-def test_check_is_a_drift_gate(export: Path, tmp_path: Path) -> None:
+def test_check_is_a_drift_gate(export: Path, tmp_path: Path, gone_host: list[str]) -> None:
     copy = tmp_path / "export.xml"
     copy.write_bytes(export.read_bytes())
-    convert(copy, "-o", "site", "-q")
+    convert(copy, "-o", "site", "-q", *gone_host)
     before = tree(Path("site"))
-    clean = convert(copy, "-o", "site", "--check")
-    assert clean.exit_code == 0 and clean.output.endswith("site: 0 new, 0 changed, 79 unchanged (no drift)\n")
-    assert convert(export, "-o", "site", "--check", "-q").exit_code == 0  # the original: same output
+    # A second real run while the host is still gone: the same failures, nothing rewritten.
+    again = convert(copy, "-o", "site", "-q", *gone_host)
+    assert again.output.endswith("site: 0 new, 0 changed, 79 unchanged\n") and tree(Path("site")) == before
+    # The old host still answers 404: the images it never served are no drift.
+    clean = convert(copy, "-o", "site", "--check", *gone_host)
+    assert clean.exit_code == 0
+    assert clean.output.endswith(f"site: 0 new, 0 changed, 79 unchanged, {N_ASSETS} assets to fetch (no drift)\n")
+    assert convert(export, "-o", "site", "--check", "-q", *gone_host).exit_code == 0  # the original: same output
+    offline = convert(export, "-o", "site", "--check", "--offline")
+    assert offline.exit_code == 0 and offline.output.endswith("site: 0 new, 0 changed, 79 unchanged (no drift)\n")
 
     text = copy.read_text(encoding="utf-8")
     assert text.count(TITLE) == 1
     copy.write_text(text.replace(TITLE, "Edge Case: Nested and Mixed Lists, Revised"), encoding="utf-8")
-    drift = convert(copy, "-o", "site", "--check", "--report", "drift.json")
+    drift = convert(copy, "-o", "site", "--check", "--report", "drift.json", *gone_host)
     assert drift.exit_code == 1
-    assert drift.output.endswith("site: 0 new, 1 changed, 78 unchanged (drift: the output would change)\n")
+    assert drift.output.endswith(f"site: 0 new, 1 changed, 78 unchanged, {N_ASSETS} assets to fetch "
+                                 "(drift: the output would change)\n")
     report = json.loads(Path("drift.json").read_text())
     assert [(c["action"], c["path"]) for c in report["changes"]] == [("update", POST)]
     assert (report["mode"], report["exit_code"]) == ("check", 1)
+    assert validate(report, SCHEMA) == []
     assert tree(Path("site")) == before  # --check writes nothing
+
+
+def test_downloaded_assets_are_left_alone_on_a_re_run(export: Path, live_host: list[str], tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    first = convert(export, "-o", "site", "-q", *live_host)
+    assert first.exit_code == 0
+    assert first.output.endswith(f"site: {79 + N_ASSETS} new, 0 changed, 0 unchanged\n")
+    before = tree(Path("site"))
+    assets = [p for p in before if p.startswith("assets/images/") and before[p][0] != "dir"]
+    assert len(assets) == N_ASSETS
+    assert (Path("site") / assets[0]).read_bytes().startswith(PNG)
+    assert b"](/assets/images/2008/06/" in b"".join((Path("site") / p).read_bytes() for p in before
+                                                    if p.endswith(".md"))
+    again = convert(export, "-o", "site", "-q", *live_host)
+    assert again.output.endswith(f"site: 0 new, 0 changed, {79 + N_ASSETS} unchanged\n")
+    assert tree(Path("site")) == before
+    # A CI machine: a fresh checkout of the site, an empty download cache, no network at all.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "empty-cache"))
+    gate = convert(export, "-o", "site", "--check", "--offline")
+    assert gate.exit_code == 0
+    assert gate.output.endswith(f"site: 0 new, 0 changed, {79 + N_ASSETS} unchanged (no drift)\n")
+
+
+@pytest.mark.slow
+def test_jobs_2_gives_the_same_bytes_as_jobs_1(export: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import wpmigrate.pipeline as pipeline
+    jobs_seen: list[int] = []
+
+    def spy(posts, ctx, jobs, *args, **kw):  # the real engine, noting how many processes it was given
+        jobs_seen.append(jobs)
+        return convert_many(posts, ctx, jobs, *args, **kw)
+    convert_many = pipeline.convert_many
+    monkeypatch.setattr(pipeline, "convert_many", spy)
+    one = convert(export, "-o", "one", "-q", "--offline", "--jobs", "1", "--report", "one.json")
+    two = convert(export, "-o", "two", "-q", "--offline", "--jobs", "2", "--report", "two.json")
+    assert jobs_seen == [1, 2]
+    assert one.output.replace("one:", "X:") == two.output.replace("two:", "X:")
+    hashes = {name: {p: h for p, (h, _) in tree(Path(name)).items()} for name in ("one", "two")}
+    assert len(hashes["one"]) > 79 and hashes["one"] == hashes["two"]  # manifest included
+    reports = [json.loads(Path(f"{n}.json").read_text()) for n in ("one", "two")]
+    assert {**reports[0], "output_dir": ""} == {**reports[1], "output_dir": ""}
+
+
+def test_reports_of_a_real_run_validate_and_render(export: Path) -> None:
+    convert(export, "-o", "site", "-q", "--offline")
+    (Path("site") / POST).write_bytes(b"mine\n")
+    convert(export, "-o", "site", "--offline", "--dry-run", "--report", "r.json")
+    convert(export, "-o", "site", "--offline", "--dry-run", "--report", "r.md")
+    report = json.loads(Path("r.json").read_text())
+    assert validate(report, SCHEMA) == []
+    assert report["summary"]["conflicting"] == 1 and report["summary"]["assets_failed"] == N_ASSETS
+    html = MarkdownIt("commonmark").enable("table").render(Path("r.md").read_text())
+    assert html.count("<table>") >= 3  # counts, posts, changes
+    assert f"<td>conflict</td>\n<td><code>{POST}</code></td>" in html
 
 
 # --- parallel.convert_many: the --jobs engine ------------------------------------------------------

@@ -39,6 +39,18 @@ def _asset_options(mirrors: tuple[Path, ...], host_maps: tuple[str, ...], asset_
                 asset_url_prefix=asset_url.rstrip("/") if asset_url else "/" + asset_dir, asset_cache=asset_cache)
 
 
+def _load_config_defaults(ctx: click.Context, _param: click.Parameter, value: Path | None) -> Path | None:
+    """Eager --config callback: the configuration file becomes this command's defaults (config.py),
+    so any flag given on the command line wins."""
+    from .config import click_defaults
+
+    try:
+        ctx.default_map = {**(ctx.default_map or {}), **click_defaults(ctx, value)}
+    except OptionsError as exc:
+        raise _fail(str(exc), 2)
+    return value
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="wpmigrate")
 def main() -> None:
@@ -88,8 +100,12 @@ def main() -> None:
 @click.option("--drop-key", "drop_keys", multiple=True, help="Front-matter files: remove this key (repeatable).")
 @click.option("--site-url", default="", help="The old site's URL, when a mirror or front-matter folder does not say it.")
 @click.option("--keep-boilerplate", is_flag=True, help="Mirrors: keep blocks that end every post (banners, signatures).")
-@click.option("--quiet", "-q", is_flag=True, help="Print only errors and the final summary line.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only errors and the final summary line; no progress.")
 @click.option("--verbose", "-v", count=True, help="More detail (repeat for more).")
+@click.option("--config", type=click.Path(path_type=Path, dir_okay=False), default=None, is_eager=True,
+              expose_value=False, callback=_load_config_defaults,
+              help="Read options from this TOML file [default: the nearest wpmigrate.toml, or "
+                   "[tool.wpmigrate] in pyproject.toml].")
 def convert(sources: tuple[Path, ...], out: Path | None, types: str, statuses: str | None, profile: str, offline: bool,
             embeds: str, dry_run: bool, diff: bool, check: bool, force: bool, prune: bool,
             report_path: Path | None, jobs: int, quiet: bool, verbose: int,
@@ -101,9 +117,15 @@ def convert(sources: tuple[Path, ...], out: Path | None, types: str, statuses: s
             timeout: float = 30.0, retries: int = 3) -> None:
     """Convert WordPress SOURCES (export files, a mirror folder, front-matter files) into OUT."""
     from .pipeline import run
-    from .report import exit_code, render_text, write_report
+    from .progress import make_progress, use_color
+    from .report import colorize_diff, exit_code, render_text, unified_diffs, write_report
 
+    progress = make_progress(quiet=quiet)
     try:
+        if diff and not (dry_run or check):
+            raise OptionsError("--diff shows what would change: use it with --dry-run or --check")
+        if not sources:
+            raise OptionsError("no SOURCES given: name an export file or folder (or set sources in wpmigrate.toml)")
         if out is None:
             out = Path(".") if in_place else Path("site")
         settings = Settings(
@@ -116,11 +138,16 @@ def convert(sources: tuple[Path, ...], out: Path | None, types: str, statuses: s
             **_asset_options(mirrors, host_maps, asset_hosts, wayback, wayback_url, no_assets, strict,
                              asset_dir, asset_url, asset_cache),
         )
-        report, plan = run(settings)
+        report, plan = run(settings, progress_factory=progress)
     except (InputError, OptionsError) as exc:
         raise _fail(str(exc), 2)
     except WpMigrateError as exc:
         raise _fail(str(exc), 2)
+    finally:
+        progress.close()
+    if diff:
+        text = unified_diffs(plan)
+        click.echo(colorize_diff(text) if use_color(sys.stdout) else text, nl=False)
     click.echo(render_text(report, plan, settings), nl=False)
     if report_path:
         write_report(report_path, report, plan, settings)

@@ -26,7 +26,7 @@ from .errors import OptionsError
 CONFIG_NAME = "wpmigrate.toml"
 PYPROJECT = "pyproject.toml"
 # Option names (normalised to _) whose values are paths, relative to the config file's folder.
-PATH_KEYS = frozenset({"sources", "out", "report", "mirror", "mirrors", "cache_dir"})
+PATH_KEYS = frozenset({"sources", "out", "report", "mirror", "mirrors", "asset_cache", "config"})
 
 
 def default_names() -> dict[str, str]:
@@ -125,3 +125,33 @@ def _shown(path: Path) -> str:
         return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
+
+
+# Options whose value is one comma-separated string on the command line: a TOML list is joined.
+CSV_PARAMS = ("types", "statuses")
+
+
+def click_defaults(ctx: Any, config_file: Path | None = None) -> dict[str, Any]:
+    """The configuration as a click `default_map` for the command of `ctx`: keys are its long option
+    names (and `sources`), values checked against the option types here, so that a wrong type is one
+    line naming the file and the key rather than click's usage text."""
+    import click
+
+    params = {p.name: p for p in ctx.command.params if p.name}
+    names = {"sources": "sources"}
+    for param in params.values():
+        long = next((o for o in param.opts if o.startswith("--")), None)
+        if isinstance(param, click.Option) and long and param.name != "config":
+            names[long[2:].replace("-", "_")] = param.name
+    found = load_config(Path.cwd(), names, config_file=config_file)
+    for key in CSV_PARAMS:
+        if isinstance(found.get(key), list):
+            found[key] = ",".join(map(str, found[key]))
+    for key, raw in found.items():
+        try:
+            params[key].type_cast_value(ctx, raw)
+        except click.BadParameter as exc:
+            where = config_file or (find_config(Path.cwd()) or (Path(CONFIG_NAME), {}))[0]
+            option = next((o[2:] for o in params[key].opts if o.startswith("--")), key)
+            raise OptionsError(f"{_shown(where)}: {option} = {raw!r}: {exc.message}") from None
+    return found

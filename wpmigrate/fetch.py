@@ -396,43 +396,70 @@ def _kept_copy(out_dir: Any, rel: str) -> FetchResult | None:
 
 
 def localise_assets(resolver: Any, outputs: list[Any], settings: Any, report: Any,
-                    progress_factory: Callable[[str, int], Callable[..., None]] | None = None) -> list[Any]:
+                    progress_factory: Callable[[str, int], Callable[..., None]] | None = None,
+                    failed_before: Mapping[str, str] | None = None,
+                    in_output: Mapping[str, str] | None = None) -> tuple[list[Any], dict[str, str]]:
     """After conversion: fetch what `resolver` handed out, add one asset OutputFile per local file,
-    and point references of assets that failed back at their origin URL. Returns the new outputs.
+    and point references of assets that failed back at their origin URL.
 
-    A dry run (or --check) fetches nothing: assets not yet in a mirror or the cache are planned with
-    a data_path that does not exist, which the plan reports as "to fetch"."""
+    Returns (the new outputs, {local path: origin URL} of the assets that could not be fetched: the
+    manifest remembers them, see below).
+
+    A dry run (or --check) fetches nothing. Each asset not yet in a mirror or the cache is either
+    - predicted to fail as it did on the last run (`failed_before`, from the manifest), or certain
+      to fail (--offline): its references point at the origin, as the real run would leave them, so
+      an unchanged export is no drift while a download keeps failing; or
+    - planned with a data_path that does not exist, which the plan reports as "to fetch".
+    Either way it is counted in report.assets_to_fetch unless --offline (the real run would try it).
+
+    `in_output`: {local path: file} of the assets a previous run wrote into the output folder. When
+    an asset is nowhere else (an empty cache on a CI machine, the old host gone), that copy is kept as
+    it is rather than pointing its posts back at a dead origin."""
     from .assets import make_relinker
     from .models import OutputFile
 
     wanted = resolver.wanted()
     if not wanted:
-        return outputs
+        return outputs, {}
     cache_dir = default_cache_dir(settings)
     assets: list[Any] = []
+    failed: list[str] = []
     if settings.dry_run or settings.check:
+        before = failed_before or {}
+        cache = AssetCache(cache_dir)
         for path, where in locate_assets(wanted, settings, cache_dir).items():
-            data_path = where or str(AssetCache(cache_dir).file_for(wanted[path][0]))
-            assets.append(OutputFile(path, data_path=data_path, source=resolver.origin(path), kind="asset"))
-        return [*outputs, *assets]
-    tick = progress_factory("Fetching assets", len(wanted)) if progress_factory else None
-    lock = threading.Lock()
+            where = where or (in_output or {}).get(path)
+            if where:
+                assets.append(OutputFile(path, data_path=where, source=resolver.origin(path), kind="asset"))
+            elif settings.offline:
+                failed.append(path)
+                report.assets_failed.append((resolver.origin(path), "offline: not in a mirror or the cache"))
+            elif path in before:
+                failed.append(path)
+                report.assets_retry.append(resolver.origin(path))
+            else:
+                assets.append(OutputFile(path, data_path=str(cache.file_for(wanted[path][0])),
+                                         source=resolver.origin(path), kind="asset"))
+    else:
+        tick = progress_factory("Fetching assets", len(wanted)) if progress_factory else None
+        lock = threading.Lock()
 
-    def progress() -> None:
-        if tick:
-            with lock:
-                tick()
-    results = fetch_assets(wanted, settings, cache_dir, progress if tick else None)
-    failed = []
-    for path, result in results.items():
-        if not (result.ok and result.path):
-            result = _kept_copy(settings.out, path) or result
-        if result.ok and result.path:
-            assets.append(OutputFile(path, data_path=result.path, source=resolver.origin(path), kind="asset"))
-            report.assets_fetched += 1
-        else:
-            failed.append(path)
-            report.assets_failed.append((resolver.origin(path), result.reason))
+        def progress() -> None:
+            if tick:
+                with lock:
+                    tick()
+        results = fetch_assets(wanted, settings, cache_dir, progress if tick else None)
+        for path, result in results.items():
+            if result.ok and result.path:
+                assets.append(OutputFile(path, data_path=result.path, source=resolver.origin(path), kind="asset"))
+                report.assets_fetched += 1
+            elif path in (in_output or {}):
+                assets.append(OutputFile(path, data_path=in_output[path], source=resolver.origin(path), kind="asset"))
+            elif (kept := _kept_copy(settings.out, path)) is not None:
+                assets.append(OutputFile(path, data_path=kept.path, source=resolver.origin(path), kind="asset"))
+            else:
+                failed.append(path)
+                report.assets_failed.append((resolver.origin(path), result.reason))
     if failed:
         relink = make_relinker(resolver.relink_map(failed))
         relinked = []
@@ -444,4 +471,4 @@ def localise_assets(resolver: Any, outputs: list[Any], settings: Any, report: An
                     out = OutputFile(out.path, new.encode("utf-8"), source=out.source, kind=out.kind)
             relinked.append(out)
         outputs = relinked
-    return [*outputs, *assets]
+    return [*outputs, *assets], {path: resolver.origin(path) for path in sorted(failed)}

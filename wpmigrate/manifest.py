@@ -13,8 +13,13 @@ rewrites nothing and the file diffs cleanly in git):
         "assets/images/a.jpg": {"kind": "asset", "origin": "https://old.example/a.jpg", "sha256": "..."}
       },
       "format": 1,
-      "options": {...}
+      "options": {...},
+      "unfetched": {"assets/images/b.jpg": "https://old.example/b.jpg"}
     }
+
+`unfetched` (only when not empty) lists the assets the last run could not download; their posts
+point at the origin URL. A dry run or --check that does not try the network assumes they still fail,
+so a site whose old host is gone does not show drift forever.
 
 Reading is forgiving about what it does not know (extra keys are ignored) and strict about what it
 needs: a manifest that is not valid JSON raises InputError naming it, since guessing would risk
@@ -58,6 +63,7 @@ class ManifestEntry:
 class Manifest:
     files: dict[str, ManifestEntry] = field(default_factory=dict)
     options: dict[str, Any] = field(default_factory=dict)
+    unfetched: dict[str, str] = field(default_factory=dict)  # local path -> origin URL
 
 
 def hash_bytes(data: bytes) -> str:
@@ -104,7 +110,9 @@ def read_manifest(out_dir: Path) -> Manifest:
         files[rel] = ManifestEntry(sha256=entry["sha256"], source=str(entry.get("source", "")),
                                    origin=str(entry.get("origin", "")), kind=str(entry.get("kind", "post")))
     options = doc.get("options", {})
-    return Manifest(files=files, options=options if isinstance(options, dict) else {})
+    unfetched = doc.get("unfetched", {})
+    unfetched = {str(k): str(v) for k, v in unfetched.items()} if isinstance(unfetched, dict) else {}
+    return Manifest(files=files, options=options if isinstance(options, dict) else {}, unfetched=unfetched)
 
 
 def render_manifest(manifest: Manifest) -> bytes:
@@ -114,4 +122,6 @@ def render_manifest(manifest: Manifest) -> bytes:
         "format": FORMAT,
         "options": manifest.options,
     }
+    if manifest.unfetched:
+        doc["unfetched"] = {rel: manifest.unfetched[rel] for rel in sorted(manifest.unfetched)}
     return (json.dumps(doc, sort_keys=True, indent=2, ensure_ascii=False, default=str) + "\n").encode("utf-8")

@@ -188,6 +188,8 @@ class RunReport:
     changes: list[Any] = field(default_factory=list)  # plan.Change, in path order
     assets_fetched: int = 0
     assets_failed: list[tuple[str, str]] = field(default_factory=list)  # (url, reason)
+    # Dry run / --check: origin URLs of assets the last run could not fetch, not tried again now.
+    assets_retry: list[str] = field(default_factory=list)
     shortcodes: Counter = field(default_factory=Counter)
     unknown_shortcodes: Counter = field(default_factory=Counter)
     blocks: Counter = field(default_factory=Counter)

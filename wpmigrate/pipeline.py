@@ -25,6 +25,9 @@ from .errors import OptionsError, UnsafePathError, WpMigrateError
 from .fetch import localise_assets
 from .importers import Source, open_sources
 from .importers.frontmatter import FrontMatterSource
+from .manifest import Manifest, read_manifest
+from .parallel import convert_many
+from .plan import resolve_inside
 from .models import Failed, OutputFile, Post, RunReport, Site, Skipped
 from .settings import Settings
 
@@ -183,21 +186,23 @@ def make_context(index: Index, settings: Settings, rewrite_asset: Callable[[str]
     )
 
 
+# The exceptions that mark one bad post: recorded, and the run goes on (any other is a bug).
+RECORDED = (WpMigrateError, RecursionError, ValueError, TypeError, KeyError, IndexError, AttributeError)
+
+
 def convert_all(source: Source, index: Index, ctx: ConvertContext, settings: Settings,
-                report: RunReport, progress: Callable[[], None] | None = None) -> Iterator[tuple[Post, Any, Entry]]:
-    """Pass 2: convert every kept post; failures are recorded and the run goes on."""
-    for post in source.posts():
-        entry = index.entries.get(post_key(post))
-        if entry is None:
+                report: RunReport, progress: Callable[[], None] | None = None,
+                replay_asset: Callable[[str], Any] | None = None) -> Iterator[tuple[Post, Any, Entry]]:
+    """Pass 2: convert every kept post (in settings.jobs processes); failures are recorded and the run
+    goes on. Results come in input order whatever the number of jobs, so the output is the same."""
+    kept = (post for post in source.posts() if post_key(post) in index.entries)
+    for post, converted in convert_many(kept, ctx, settings.jobs, convert_post, RECORDED, replay_asset):
+        entry = index.entries[post_key(post)]
+        if progress:
+            progress()
+        if isinstance(converted, str):
+            report.failed.append(Failed(post.where, converted))
             continue
-        try:
-            converted = convert_post(post, ctx)
-        except (WpMigrateError, RecursionError, ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
-            report.failed.append(Failed(post.where, f"{type(exc).__name__}: {exc}"))
-            continue
-        finally:
-            if progress:
-                progress()
         report.shortcodes.update(converted.shortcodes)
         report.unknown_shortcodes.update(converted.unknown_shortcodes)
         report.blocks.update(converted.blocks)
@@ -226,17 +231,27 @@ def run(settings: Settings, progress_factory: Callable[[str, int], Callable[[], 
 
     # --- assets hook: build the resolver here and pass resolver.rewrite as rewrite_asset ---
     resolver = AssetResolver(index.site, index.attachments, settings, extra_hosts=sorted(index.links.hosts))
-    ctx = make_context(index, settings, resolver.rewrite if settings.download_assets else resolver.rewrite_origin)
+    rewrite = resolver.rewrite if settings.download_assets else resolver.rewrite_origin
+    ctx = make_context(index, settings, rewrite)
     profile = get_profile(settings.profile)
     tick = progress_factory("Converting", len(index.entries)) if progress_factory else None
     outputs: list[OutputFile] = []
-    for post, converted, entry in convert_all(source, index, ctx, settings, report, tick):
+    produced = {entry.key: entry for entry in index.entries.values()}
+    for post, converted, entry in convert_all(source, index, ctx, settings, report, tick,
+                                              replay_asset=resolver.rewrite if settings.download_assets else None):
         assert entry.placement is not None
         data = profile.render(post, converted, entry.placement, index.authors.get(post.author, ""))
         outputs.append(OutputFile(entry.placement.path, data, source=_source_id(post), kind=entry.placement.kind))
+        produced.pop(entry.key, None)
+    # A post that failed to convert keeps its file from the last run: neither stale nor pruned.
+    keep = {e.placement.path for e in produced.values() if e.placement is not None}
+    unfetched: dict[str, str] = {}
     # --- assets hook: fetch wanted assets, add asset OutputFiles, relink failed ones ---
     if settings.download_assets:
-        outputs = localise_assets(resolver, outputs, settings, report, progress_factory)
+        last = read_manifest(settings.out)
+        outputs, unfetched = localise_assets(resolver, outputs, settings, report, progress_factory,
+                                             failed_before=last.unfetched, in_output=_assets_in(last, settings.out))
+        keep |= set(unfetched)
 
     outputs.sort(key=lambda o: o.path)
     # --in-place: files replaced by their own conversion (not the .md written beside an .html: a file
@@ -245,11 +260,27 @@ def run(settings: Settings, progress_factory: Callable[[str, int], Callable[[], 
                 if settings.in_place and e.placement and e.placement.path.endswith(Path(e.key[0]).name)}
     # Local asset paths the posts already referred to (a re-run over rewritten files) stay ours, never stale.
     plan = make_plan(outputs, settings.out, settings.output_options(), force=settings.force, prune=settings.prune,
-                     keep=resolver.local_paths(), in_place=in_place)
+                     keep=keep | resolver.local_paths(), in_place=in_place,
+                     unfetched=unfetched)
     if not settings.dry_run and not settings.check:
         apply_plan(plan, settings.out)
     report.changes = list(plan.changes)
     return report, plan
+
+
+def _assets_in(manifest: Manifest, out_dir: Path) -> dict[str, str]:
+    """{path: file} of the assets the manifest says a previous run wrote and that are still there."""
+    found = {}
+    for rel, entry in manifest.files.items():
+        if entry.kind != "asset":
+            continue
+        try:
+            disk = resolve_inside(out_dir, rel)
+        except UnsafePathError:
+            continue
+        if disk.is_file() and not disk.is_symlink():
+            found[rel] = str(disk)
+    return found
 
 
 def _source_id(post: Post) -> str:

@@ -25,7 +25,7 @@ import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, Collection, Sequence
+from typing import Any, Collection, Mapping, Sequence
 
 from .errors import OptionsError, UnsafePathError
 from .manifest import (Manifest, ManifestEntry, hash_bytes, hash_file, manifest_path, read_manifest,
@@ -142,7 +142,8 @@ def _entry_for(out: OutputFile, sha: str) -> ManifestEntry:
 
 
 def make_plan(outputs: Sequence[OutputFile], out_dir: Path, options: dict[str, Any], *,
-              force: bool, prune: bool, keep: Collection[str] = (), in_place: Collection[str] = ()) -> Plan:
+              force: bool, prune: bool, keep: Collection[str] = (), in_place: Collection[str] = (),
+              unfetched: Mapping[str, str] | None = None) -> Plan:
     """Compare the outputs with the disk and the last manifest. Reads only.
 
     `in_place`: paths that are this run's own input files (--in-place): the file on disk is what was
@@ -150,6 +151,7 @@ def make_plan(outputs: Sequence[OutputFile], out_dir: Path, options: dict[str, A
 
     `keep`: paths this run did not produce for a passing reason (their post failed to convert, their
     asset failed to download): they are neither stale nor pruned, and keep their manifest entry.
+    `unfetched`: assets that could not be downloaded (path -> origin URL), remembered in the manifest.
     """
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
@@ -223,7 +225,7 @@ def make_plan(outputs: Sequence[OutputFile], out_dir: Path, options: dict[str, A
                                   note="edited by hand; removed because of --force" if edited else "", **base))
 
     changes.sort(key=lambda c: c.path)
-    manifest = Manifest(files=files, options=_plain(options))
+    manifest = Manifest(files=files, options=_plain(options), unfetched=dict(unfetched or {}))
     new_bytes = render_manifest(manifest)
     try:
         current = manifest_path(out_dir).read_bytes()

@@ -60,8 +60,9 @@ def summarize(report: RunReport, plan: Plan | None, settings: Settings) -> dict[
     changes = list(plan.changes) if plan is not None else []
     counts = {key: 0 for key, _ in COUNTS}
     for c in changes:
-        counts[_ACTION_COUNT[c.action]] += 1
-    counts["assets_to_fetch"] = plan.assets_to_fetch if plan is not None else 0
+        if not (c.to_fetch and c.action in ("create", "update", "overwrite")):
+            counts[_ACTION_COUNT[c.action]] += 1  # an asset not downloaded yet counts as "to fetch" only
+    counts["assets_to_fetch"] = (plan.assets_to_fetch if plan is not None else 0) + len(set(report.assets_retry))
     outputs = Counter(c.kind for c in changes if c.output is not None)
     written = sum(1 for c in changes if c.action in ("create", "update", "overwrite"))
     return {
@@ -112,13 +113,9 @@ def summary_line(data: dict[str, Any]) -> str:
     head = f"{data['output_dir']}: " + ", ".join(f"{s[key]} {label}" for key, label in COUNTS
                                                  if s[key] or key in ("new", "changed", "unchanged"))
     if data["mode"] == "check":
-        tail = "drift: the output would change" if _drifts(s) else "no drift"
+        tail = "drift: the output would change" if data["changes"] else "no drift"
         return f"{head} ({tail})"
     return head + (" (dry run: nothing written)" if would else "")
-
-
-def _drifts(s: dict[str, int]) -> bool:
-    return any(s[k] for k in ("new", "changed", "conflicting", "stale", "removed"))
 
 
 def render_text(report: RunReport, plan: Plan | None, settings: Settings) -> str:
