@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import socket
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Callable, Iterator
 
 import pytest
 
@@ -27,6 +29,21 @@ def corpus() -> Path:
     if not CORPUS.is_dir():
         pytest.skip("../shared/corpus not present: corpus tests need ../shared beside the repo")
     return CORPUS
+
+
+@contextmanager
+def local_server(handler: Callable[[Any], Any]) -> Iterator[str]:
+    """A real HTTP server on 127.0.0.1 answering every request with `handler(request)` (werkzeug
+    Request -> Response); yields its base URL, for --host-map."""
+    from pytest_httpserver import HTTPServer
+
+    server = HTTPServer(host="127.0.0.1", port=0)
+    server.expect_request(re.compile(".*")).respond_with_handler(handler)
+    server.start()
+    try:
+        yield server.url_for("/").rstrip("/")
+    finally:
+        server.stop()
 
 
 LOOPBACK = ("127.0.0.1", "::1", "localhost")

@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 from click.testing import CliRunner
 
 import audit
-from conftest import CORPUS, SHARED
+from conftest import CORPUS, SHARED, local_server
 from wpmigrate.cli import main
 from wpmigrate.errors import InputError
 from wpmigrate.importers import detect_kind, open_sources
@@ -282,7 +282,6 @@ LINK_TARGET = re.compile(r"\]\(<?([^)>\s]+)")
 def test_amauger_images_become_local_files_from_a_mapped_host(amauger: Path, tmp_path: Path) -> None:
     """The bodies reference HTTrack-renamed Photon copies (../i1.wp.com/.../lego-kingc434.jpg?resize=...);
     with the site's host mapped to a server on 127.0.0.1, each becomes one local file of the original."""
-    from pytest_httpserver import HTTPServer
     from werkzeug import Request, Response
 
     served: list[str] = []
@@ -293,18 +292,12 @@ def test_amauger_images_become_local_files_from_a_mapped_host(amauger: Path, tmp
             return Response(JPG, content_type="image/jpeg")
         return Response(b"not here", status=404)
 
-    server = HTTPServer(host="127.0.0.1", port=0)
-    server.expect_request(re.compile(".*")).respond_with_handler(handler)
-    server.start()
-    try:
-        base = server.url_for("/").rstrip("/")
+    with local_server(handler) as base:
         out = tmp_path / "site"
         # every host an image could be fetched from points at the local server: nothing leaves 127.0.0.1
         maps = [f"--host-map={h}={base}" for h in ("www.christianamauger.com", "i0.wp.com", "i1.wp.com", "i2.wp.com")]
         result = CliRunner().invoke(main, ["convert", str(amauger), "--out", str(out), "--asset-cache",
                                            str(tmp_path / "cache"), *maps], catch_exceptions=False)
-    finally:
-        server.stop()
     assert result.exit_code == 0, result.output
     assert sorted(served) == sorted(set(served)) == [
         "/assets/img/Stratège-Web-en-7-mots76a1.jpg",  # dessine-moi.md: a root-relative path, kept as found

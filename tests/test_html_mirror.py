@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup
 from click.testing import CliRunner
 
 import audit
-from conftest import CORPUS, FIXTURES, ROOT, check_golden
+from conftest import CORPUS, FIXTURES, ROOT, check_golden, local_server
 from wpmigrate.cli import main
 from wpmigrate.importers import detect_kind, open_sources
 from wpmigrate.importers.html_mirror import (
@@ -405,7 +405,6 @@ def test_fixture_mirror_end_to_end_mirror_copies_first_then_the_mapped_host(tmp_
     """Every image ends as a local file: HTTrack-renamed copies from the mirror itself (no request), the
     one the mirror lacks from the old host mapped to 127.0.0.1. Links between mirrored pages point at the
     new posts; a link to an author listing (not converted) at the old site's real URL, not a mirror path."""
-    from pytest_httpserver import HTTPServer
     from werkzeug import Request, Response
 
     sun = (MIRROR / "www.example.org/wp-content/uploads/2013/01/crème.png").read_bytes()
@@ -417,16 +416,10 @@ def test_fixture_mirror_end_to_end_mirror_copies_first_then_the_mapped_host(tmp_
             return Response(sun, content_type="image/png")
         return Response(b"not here", status=404)
 
-    server = HTTPServer(host="127.0.0.1", port=0)
-    server.expect_request(re.compile(".*")).respond_with_handler(handler)
-    server.start()
-    try:
-        base = server.url_for("/").rstrip("/")
+    with local_server(handler) as base:
         out = tmp_path / "site"
         result = convert(str(MIRROR), "--out", str(out), "--asset-cache", str(tmp_path / "cache"),
                          "--host-map", f"www.example.org={base}", "--host-map", f"i0.wp.com={base}")
-    finally:
-        server.stop()
     assert result.exit_code == 0, result.output
     assert served == ["/wp-content/uploads/2013/07/soleil.png"]  # the original, not the -150x100 variant
     mirrored = {
