@@ -381,20 +381,6 @@ def locate_assets(wanted: Mapping[str, list[str]], settings: Any, cache_dir: Pat
     return found
 
 
-def _kept_copy(out_dir: Any, rel: str) -> FetchResult | None:
-    """The copy an earlier run left in the output folder: asset paths are a function of the origin
-    URL, so when the origin, the mirror and the cache all fail, that file is still the picture."""
-    from .plan import resolve_inside
-    try:
-        disk = resolve_inside(Path(out_dir), rel)
-        if disk.is_file() and not disk.is_symlink():
-            return FetchResult(True, reason="kept the copy in the output folder", path=str(disk),
-                               bytes=disk.stat().st_size, url=str(disk), source="output")
-    except (OSError, ValueError, WpMigrateError):
-        pass
-    return None
-
-
 def localise_assets(resolver: Any, outputs: list[Any], settings: Any, report: Any,
                     progress_factory: Callable[[str, int], Callable[..., None]] | None = None,
                     failed_before: Mapping[str, str] | None = None,
@@ -455,8 +441,6 @@ def localise_assets(resolver: Any, outputs: list[Any], settings: Any, report: An
                 report.assets_fetched += 1
             elif path in (in_output or {}):
                 assets.append(OutputFile(path, data_path=in_output[path], source=resolver.origin(path), kind="asset"))
-            elif (kept := _kept_copy(settings.out, path)) is not None:
-                assets.append(OutputFile(path, data_path=kept.path, source=resolver.origin(path), kind="asset"))
             else:
                 failed.append(path)
                 report.assets_failed.append((resolver.origin(path), result.reason))
