@@ -46,6 +46,17 @@ def local_server(handler: Callable[[Any], Any]) -> Iterator[str]:
         server.stop()
 
 
+def isolated_workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str) -> Path:
+    """cd into tmp_path/name, a folder with no configuration file above it (the config search stops at
+    its .git), no colour, and the download cache in tmp_path/cache (outside it, as ~/.cache is)."""
+    folder = tmp_path / name
+    (folder / ".git").mkdir(parents=True)
+    monkeypatch.chdir(folder)
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    return folder
+
+
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
 

@@ -12,7 +12,7 @@ from click.testing import CliRunner, Result
 from wpmigrate.cli import main
 from wpmigrate.progress import Progress, make_progress, use_color
 
-from conftest import FIXTURES
+from conftest import FIXTURES, isolated_workdir
 
 EXPORT = FIXTURES / "wxr" / "site.xml"  # 1 post, 1 draft, 1 page, 1 attachment
 SUMMARY = "3 new, 0 changed, 0 unchanged\n"
@@ -20,12 +20,7 @@ SUMMARY = "3 new, 0 changed, 0 unchanged\n"
 
 @pytest.fixture
 def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "blog"
-    (folder / ".git").mkdir(parents=True)  # the config search stops here
-    monkeypatch.chdir(folder)
-    monkeypatch.setenv("NO_COLOR", "1")
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    return folder
+    return isolated_workdir(tmp_path, monkeypatch, "blog")
 
 
 def run(*args: object) -> Result:

@@ -17,7 +17,7 @@ from werkzeug import Request, Response
 from wpmigrate.cli import main
 from wpmigrate.manifest import MANIFEST_PATH
 
-from conftest import corpus_file
+from conftest import corpus_file, isolated_workdir
 from test_report import SCHEMA, validate
 
 EXPORT = "WPTT-theme-test-data/themeunittestdata.wordpress.xml"
@@ -34,11 +34,7 @@ def export(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The export, and a working folder with no configuration file above it. The download cache is
     in tmp_path/cache, outside the working folder (as ~/.cache is outside a site)."""
     path = corpus_file(EXPORT)
-    work = tmp_path / "work"
-    (work / ".git").mkdir(parents=True)  # the config search stops here
-    monkeypatch.chdir(work)
-    monkeypatch.setenv("NO_COLOR", "1")
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    isolated_workdir(tmp_path, monkeypatch, "work")
     return path
 
 
