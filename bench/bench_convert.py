@@ -25,10 +25,21 @@ def main() -> None:
     ap.add_argument("--keep", action="store_true", help="keep the output folder and print its path")
     args = ap.parse_args()
     out = Path(tempfile.mkdtemp(prefix="wpmigrate-bench-")) / "site"
-    cmd = [sys.executable, "-m", "wpmigrate", "convert", str(args.path), "--out", str(out), "--offline", "-q",
-           "--jobs", str(args.jobs)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "wpmigrate",
+        "convert",
+        str(args.path),
+        "--out",
+        str(out),
+        "--offline",
+        "-q",
+        "--jobs",
+        str(args.jobs),
+    ]
     start = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True)
+    proc = subprocess.run(cmd, check=False, capture_output=True, text=True)
     elapsed = time.perf_counter() - start
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # KiB on Linux
     if proc.returncode not in (0, 1):
@@ -40,6 +51,7 @@ def main() -> None:
     print(f"output kept in {out}" if args.keep else "", end="\n" if args.keep else "")
     if not args.keep:
         import shutil
+
         shutil.rmtree(out.parent, ignore_errors=True)
 
 

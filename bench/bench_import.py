@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from wpmigrate.importers.wxr import open_wxr  # noqa: E402
+from wpmigrate.importers.wxr import open_wxr
 
 
 def peak_rss_mb() -> float:

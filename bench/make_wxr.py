@@ -34,17 +34,25 @@ def load_items(all_types: bool) -> list[str]:
 
 def vary(item: str, n: int) -> str:
     item = re.sub(r"<wp:post_id>\d+</wp:post_id>", f"<wp:post_id>{n}</wp:post_id>", item, count=1)
-    item = re.sub(r"(<wp:post_name>(?:<!\[CDATA\[)?)([^<\]]*)", lambda m: f"{m.group(1)}{m.group(2)}-{n}"
-                  if m.group(2) else m.group(0), item, count=1)
+    item = re.sub(
+        r"(<wp:post_name>(?:<!\[CDATA\[)?)([^<\]]*)",
+        lambda m: f"{m.group(1)}{m.group(2)}-{n}" if m.group(2) else m.group(0),
+        item,
+        count=1,
+    )
     item = re.sub(r"(<title>(?:<!\[CDATA\[)?)([^<\]]*)", lambda m: f"{m.group(1)}{m.group(2)} ({n})", item, count=1)
-    return re.sub(r"<guid isPermaLink=\"false\">[^<]*</guid>",
-                  f'<guid isPermaLink="false">https://bench.example/?p={n}</guid>', item, count=1)
+    return re.sub(
+        r"<guid isPermaLink=\"false\">[^<]*</guid>",
+        f'<guid isPermaLink="false">https://bench.example/?p={n}</guid>',
+        item,
+        count=1,
+    )
 
 
 def write_wxr(out: Path, posts: int, all_types: bool = False, gz: bool = False) -> int:
     """Write the file; returns its size in bytes."""
     text = (CORPUS / HEADER_FROM).read_text(encoding="utf-8")
-    header = text[:text.index("\t<item>")]
+    header = text[: text.index("\t<item>")]
     pool = load_items(all_types)
     opener = gzip.open if gz else open
     with opener(out, "wt", encoding="utf-8") as fh:

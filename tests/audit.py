@@ -5,23 +5,41 @@ Re-exports the library's helpers, so tests can `import audit` and use `audit.fac
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Iterable, Iterator
 
-from wpmigrate.audit import (MIN_WORD_SHARE, STRUCTURE, Audit, Facts, audit_post, compare, facts_of,  # noqa: F401
-                             in_order_share, raw_visible_html, render_markdown, wordpress_html)
+from wpmigrate.audit import (  # noqa: F401
+    MIN_WORD_SHARE,
+    STRUCTURE,
+    Audit,
+    Facts,
+    audit_post,
+    compare,
+    facts_of,
+    in_order_share,
+    raw_visible_html,
+    render_markdown,
+    wordpress_html,
+)
 from wpmigrate.convert import Attachment, ConvertContext
 from wpmigrate.models import Post
 
-
 # ---------------------------------------------------------------- reading an export for the audit
+
 
 def attachment_of(post: Post) -> Attachment:
     meta = post.meta.get("_wp_attachment_metadata")
-    return Attachment(id=post.id or 0, url=post.attachment_url or post.guid, parent=post.parent,
-                      menu_order=post.menu_order, title=post.title, caption=post.excerpt,
-                      description=post.content, alt=str(post.meta.get("_wp_attachment_image_alt") or ""),
-                      meta=meta if isinstance(meta, dict) else {})
+    return Attachment(
+        id=post.id or 0,
+        url=post.attachment_url or post.guid,
+        parent=post.parent,
+        menu_order=post.menu_order,
+        title=post.title,
+        caption=post.excerpt,
+        description=post.content,
+        alt=str(post.meta.get("_wp_attachment_image_alt") or ""),
+        meta=meta if isinstance(meta, dict) else {},
+    )
 
 
 def read_export(path: Path) -> tuple[list[Post], ConvertContext]:
@@ -34,12 +52,12 @@ def read_export(path: Path) -> tuple[list[Post], ConvertContext]:
     for a in attachments.values():
         if a.parent:
             children.setdefault(a.parent, []).append(a)
-    ctx = ConvertContext(attachments=attachments,
-                         children={k: tuple(a.id for a in sorted(v, key=lambda a: (a.menu_order, a.id)))
-                                   for k, v in children.items()})
+    ctx = ConvertContext(
+        attachments=attachments,
+        children={k: tuple(a.id for a in sorted(v, key=lambda a: (a.menu_order, a.id))) for k, v in children.items()},
+    )
     return posts, ctx
 
 
 def published(posts: Iterable[Post]) -> Iterator[Post]:
-    return (p for p in posts if p.type in ("post", "page") and p.status == "publish"
-            and p.content_format == "html")
+    return (p for p in posts if p.type in ("post", "page") and p.status == "publish" and p.content_format == "html")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 import socket
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import pytest
 
@@ -96,14 +97,20 @@ def network_guard(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.Temp
     monkeypatch.setattr(socket.socket, "connect", connect)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
     yield guard
-    assert not guard.refused, (f"the test tried to use the network {len(guard.refused)} times: "
-                               f"{sorted(set(guard.refused))[:5]} (pass --offline, or --host-map to 127.0.0.1)")
+    assert not guard.refused, (
+        f"the test tried to use the network {len(guard.refused)} times: "
+        f"{sorted(set(guard.refused))[:5]} (pass --offline, or --host-map to 127.0.0.1)"
+    )
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--update-goldens", action="store_true", default=False,
-                     help="Rewrite golden files from the current output instead of comparing. "
-                          "Read the git diff before committing them.")
+    parser.addoption(
+        "--update-goldens",
+        action="store_true",
+        default=False,
+        help="Rewrite golden files from the current output instead of comparing. "
+        "Read the git diff before committing them.",
+    )
 
 
 @pytest.fixture
@@ -120,4 +127,6 @@ def check_golden(path: Path, actual: str, update: bool) -> None:
             pytest.fail(f"golden file {path} was missing and has been written: review it, then re-run")
         return
     expected = path.read_text(encoding="utf-8")
-    assert actual == expected, f"output differs from golden {path.relative_to(ROOT)} (re-run with --update-goldens and review the diff)"
+    assert actual == expected, (
+        f"output differs from golden {path.relative_to(ROOT)} (re-run with --update-goldens and review the diff)"
+    )

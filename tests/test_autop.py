@@ -33,7 +33,8 @@ def test_no_line_breaks_when_br_is_false():
 
 def test_existing_br_is_normalised_and_not_doubled():
     assert autop("line 1<br>\nline 2<br/>\nline 3<br />\nline 4\nline 5") == (
-        "<p>line 1<br />\nline 2<br />\nline 3<br />\nline 4<br />\nline 5</p>\n")
+        "<p>line 1<br />\nline 2<br />\nline 3<br />\nline 4<br />\nline 5</p>\n"
+    )
 
 
 def test_two_brs_make_a_paragraph_break():
@@ -51,8 +52,28 @@ def test_block_tags_are_not_wrapped():
 
 
 def test_every_block_tag_stands_alone():
-    blocks = ["table", "div", "dl", "ul", "ol", "form", "address", "p", "h1", "h6", "section",
-              "article", "aside", "header", "footer", "nav", "figure", "details", "menu", "summary"]
+    blocks = [
+        "table",
+        "div",
+        "dl",
+        "ul",
+        "ol",
+        "form",
+        "address",
+        "p",
+        "h1",
+        "h6",
+        "section",
+        "article",
+        "aside",
+        "header",
+        "footer",
+        "nav",
+        "figure",
+        "details",
+        "menu",
+        "summary",
+    ]
     content = [f"<{b}>foo</{b}>" for b in blocks]
     assert autop("".join(content)).strip() == "\n".join(content)
     assert autop("\n\n".join(content)).strip() == "\n".join(content)
@@ -79,8 +100,9 @@ def test_blockquote_contents_get_paragraphs():
 def test_pre_contents_are_untouched():
     code = "if (a &lt; b) {\n\n    x();\n}\n"
     assert autop(f"<pre>{code}</pre>") == f"<pre>{code}</pre>\n"
-    assert autop(f"Look\n\n<pre class=\"brush: js\">{code}</pre>\n\nCool") == (
-        f"<p>Look</p>\n<pre class=\"brush: js\">{code}</pre>\n<p>Cool</p>\n")
+    assert autop(f'Look\n\n<pre class="brush: js">{code}</pre>\n\nCool') == (
+        f'<p>Look</p>\n<pre class="brush: js">{code}</pre>\n<p>Cool</p>\n'
+    )
 
 
 def test_pre_keeps_manual_brs():
@@ -90,7 +112,8 @@ def test_pre_keeps_manual_brs():
 
 def test_script_and_style_keep_their_newlines():
     assert autop('<script type="text/javascript">\nvar a = 1;\nvar b = 2;\n</script>') == (
-        '<p><script type="text/javascript">\nvar a = 1;\nvar b = 2;\n</script></p>\n')
+        '<p><script type="text/javascript">\nvar a = 1;\nvar b = 2;\n</script></p>\n'
+    )
     assert autop("<style>\na { b: c }\n</style>") == "<style>\na { b: c }\n</style>\n"
 
 
@@ -109,14 +132,17 @@ def test_comment_spanning_lines_is_untouched():
 
 def test_select_and_option_get_no_breaks():
     src = 'Country: <select name="c">\n<option value="1">A</option>\n<option value="2">B</option>\n</select>'
-    assert autop(src) == ('<p>Country: <select name="c"><option value="1">A</option>'
-                          '<option value="2">B</option></select></p>\n')
+    assert autop(src) == (
+        '<p>Country: <select name="c"><option value="1">A</option><option value="2">B</option></select></p>\n'
+    )
 
 
 def test_object_param_embed_get_no_breaks():
     src = 'Intro\n\n<object data="x.swf">\n\t<param name="a" value="b" />\n\t<embed src="x.swf" />\n</object>\n\nEnd'
-    assert autop(src) == ('<p>Intro</p>\n<p><object data="x.swf"><param name="a" value="b" />'
-                          '<embed src="x.swf" /></object></p>\n<p>End</p>\n')
+    assert autop(src) == (
+        '<p>Intro</p>\n<p><object data="x.swf"><param name="a" value="b" />'
+        '<embed src="x.swf" /></object></p>\n<p>End</p>\n'
+    )
 
 
 def test_video_sources_get_no_breaks():
@@ -144,8 +170,20 @@ def test_list_items_are_not_wrapped_in_paragraphs():
 # --- property: autop adds markup, never loses or invents text ------------------------------------
 
 _WORD = st.text(alphabet="abcdefghij XYZ.,;:!?'\"()-éü’«»😀\u00a0", min_size=1, max_size=12)
-_TAGS = st.sampled_from(["", "<em>x</em>", "<strong>y</strong>", "<div>d</div>", "<br />", "<!--more-->",
-                         "<p>p</p>", "<blockquote>q</blockquote>", "<pre>a\n\nb</pre>", "<ul><li>l</li></ul>"])
+_TAGS = st.sampled_from(
+    [
+        "",
+        "<em>x</em>",
+        "<strong>y</strong>",
+        "<div>d</div>",
+        "<br />",
+        "<!--more-->",
+        "<p>p</p>",
+        "<blockquote>q</blockquote>",
+        "<pre>a\n\nb</pre>",
+        "<ul><li>l</li></ul>",
+    ]
+)
 _SEP = st.sampled_from([" ", "\n", "\n\n", "\n\n\n", "\r\n", "\t"])
 
 

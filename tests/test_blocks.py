@@ -13,10 +13,10 @@ import re
 from collections import Counter
 from pathlib import Path
 
-import pytest
-
 import audit
+import pytest
 from conftest import CORPUS, FIXTURES, ROOT, check_golden, corpus_file
+
 from wpmigrate.convert import Attachment, ConvertContext
 from wpmigrate.convert.blocks import parse_blocks, render_blocks
 from wpmigrate.convert.post import convert_post
@@ -26,11 +26,13 @@ BLOCK_FIXTURES = CORPUS / "gutenberg-block-fixtures"
 GOLDEN = ROOT / "tests" / "golden" / "blocks"
 OWN = FIXTURES / "blocks"
 # Attachments the fixtures refer to: [gallery ids="238,338"] of core__shortcode, the image block id 705.
-CTX = ConvertContext(attachments={
-    238: Attachment(238, "https://example.org/wp-content/uploads/2018/05/first.jpg", alt="First"),
-    338: Attachment(338, "https://example.org/wp-content/uploads/2018/05/second.png", caption="The second"),
-    705: Attachment(705, "https://example.org/wp-content/uploads/2020/09/harbour.jpg", alt="Boats in the harbour"),
-})
+CTX = ConvertContext(
+    attachments={
+        238: Attachment(238, "https://example.org/wp-content/uploads/2018/05/first.jpg", alt="First"),
+        338: Attachment(338, "https://example.org/wp-content/uploads/2018/05/second.png", caption="The second"),
+        705: Attachment(705, "https://example.org/wp-content/uploads/2020/09/harbour.jpg", alt="Boats in the harbour"),
+    }
+)
 
 # One or more corpus fixtures per core block type of issue 3 (golden name = fixture file name).
 CORPUS_GOLDENS = [
@@ -83,6 +85,7 @@ def convert_fixture(path: Path, ctx: ConvertContext = CTX):
 
 # ---------------------------------------------------------------- every corpus fixture
 
+
 @pytest.mark.parametrize("rel", _all_corpus_fixtures() or ["(corpus absent)"])
 def test_every_block_fixture_converts_with_no_comment_left_and_its_text_kept(rel: str) -> None:
     path = corpus_file(f"gutenberg-block-fixtures/{rel}")
@@ -106,6 +109,7 @@ def test_the_corpus_has_the_fixtures_we_expect():
 
 # ---------------------------------------------------------------- goldens
 
+
 @pytest.mark.parametrize("rel", CORPUS_GOLDENS)
 def test_corpus_block_goldens(rel: str, update_goldens: bool) -> None:
     _, converted = convert_fixture(corpus_file(f"gutenberg-block-fixtures/{rel}"))
@@ -116,12 +120,17 @@ def test_corpus_block_goldens(rel: str, update_goldens: bool) -> None:
 def test_own_block_goldens(name: str, update_goldens: bool) -> None:
     post, converted = convert_fixture(OWN / name)
     assert "<!--" not in converted.markdown
-    assert audit.compare(audit.wordpress_html(post, CTX), converted.markdown, name,
-                         raw_html=audit.raw_visible_html(post.content)).problems() == []
+    assert (
+        audit.compare(
+            audit.wordpress_html(post, CTX), converted.markdown, name, raw_html=audit.raw_visible_html(post.content)
+        ).problems()
+        == []
+    )
     check_golden(GOLDEN / (Path(name).stem + ".md"), converted.markdown, update_goldens)
 
 
 # ---------------------------------------------------------------- focused rules
+
 
 def test_block_parser_nests_and_reads_attributes():
     tree, had = parse_blocks('a<!-- wp:group {"x":{"y":1}} --><!-- wp:spacer /--><p>b</p><!-- /wp:group -->c')
@@ -133,7 +142,9 @@ def test_block_parser_nests_and_reads_attributes():
 
 def test_block_names_are_counted_and_invalid_comments_removed():
     stats: Counter = Counter()
-    html, had = render_blocks("<!-- wp:paragraph --><p>x</p><!-- /wp:paragraph --><!-- wp:core/4-invalid /-->", CTX, stats)
+    html, had = render_blocks(
+        "<!-- wp:paragraph --><p>x</p><!-- /wp:paragraph --><!-- wp:core/4-invalid /-->", CTX, stats
+    )
     assert (html, had) == ("<p>x</p>", True)
     assert stats == Counter({"core/paragraph": 1})
 
@@ -145,7 +156,9 @@ def test_block_content_skips_autop_but_classic_does_not():
 
 
 def test_custom_html_keeps_pre_blank_lines_inside_one_block():
-    md = convert_post(Post(source="t", content="<!-- wp:html --><pre>x\n\ny</pre><p>z</p><!-- /wp:html -->"), CTX).markdown
+    md = convert_post(
+        Post(source="t", content="<!-- wp:html --><pre>x\n\ny</pre><p>z</p><!-- /wp:html -->"), CTX
+    ).markdown
     assert md == "<pre>x\n&#10;y</pre><p>z</p>\n"
     assert audit.render_markdown(md) == "<pre>x\n&#10;y</pre><p>z</p>\n"
 
@@ -154,9 +167,11 @@ def test_embed_block_in_html_mode_is_the_provider_markup():
     content = (OWN / "embed-legacy-and-current.html").read_text(encoding="utf-8")
     md = convert_post(Post(source="t", content=content), ConvertContext(embeds="html")).markdown
     # iframes stay raw HTML; a tweet is a quote of its link (the widget script is not ours to add).
-    assert md == ('<iframe allowfullscreen="" height="315" src="https://www.youtube.com/embed/HmsA0-ZvbfU" width="560">'
-                  '</iframe>\n\n<iframe allowfullscreen="" height="360" src="https://player.vimeo.com/video/22439234" '
-                  'width="640"></iframe>\n\n_The *mountain* film_\n\n> <https://twitter.com/WordPress/status/1234567890>\n')
+    assert md == (
+        '<iframe allowfullscreen="" height="315" src="https://www.youtube.com/embed/HmsA0-ZvbfU" width="560">'
+        '</iframe>\n\n<iframe allowfullscreen="" height="360" src="https://player.vimeo.com/video/22439234" '
+        'width="640"></iframe>\n\n_The *mountain* film_\n\n> <https://twitter.com/WordPress/status/1234567890>\n'
+    )
 
 
 def test_footnotes_without_meta_leave_the_markers_alone():

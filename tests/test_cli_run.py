@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from conftest import FIXTURES, isolated_workdir
 
 from wpmigrate.cli import main
 from wpmigrate.progress import Progress, make_progress, use_color
-
-from conftest import FIXTURES, isolated_workdir
 
 EXPORT = FIXTURES / "wxr" / "site.xml"  # 1 post, 1 draft, 1 page, 1 attachment
 SUMMARY = "3 new, 0 changed, 0 unchanged\n"
@@ -30,27 +29,34 @@ def run(*args: object) -> Result:
 def test_wpmigrate_toml_holds_every_option(work: Path) -> None:
     (work / "exports").mkdir()
     (work / "exports" / "site.xml").write_bytes(EXPORT.read_bytes())
-    (work / "wpmigrate.toml").write_text('sources = ["exports/site.xml"]\nout = "docs"\noffline = true\n'
-                                         'types = ["post"]\nreport = "report.json"\nquiet = true\n')
+    (work / "wpmigrate.toml").write_text(
+        'sources = ["exports/site.xml"]\nout = "docs"\noffline = true\n'
+        'types = ["post"]\nreport = "report.json"\nquiet = true\n'
+    )
     result = run()
     assert result.exit_code == 0, result.output
     assert result.stdout == "docs: 2 new, 0 changed, 0 unchanged\n"  # types=post, quiet: from the file
-    assert sorted(p.name for p in (work / "docs").rglob("*.md")) == ["2024-04-14-matin-à-étretat.md",
-                                                                     "brouillon-sans-nom.md"]  # no page
+    assert sorted(p.name for p in (work / "docs").rglob("*.md")) == [
+        "2024-04-14-matin-à-étretat.md",
+        "brouillon-sans-nom.md",
+    ]  # no page
     assert (work / "report.json").is_file()
 
 
 def test_flags_override_the_file(work: Path) -> None:
-    (work / "wpmigrate.toml").write_text(f'sources = ["{EXPORT.as_posix()}"]\nout = "docs"\noffline = true\n'
-                                         'types = "post"\n')
+    (work / "wpmigrate.toml").write_text(
+        f'sources = ["{EXPORT.as_posix()}"]\nout = "docs"\noffline = true\ntypes = "post"\n'
+    )
     result = run("--out", "site", "--types", "post,page", "-q")
     assert result.exit_code == 0, result.output
     assert result.stdout == "site: " + SUMMARY and not (work / "docs").exists()
 
 
 def test_config_paths_are_relative_to_the_file(work: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    (work / "pyproject.toml").write_text(f'[project]\nname = "blog"\n\n[tool.wpmigrate]\n'
-                                         f'sources = ["{EXPORT.as_posix()}"]\nout = "site"\nno-assets = true\n')
+    (work / "pyproject.toml").write_text(
+        f'[project]\nname = "blog"\n\n[tool.wpmigrate]\n'
+        f'sources = ["{EXPORT.as_posix()}"]\nout = "site"\nno-assets = true\n'
+    )
     (work / "sub").mkdir()
     monkeypatch.chdir(work / "sub")
     result = run("-q")
@@ -64,8 +70,9 @@ def test_unknown_key_is_a_one_line_error(work: Path) -> None:
     assert result.exit_code == 2
     assert result.stdout == ""
     lines = result.stderr.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("wpmigrate: error: wpmigrate.toml: unknown key 'dry_rum' "
-                                                   "(known: asset-cache, asset-dir, ")
+    assert len(lines) == 1 and lines[0].startswith(
+        "wpmigrate: error: wpmigrate.toml: unknown key 'dry_rum' (known: asset-cache, asset-dir, "
+    )
     assert "dry-run" in lines[0] and not (work / "site").exists()
 
 
@@ -91,8 +98,9 @@ def test_explicit_config_file_and_bad_toml(work: Path) -> None:
 def test_no_sources_anywhere(work: Path) -> None:
     result = run("-o", "site")
     assert result.exit_code == 2
-    assert result.stderr == ("wpmigrate: error: no SOURCES given: name an export file or folder "
-                             "(or set sources in wpmigrate.toml)\n")
+    assert result.stderr == (
+        "wpmigrate: error: no SOURCES given: name an export file or folder (or set sources in wpmigrate.toml)\n"
+    )
 
 
 def test_diff_needs_dry_run_or_check(work: Path) -> None:

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from conftest import CORPUS
 from markdown_it import MarkdownIt
 
-from conftest import CORPUS
 from wpmigrate.convert import ConvertContext
 from wpmigrate.convert.autop import autop
 from wpmigrate.convert.post import convert_post
@@ -43,14 +42,17 @@ def test_more_marker_stays_in_the_body_and_excerpt_stays_empty():
 
 
 def test_assets_are_the_original_urls():
-    html = ('<a href="https://x.org/wp-content/uploads/big.jpg"><img src="https://x.org/wp-content/uploads/big-300x200.jpg" '
-            'alt="Big" /></a>\n\nSee <a href="https://x.org/2019/05/other/">other</a>.')
-    ctx = ConvertContext(rewrite_asset=lambda u: "/assets/" + u.rsplit("/", 1)[1],
-                         rewrite_link=lambda u: "/other/")
+    html = (
+        '<a href="https://x.org/wp-content/uploads/big.jpg"><img src="https://x.org/wp-content/uploads/big-300x200.jpg" '
+        'alt="Big" /></a>\n\nSee <a href="https://x.org/2019/05/other/">other</a>.'
+    )
+    ctx = ConvertContext(rewrite_asset=lambda u: "/assets/" + u.rsplit("/", 1)[1], rewrite_link=lambda u: "/other/")
     out = convert_post(post(html), ctx)
     assert out.markdown == "[![Big](/assets/big-300x200.jpg)](/assets/big.jpg)\n\nSee [other](/other/).\n"
-    assert out.assets == (AssetRef("https://x.org/wp-content/uploads/big.jpg", "image"),
-                          AssetRef("https://x.org/wp-content/uploads/big-300x200.jpg", "image"))
+    assert out.assets == (
+        AssetRef("https://x.org/wp-content/uploads/big.jpg", "image"),
+        AssetRef("https://x.org/wp-content/uploads/big-300x200.jpg", "image"),
+    )
 
 
 def test_markdown_content_passes_through():
@@ -65,7 +67,7 @@ def test_empty_content():
 
 
 def test_unknown_content_format_is_a_convert_error():
-    with pytest.raises(ConvertError, match="test.xml post 7"):
+    with pytest.raises(ConvertError, match=r"test\.xml post 7"):
         convert_post(post("x", content_format="textile"), ConvertContext())
 
 
@@ -136,6 +138,7 @@ def read_posts(rel: str) -> list[Post]:
     if not path.exists():
         pytest.skip(f"../shared/corpus not present ({rel} missing)")
     from wpmigrate.importers.wxr import open_wxr
+
     return [p for p in open_wxr([path], lambda message: None).posts() if p.type in ("post", "page")]
 
 
@@ -162,8 +165,13 @@ def test_real_exports_convert_cleanly(rel):
             assert not re.search(r"[A-Za-z0-9]\\_[A-Za-z0-9]", line), (p.where, line)
 
 
-@pytest.mark.parametrize("rel", ["WPTT-theme-test-data/themeunittestdata.wordpress.xml",
-                                 "real-wxr/alienlebarge__alienlebarge.github.com/wordpress.xml"])
+@pytest.mark.parametrize(
+    "rel",
+    [
+        "WPTT-theme-test-data/themeunittestdata.wordpress.xml",
+        "real-wxr/alienlebarge__alienlebarge.github.com/wordpress.xml",
+    ],
+)
 def test_classic_posts_keep_their_words_in_order(rel):
     """Render our Markdown with a CommonMark reader: the words are those WordPress would show."""
     import difflib

@@ -18,10 +18,18 @@ from wpmigrate.models import ConvertedPost, Post, Term
 
 
 def _post(**kw) -> Post:
-    base = dict(source="x.xml", id=7, title="Le marketing de contenu, pour un leadership éclairé",
-                slug="leadership", date=datetime(2012, 8, 8, 10, 0), modified=datetime(2015, 11, 10, 9, 0),
-                terms=(Term("category", "reseaux-sociaux", "reseaux sociaux"),
-                       Term("category", "medias-sociaux", "medias sociaux")))
+    base = {
+        "source": "x.xml",
+        "id": 7,
+        "title": "Le marketing de contenu, pour un leadership éclairé",
+        "slug": "leadership",
+        "date": datetime(2012, 8, 8, 10, 0),
+        "modified": datetime(2015, 11, 10, 9, 0),
+        "terms": (
+            Term("category", "reseaux-sociaux", "reseaux sociaux"),
+            Term("category", "medias-sociaux", "medias sociaux"),
+        ),
+    }
     base.update(kw)
     return Post(**base)
 
@@ -47,12 +55,21 @@ def test_front_matter_matches_the_seed_format():
 
 
 def test_optional_fields_follow_in_fixed_order_and_uncategorized_is_dropped():
-    post = _post(terms=(Term("category", "uncategorized", "Uncategorized"), Term("post_tag", "a", "a: b")),
-                 modified=None, author="marie")
+    post = _post(
+        terms=(Term("category", "uncategorized", "Uncategorized"), Term("post_tag", "a", "a: b")),
+        modified=None,
+        author="marie",
+    )
     place = JekyllProfile().place(type="post", status="publish", slug="s", date=post.date)
     text = JekyllProfile().render(post, ConvertedPost("", excerpt="Short."), place, "Marie D").decode()
-    assert text.splitlines()[1:-1] == ["layout: post", f"title: {post.title}", "date: 2012-08-08",
-                                       "tags: ['a: b']", "author: Marie D", "excerpt: Short."]
+    assert text.splitlines()[1:-1] == [
+        "layout: post",
+        f"title: {post.title}",
+        "date: 2012-08-08",
+        "tags: ['a: b']",
+        "author: Marie D",
+        "excerpt: Short.",
+    ]
 
 
 @given(st.text(min_size=1, max_size=80))
@@ -63,8 +80,23 @@ def test_any_title_round_trips_through_yaml(title):
     assert loaded["categories"] == [title, "x"]
 
 
-@pytest.mark.parametrize("title", ["Hello: world", "#hash", "@at", "*star", "It's \"quoted\"", "😀 emoji",
-                                   "2012-08-08", "yes", "- dash", "[brackets]", "{braces}", "a\tb"])
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Hello: world",
+        "#hash",
+        "@at",
+        "*star",
+        'It\'s "quoted"',
+        "😀 emoji",
+        "2012-08-08",
+        "yes",
+        "- dash",
+        "[brackets]",
+        "{braces}",
+        "a\tb",
+    ],
+)
 def test_tricky_titles_round_trip(title):
     assert yaml.safe_load(dump_field("title", title))["title"] == title
 
@@ -89,14 +121,31 @@ def test_slugs_decoded_made_or_deduplicated():
     assert reg.claim(("page", 1), "a") == "a"
 
 
-@pytest.mark.parametrize("evil", ["../../etc/passwd", "..", "/abs", "a\\b", "nul\x00byte", "C:\\x", "%2e%2e",
-                                  "con", "a" * 500, " . ", "x/y/../../z"])
+@pytest.mark.parametrize(
+    "evil",
+    [
+        "../../etc/passwd",
+        "..",
+        "/abs",
+        "a\\b",
+        "nul\x00byte",
+        "C:\\x",
+        "%2e%2e",
+        "con",
+        "a" * 500,
+        " . ",
+        "x/y/../../z",
+    ],
+)
 def test_no_slug_can_leave_the_output_folder(evil):
     slug = slug_for(evil, "", 1)
     assert "/" not in slug and "\\" not in slug and "\x00" not in slug and slug not in ("", ".", "..")
     assert len(slug.encode()) <= 120
-    path = JekyllProfile().place(type="page", status="publish", slug=slug, date=None,
-                                 ancestors=(slug_for(evil, "", 2),)).path
+    path = (
+        JekyllProfile()
+        .place(type="page", status="publish", slug=slug, date=None, ancestors=(slug_for(evil, "", 2),))
+        .path
+    )
     assert check_relpath(path) == path
 
 
@@ -131,10 +180,14 @@ def test_link_map_matches_every_form_of_an_old_url():
 
 def test_liquid_in_converted_text_is_protected():
     from wpmigrate.emit.jekyll import protect_liquid
-    md = ("Use {{ page.title }} and a lone {{ here; see [x](<{% post_url 2020-01-01-a %}>).\n\n"
-          "```\n{% for x in y %}\n```\n\n```\nplain\n```\n")
+
+    md = (
+        "Use {{ page.title }} and a lone {{ here; see [x](<{% post_url 2020-01-01-a %}>).\n\n"
+        "```\n{% for x in y %}\n```\n\n```\nplain\n```\n"
+    )
     assert protect_liquid(md) == (
         'Use {% raw %}{{ page.title }}{% endraw %} and a lone {{ "{{" }} here; see [x](<{% post_url 2020-01-01-a %}>).'
-        "\n\n{% raw %}\n```\n{% for x in y %}\n```\n{% endraw %}\n\n```\nplain\n```\n")
+        "\n\n{% raw %}\n```\n{% for x in y %}\n```\n{% endraw %}\n\n```\nplain\n```\n"
+    )
     assert protect_liquid("{% endraw %}") == '{{ "{%" }} endraw %}'
     assert protect_liquid("no liquid {here}") == "no liquid {here}"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from pytest_httpserver import HTTPServer
@@ -83,6 +83,7 @@ def test_slow_response_times_out(http: HTTPServer, tmp_path: Path) -> None:
     def slow(_: Request) -> Response:
         time.sleep(1.0)
         return Response(PNG, content_type="image/png")
+
     http.expect_request("/slow.png").respond_with_handler(slow)
     start = time.monotonic()
     r = fetch_assets({"a/s.png": [http.url_for("/slow.png")]}, _settings(timeout=0.2, retries=1), tmp_path)["a/s.png"]
@@ -103,8 +104,9 @@ def test_429_honours_retry_after(http: HTTPServer, tmp_path: Path) -> None:
 def test_html_page_with_200_is_not_an_image(http: HTTPServer, tmp_path: Path) -> None:
     http.expect_request("/gone.jpg").respond_with_data(HTML, content_type="text/html; charset=utf-8")
     http.expect_request("/liar.png").respond_with_data(HTML, content_type="image/png")
-    results = fetch_assets({"a/g.jpg": [http.url_for("/gone.jpg")], "a/l.png": [http.url_for("/liar.png")]},
-                           _settings(), tmp_path)
+    results = fetch_assets(
+        {"a/g.jpg": [http.url_for("/gone.jpg")], "a/l.png": [http.url_for("/liar.png")]}, _settings(), tmp_path
+    )
     assert not results["a/g.jpg"].ok and "served an HTML page, not an image" in results["a/g.jpg"].reason
     assert not results["a/l.png"].ok and "not an image" in results["a/l.png"].reason
     assert not list(tmp_path.rglob("files/*/*"))
@@ -127,9 +129,13 @@ def test_oversize_is_refused(http: HTTPServer, tmp_path: Path) -> None:
     big = PNG + b"\x00" * 5000
     http.expect_request("/big.png").respond_with_data(big, content_type="image/png")
     http.expect_request("/stream.png").respond_with_handler(
-        lambda _: Response(iter([PNG] + [b"\x00" * 1000] * 5), content_type="image/png"))
-    results = fetch_assets({"a/b.png": [http.url_for("/big.png")], "a/s.png": [http.url_for("/stream.png")]},
-                           _settings(max_asset_bytes=1000), tmp_path)
+        lambda _: Response(iter([PNG] + [b"\x00" * 1000] * 5), content_type="image/png")
+    )
+    results = fetch_assets(
+        {"a/b.png": [http.url_for("/big.png")], "a/s.png": [http.url_for("/stream.png")]},
+        _settings(max_asset_bytes=1000),
+        tmp_path,
+    )
     assert not results["a/b.png"].ok and "too large (5069 bytes > 1000)" in results["a/b.png"].reason
     assert not results["a/s.png"].ok and "too large (more than 1000 bytes)" in results["a/s.png"].reason
     assert not list(tmp_path.rglob("files/*/*"))
@@ -139,7 +145,10 @@ def _conditional(etag: str, data: bytes, ctype: str):  # type: ignore[no-untyped
     def handler(req: Request) -> Response:
         if req.headers.get("If-None-Match") == etag:
             return Response(status=304, headers={"ETag": etag})
-        return Response(data, content_type=ctype, headers={"ETag": etag, "Last-Modified": "Wed, 01 Aug 2012 10:00:00 GMT"})
+        return Response(
+            data, content_type=ctype, headers={"ETag": etag, "Last-Modified": "Wed, 01 Aug 2012 10:00:00 GMT"}
+        )
+
     return handler
 
 
@@ -173,16 +182,24 @@ def test_host_map_photon_fallback_and_order(http: HTTPServer, tmp_path: Path) ->
     http.expect_request("/site/wp-content/uploads/2012/08/a.jpg").respond_with_data(b"", status=404)
     http.expect_request("/site/wp-content/uploads/2012/08/a-300x200.jpg").respond_with_data(b"", status=404)
     http.expect_request("/photon/www.x.com/wp-content/uploads/2012/08/a.jpg", query_string="ssl=1").respond_with_data(
-        JPG, content_type="image/jpeg")
+        JPG, content_type="image/jpeg"
+    )
     origin = "https://www.x.com/wp-content/uploads/2012/08/a.jpg"
-    wanted = {"i/2012/08/a.jpg": [origin, origin.replace("a.jpg", "a-300x200.jpg"),
-                                  "https://i1.wp.com/www.x.com/wp-content/uploads/2012/08/a.jpg?ssl=1"]}
+    wanted = {
+        "i/2012/08/a.jpg": [
+            origin,
+            origin.replace("a.jpg", "a-300x200.jpg"),
+            "https://i1.wp.com/www.x.com/wp-content/uploads/2012/08/a.jpg?ssl=1",
+        ]
+    }
     s = _settings(host_map=(("www.x.com", http.url_for("/site")), ("i1.wp.com", http.url_for("/photon/"))))
     r = fetch_assets(wanted, s, tmp_path)["i/2012/08/a.jpg"]
     assert r.ok and Path(r.path).read_bytes() == JPG
-    assert [p for p, _, _ in _bodies(http)] == ["/site/wp-content/uploads/2012/08/a.jpg",
-                                                "/site/wp-content/uploads/2012/08/a-300x200.jpg",
-                                                "/photon/www.x.com/wp-content/uploads/2012/08/a.jpg"]
+    assert [p for p, _, _ in _bodies(http)] == [
+        "/site/wp-content/uploads/2012/08/a.jpg",
+        "/site/wp-content/uploads/2012/08/a-300x200.jpg",
+        "/photon/www.x.com/wp-content/uploads/2012/08/a.jpg",
+    ]
 
 
 def test_wayback_is_opt_in(http: HTTPServer, tmp_path: Path) -> None:
@@ -205,12 +222,21 @@ def test_mirror_first_httrack_and_wget_layouts(http: HTTPServer, tmp_path: Path)
     bad = mirror / "www.y.com/wp-content/uploads/2020/01/c.png"
     bad.write_bytes(HTML)  # an error page saved under an image name is not the image
     origin = "https://www.christianamauger.com/wp-content/uploads/2012/08/lego-king.jpg"
-    wanted = {"i/lego.jpg": [origin, "https://i1.wp.com/www.christianamauger.com/wp-content/uploads/2012/08/lego-king.jpg?ssl=1"],
-              "i/b.png": ["https://www.y.com/wp-content/uploads/2020/01/b.png"],
-              "i/c.png": ["https://www.y.com/wp-content/uploads/2020/01/c.png"],
-              "i/escape.png": ["https://www.y.com/../../../../etc/passwd"]}
+    wanted = {
+        "i/lego.jpg": [
+            origin,
+            "https://i1.wp.com/www.christianamauger.com/wp-content/uploads/2012/08/lego-king.jpg?ssl=1",
+        ],
+        "i/b.png": ["https://www.y.com/wp-content/uploads/2020/01/b.png"],
+        "i/c.png": ["https://www.y.com/wp-content/uploads/2020/01/c.png"],
+        "i/escape.png": ["https://www.y.com/../../../../etc/passwd"],
+    }
     results = fetch_assets(wanted, _settings(mirrors=(mirror,), offline=True), tmp_path / "cache")
-    assert results["i/lego.jpg"].ok and results["i/lego.jpg"].path == str(lego) and results["i/lego.jpg"].source == "mirror"
+    assert (
+        results["i/lego.jpg"].ok
+        and results["i/lego.jpg"].path == str(lego)
+        and results["i/lego.jpg"].source == "mirror"
+    )
     assert results["i/b.png"].ok and results["i/b.png"].path == str(wget)
     assert not results["i/c.png"].ok and "offline" in results["i/c.png"].reason
     assert not results["i/escape.png"].ok
@@ -228,6 +254,7 @@ def test_per_host_cap_bounds_concurrency(http: HTTPServer, tmp_path: Path) -> No
         with lock:
             active[0] -= 1
         return Response(PNG, content_type="image/png")
+
     http.expect_request(re.compile(r"^/p/")).respond_with_handler(handler)
     wanted = {f"i/{n}.png": [http.url_for(f"/p/{n}.png")] for n in range(8)}
     results = fetch_assets(wanted, _settings(concurrency=8, per_host=2), tmp_path)
@@ -237,12 +264,19 @@ def test_per_host_cap_bounds_concurrency(http: HTTPServer, tmp_path: Path) -> No
 
 def test_mirror_names_and_host_map() -> None:
     assert mirror_names("https://i1.wp.com/h.com/a/lego-king.jpeg?ssl=1") == [
-        "i1.wp.com/h.com/a/lego-kingeb45.jpeg", "h.com/a/lego-kingeb45.jpeg",
-        "i1.wp.com/h.com/a/lego-king.jpeg?ssl=1", "h.com/a/lego-king.jpeg?ssl=1",
-        "i1.wp.com/h.com/a/lego-king.jpeg@ssl=1", "h.com/a/lego-king.jpeg@ssl=1",
-        "i1.wp.com/h.com/a/lego-kingeb45.jpg", "h.com/a/lego-kingeb45.jpg"]
-    assert map_host("https://old.com/wp-content/a.png?x=1", (("old.com", "http://127.0.0.1:8/base/"),)) == \
-        "http://127.0.0.1:8/base/wp-content/a.png?x=1"
+        "i1.wp.com/h.com/a/lego-kingeb45.jpeg",
+        "h.com/a/lego-kingeb45.jpeg",
+        "i1.wp.com/h.com/a/lego-king.jpeg?ssl=1",
+        "h.com/a/lego-king.jpeg?ssl=1",
+        "i1.wp.com/h.com/a/lego-king.jpeg@ssl=1",
+        "h.com/a/lego-king.jpeg@ssl=1",
+        "i1.wp.com/h.com/a/lego-kingeb45.jpg",
+        "h.com/a/lego-kingeb45.jpg",
+    ]
+    assert (
+        map_host("https://old.com/wp-content/a.png?x=1", (("old.com", "http://127.0.0.1:8/base/"),))
+        == "http://127.0.0.1:8/base/wp-content/a.png?x=1"
+    )
     assert map_host("https://other.com/a.png", (("old.com", "http://127.0.0.1:8"),)) == "https://other.com/a.png"
 
 

@@ -58,10 +58,12 @@ def test_lines_after_breaks_read_back_as_written(lines):
 
 def test_prose_that_needs_no_escape_gets_none():
     assert convert("Price: 2 * 3 = 6, snake_case, #1, a < b, [sic], AT&T").markdown == (
-        "Price: 2 * 3 = 6, snake_case, #1, a < b, [sic], AT&T\n")
+        "Price: 2 * 3 = 6, snake_case, #1, a < b, [sic], AT&T\n"
+    )
 
 
 # ---------------------------------------------------------------- shortcodes in the Markdown
+
 
 def test_unknown_shortcodes_are_verbatim_in_the_markdown_and_counted():
     out = convert('[contact-form-7 id="12" title="Contact_form *1*"]\n\nText [my_box]inside[/my_box].')
@@ -82,19 +84,23 @@ def test_nested_shortcodes_caption_inside_unknown_wrapper():
 
 
 def test_gallery_resolves_through_attachments_in_the_markdown():
-    ctx = ConvertContext(attachments={9: Attachment(9, "https://ex.org/u/p.jpg", parent=1, alt="P", caption="Pier")},
-                         children={1: (9,)})
-    assert convert("[gallery link=\"file\"]", ctx).markdown == "![P](https://ex.org/u/p.jpg)\n*Pier*\n"
+    ctx = ConvertContext(
+        attachments={9: Attachment(9, "https://ex.org/u/p.jpg", parent=1, alt="P", caption="Pier")}, children={1: (9,)}
+    )
+    assert convert('[gallery link="file"]', ctx).markdown == "![P](https://ex.org/u/p.jpg)\n*Pier*\n"
 
 
 def test_footnote_definition_at_line_start_is_not_escaped():
-    content = ('<!-- wp:paragraph --><p>Claim<sup data-fn="x1" class="fn"><a href="#x1">1</a></sup>.</p>'
-               '<!-- /wp:paragraph --><!-- wp:footnotes /-->')
+    content = (
+        '<!-- wp:paragraph --><p>Claim<sup data-fn="x1" class="fn"><a href="#x1">1</a></sup>.</p>'
+        "<!-- /wp:paragraph --><!-- wp:footnotes /-->"
+    )
     post = Post(source="t", content=content, meta={"footnotes": '[{"id":"x1","content":"Source"}]'})
     assert convert_post(post, ConvertContext()).markdown == "Claim[^1].\n\n[^1]: Source\n"
 
 
 # ---------------------------------------------------------------- code and classic quirks
+
 
 def test_pre_with_a_link_stays_html_so_the_link_is_kept():
     markdown = html_to_markdown('<pre class="x" style="color:red">a &lt; b\n\n<a href="https://ex.org/">doc</a></pre>')
@@ -114,9 +120,11 @@ def test_nested_ordered_list_not_starting_at_one_stays_a_list():
 
 
 def test_table_block_alignment_classes_give_the_column_alignment():
-    markdown = html_to_markdown('<table><thead><tr><th>a</th><th class="has-text-align-center">b</th></tr></thead>'
-                                '<tbody><tr><td>1</td><td class="has-text-align-center" data-align="center">2</td></tr>'
-                                '</tbody></table>')
+    markdown = html_to_markdown(
+        '<table><thead><tr><th>a</th><th class="has-text-align-center">b</th></tr></thead>'
+        '<tbody><tr><td>1</td><td class="has-text-align-center" data-align="center">2</td></tr>'
+        "</tbody></table>"
+    )
     assert markdown == "| a | b |\n| --- | :---: |\n| 1 | 2 |\n"
 
 
@@ -135,8 +143,11 @@ def test_more_tag_with_custom_text_is_the_configured_separator():
 
 
 def test_caption_ending_in_a_break_has_no_stray_backslash():
-    content = ('<!-- wp:core-embed/youtube {"url":"https://youtu.be/ex8fMxXJDJw"} --><figure class="wp-block-embed">'
-               '<div class="wp-block-embed__wrapper">https://youtu.be/ex8fMxXJDJw</div><figcaption>YouTube<br></figcaption>'
-               '</figure><!-- /wp:core-embed/youtube -->')
+    content = (
+        '<!-- wp:core-embed/youtube {"url":"https://youtu.be/ex8fMxXJDJw"} --><figure class="wp-block-embed">'
+        '<div class="wp-block-embed__wrapper">https://youtu.be/ex8fMxXJDJw</div><figcaption>YouTube<br></figcaption>'
+        "</figure><!-- /wp:core-embed/youtube -->"
+    )
     assert convert(content).markdown == (
-        "[YouTube video: https://youtu.be/ex8fMxXJDJw](https://youtu.be/ex8fMxXJDJw)\n\n*YouTube*\n")
+        "[YouTube video: https://youtu.be/ex8fMxXJDJw](https://youtu.be/ex8fMxXJDJw)\n\n*YouTube*\n"
+    )

@@ -6,17 +6,21 @@ import re
 from datetime import datetime
 from pathlib import Path
 
+import audit
 import pytest
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
-
-import audit
 from conftest import CORPUS, SHARED, local_server
+
 from wpmigrate.cli import main
 from wpmigrate.errors import InputError
 from wpmigrate.importers import detect_kind, open_sources
 from wpmigrate.importers.frontmatter import (
-    detect_body_format, drop_keys_from_text, open_frontmatter, split_front_matter, wp_sanitize_title,
+    detect_body_format,
+    drop_keys_from_text,
+    open_frontmatter,
+    split_front_matter,
+    wp_sanitize_title,
 )
 
 AMAUGER = CORPUS / "amauger" / "input"
@@ -39,11 +43,12 @@ def header_of(path: Path) -> tuple[str, list[str]]:
     """An independent reading of a file's header: the exact text and its top-level keys in order."""
     text = path.read_text(encoding="utf-8")
     assert text.startswith("---\n")
-    head = text[4:text.index("\n---\n", 3) + 1]
+    head = text[4 : text.index("\n---\n", 3) + 1]
     return head, re.findall(r"^([A-Za-z_][\w-]*):", head, re.M)
 
 
 # ---------------------------------------------------------------- visible words, in order
+
 
 def html_words(html: str) -> list[str]:
     return audit.facts_of(html).words
@@ -61,6 +66,7 @@ def test_words_kept_measures_order_and_loss() -> None:
 
 
 # ---------------------------------------------------------------- unit
+
 
 def test_split_front_matter_keeps_text_and_order() -> None:
     raw = "---\ntitle: 'A: b'\ndate: 2012-08-08\ntags: [x, y]\n# a comment\n---\n\n<p>Body</p>\n"
@@ -82,29 +88,43 @@ def test_drop_keys_from_text_removes_entries_and_their_continuations() -> None:
     assert drop_keys_from_text(text, ("author", "tags")) == "title: T\ncover: c\n"
 
 
-@pytest.mark.parametrize("body,suffix,fmt", [
-    ("\n<p>\n  Le texte\n</p>\n", ".md", "html"),
-    ("\nLe [lien](x.html) et du **gras**.\n\n## Titre\n", ".md", "markdown"),
-    ("<img src='a.png'>\n\n# Titre\n\n- un\n- deux\n\n[x](y)\n", ".md", "markdown"),
-    ("Texte sans balise", ".html", "html"),
-])
+@pytest.mark.parametrize(
+    "body,suffix,fmt",
+    [
+        ("\n<p>\n  Le texte\n</p>\n", ".md", "html"),
+        ("\nLe [lien](x.html) et du **gras**.\n\n## Titre\n", ".md", "markdown"),
+        ("<img src='a.png'>\n\n# Titre\n\n- un\n- deux\n\n[x](y)\n", ".md", "markdown"),
+        ("Texte sans balise", ".html", "html"),
+    ],
+)
 def test_detect_body_format(body: str, suffix: str, fmt: str) -> None:
     assert detect_body_format(body, suffix) == fmt
 
 
-@pytest.mark.parametrize("title,slug", [
-    ("Le Web 2.0, ni une mode, ni une option, mais une nouvelle forme de communication",
-     "le-web-2-0-ni-une-mode-ni-une-option-mais-une-nouvelle-forme-de-communication"),
-    ("Les chartes d'utilisation des médias sociaux (éduquer)", "les-chartes-dutilisation-des-medias-sociaux-eduquer"),
-    ("Content Curator, un mot à retenir dans le Web social de 2011",
-     "content-curator-un-mot-a-retenir-dans-le-web-social-de-2011"),
-    ("Dessine-moi un stratège Web", "dessine-moi-un-stratege-web"),
-])
+@pytest.mark.parametrize(
+    "title,slug",
+    [
+        (
+            "Le Web 2.0, ni une mode, ni une option, mais une nouvelle forme de communication",
+            "le-web-2-0-ni-une-mode-ni-une-option-mais-une-nouvelle-forme-de-communication",
+        ),
+        (
+            "Les chartes d'utilisation des médias sociaux (éduquer)",
+            "les-chartes-dutilisation-des-medias-sociaux-eduquer",
+        ),
+        (
+            "Content Curator, un mot à retenir dans le Web social de 2011",
+            "content-curator-un-mot-a-retenir-dans-le-web-social-de-2011",
+        ),
+        ("Dessine-moi un stratège Web", "dessine-moi-un-stratege-web"),
+    ],
+)
 def test_wp_sanitize_title(title: str, slug: str) -> None:
     assert wp_sanitize_title(title) == slug
 
 
 # ---------------------------------------------------------------- the amauger posts
+
 
 def test_amauger_front_matter_is_kept_exactly(amauger: Path) -> None:
     assert detect_kind(amauger) == "frontmatter"
@@ -131,8 +151,9 @@ def test_amauger_drop_keys(amauger: Path) -> None:
     for post in source.posts():
         head, keys = header_of(Path(post.source))
         assert list(post.front_matter) == [k for k in keys if k not in ("author", "cover")]
-        expected = "".join(line for line in head.splitlines(keepends=True)
-                           if not line.startswith(("author:", "cover:")))
+        expected = "".join(
+            line for line in head.splitlines(keepends=True) if not line.startswith(("author:", "cover:"))
+        )
         assert post.meta["_wpm_front_matter_text"] == expected
 
 
@@ -145,8 +166,11 @@ def test_amauger_links_match_the_posts_they_point_at(amauger: Path) -> None:
     assert posts["ecrire"].meta["_wpm_matched"]["link"] == "front matter permalink"
     links = {p.link for p in posts.values()}
     # every link between these ten posts, written `slug.html` in the bodies, is now the target's old URL
-    internal = [(slug, href) for slug, p in posts.items()
-                for href in re.findall(r'href="(https://www\.christianamauger\.com/[^"]+)"', p.content)]
+    internal = [
+        (slug, href)
+        for slug, p in posts.items()
+        for href in re.findall(r'href="(https://www\.christianamauger\.com/[^"]+)"', p.content)
+    ]
     to_ours = {(s, h) for s, h in internal if h in links}
     assert to_ours == {
         ("chartes-communiquer", SITE + "ecrire-pour-le-web-ciblage-structure-et-personnalisation.html"),
@@ -163,11 +187,13 @@ def test_amauger_links_match_the_posts_they_point_at(amauger: Path) -> None:
 
 def test_amauger_mirror_paths_become_absolute_and_nothing_else_changes(amauger: Path) -> None:
     post = next(p for p in open_frontmatter([amauger], quiet).posts() if p.slug == "leadership")
-    src = ("https://i1.wp.com/www.christianamauger.com/wp-content/uploads/2012/08/lego-king.jpg"
-           "?resize=285%2C263&amp;ssl=1")
+    src = (
+        "https://i1.wp.com/www.christianamauger.com/wp-content/uploads/2012/08/lego-king.jpg?resize=285%2C263&amp;ssl=1"
+    )
     assert f'src="{src}"' in post.content
     assert post.meta["_wpm_mirror_refs"][src.replace("&amp;", "&")] == (
-        "../i1.wp.com/www.christianamauger.com/wp-content/uploads/2012/08/lego-kingc434.jpg?resize=285%2C263&ssl=1")
+        "../i1.wp.com/www.christianamauger.com/wp-content/uploads/2012/08/lego-kingc434.jpg?resize=285%2C263&ssl=1"
+    )
     original = (amauger / "leadership.md").read_text(encoding="utf-8").split("\n---\n", 1)[1].lstrip("\n")
     # Only URL attributes were touched: the text, entities and layout are byte for byte the input's.
     strip = re.compile(r'(href|src)="[^"]*"')
@@ -187,17 +213,19 @@ def test_unknown_site_warns_and_keeps_relative_links(tmp_path: Path) -> None:
     warnings: list[str] = []
     post = next(open_frontmatter([tmp_path], warnings.append).posts())
     assert post.content == "<p><a href='b.html'>b</a></p>\n" and post.link == ""
-    assert warnings == [f"{tmp_path}: relative links in HTML bodies but the old site's address is unknown; "
-                        "pass --site-url to resolve them"]
+    assert warnings == [
+        f"{tmp_path}: relative links in HTML bodies but the old site's address is unknown; "
+        "pass --site-url to resolve them"
+    ]
 
 
 # ---------------------------------------------------------------- end to end
 
+
 @pytest.fixture(scope="module")
 def converted(amauger: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("amauger") / "site"
-    result = CliRunner().invoke(main, ["convert", str(amauger), "--out", str(out), "--offline"],
-                                catch_exceptions=False)
+    result = CliRunner().invoke(main, ["convert", str(amauger), "--out", str(out), "--offline"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     return out
 
@@ -215,9 +243,14 @@ def test_amauger_words_kept_in_order(amauger: Path, converted: Path) -> None:
             # div.entry-content; the importer drops it, as the person did. Those words are all in the
             # front matter; every other word must be kept.
             header, body = body.split('<div class="entry-content">', 1)
-            assert html_words(header) == (re.findall(r"\w+", "Écrire pour le Web : ciblage, structure et "
-                                          "personnalisation Posté le 14 juin 2011 à 9 h 25 min. Écrit par "
-                                          "Christian Amauger"))
+            assert html_words(header) == (
+                re.findall(
+                    r"\w+",
+                    "Écrire pour le Web : ciblage, structure et "
+                    "personnalisation Posté le 14 juin 2011 à 9 h 25 min. Écrit par "
+                    "Christian Amauger",
+                )
+            )
         assert words_kept(body, out) >= 0.99, path.name
 
 
@@ -296,17 +329,26 @@ def test_amauger_images_become_local_files_from_a_mapped_host(amauger: Path, tmp
         out = tmp_path / "site"
         # every host an image could be fetched from points at the local server: nothing leaves 127.0.0.1
         maps = [f"--host-map={h}={base}" for h in ("www.christianamauger.com", "i0.wp.com", "i1.wp.com", "i2.wp.com")]
-        result = CliRunner().invoke(main, ["convert", str(amauger), "--out", str(out), "--asset-cache",
-                                           str(tmp_path / "cache"), *maps], catch_exceptions=False)
+        result = CliRunner().invoke(
+            main,
+            ["convert", str(amauger), "--out", str(out), "--asset-cache", str(tmp_path / "cache"), *maps],
+            catch_exceptions=False,
+        )
     assert result.exit_code == 0, result.output
-    assert sorted(served) == sorted(set(served)) == [
-        "/assets/img/Stratège-Web-en-7-mots76a1.jpg",  # dessine-moi.md: a root-relative path, kept as found
-        "/wp-content/uploads/2011/06/gherman-blogueur-2.jpg", "/wp-content/uploads/2011/06/gherman-blogueur.jpg",
-        "/wp-content/uploads/2012/07/149294506_62d9aadb55_o.jpg",
-        "/wp-content/uploads/2012/07/2435823037_982e775726_o.jpg",
-        "/wp-content/uploads/2012/07/3184988008_7ecba972e2_b.jpg",
-        "/wp-content/uploads/2012/07/cecinestpasunmediasocial.jpg", "/wp-content/uploads/2012/08/lego-king.jpg",
-    ]  # the originals, HTTrack's hash and Photon's resize undone; one request each
+    assert (
+        sorted(served)
+        == sorted(set(served))
+        == [
+            "/assets/img/Stratège-Web-en-7-mots76a1.jpg",  # dessine-moi.md: a root-relative path, kept as found
+            "/wp-content/uploads/2011/06/gherman-blogueur-2.jpg",
+            "/wp-content/uploads/2011/06/gherman-blogueur.jpg",
+            "/wp-content/uploads/2012/07/149294506_62d9aadb55_o.jpg",
+            "/wp-content/uploads/2012/07/2435823037_982e775726_o.jpg",
+            "/wp-content/uploads/2012/07/3184988008_7ecba972e2_b.jpg",
+            "/wp-content/uploads/2012/07/cecinestpasunmediasocial.jpg",
+            "/wp-content/uploads/2012/08/lego-king.jpg",
+        ]
+    )  # the originals, HTTrack's hash and Photon's resize undone; one request each
     images = 0
     for path in sorted((out / "_posts").glob("*.md")):
         text = path.read_text(encoding="utf-8")
@@ -325,8 +367,11 @@ def test_amauger_images_become_local_files_from_a_mapped_host(amauger: Path, tmp
 
 def test_drop_key_through_the_cli(amauger: Path, tmp_path: Path) -> None:
     out = tmp_path / "site"
-    result = CliRunner().invoke(main, ["convert", str(amauger), "--out", str(out), "--offline",
-                                       "--drop-key", "author", "--drop-key", "cover"], catch_exceptions=False)
+    result = CliRunner().invoke(
+        main,
+        ["convert", str(amauger), "--out", str(out), "--offline", "--drop-key", "author", "--drop-key", "cover"],
+        catch_exceptions=False,
+    )
     assert result.exit_code == 0, result.output
     for path in sorted(amauger.glob("*.md")):
         head, keys = header_of(path)

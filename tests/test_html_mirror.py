@@ -7,16 +7,21 @@ import struct
 from datetime import datetime
 from pathlib import Path
 
+import audit
 import pytest
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
-
-import audit
 from conftest import CORPUS, FIXTURES, ROOT, check_golden, local_server
+
 from wpmigrate.cli import main
 from wpmigrate.importers import detect_kind, open_sources
 from wpmigrate.importers.html_mirror import (
-    mirror_url_to_link, open_mirror, select_content, clean_content, unhash_httrack, url_identity,
+    clean_content,
+    mirror_url_to_link,
+    open_mirror,
+    select_content,
+    unhash_httrack,
+    url_identity,
 )
 from wpmigrate.importers.pagemeta import PageMeta, classify_page, parse_date, read_meta
 from wpmigrate.models import Site
@@ -26,8 +31,19 @@ SITE = Site(link="https://www.example.org/")
 NAGEKAR = CORPUS / "html-mirrors" / "abhn__static-nagekar.com"
 HIDES = CORPUS / "html-mirrors" / "ryosuke-horie__hides_blog_archive"
 GOLDEN = ROOT / "tests" / "golden" / "mirrors"
-CHROME = ("sharedaddy", "jp-relatedposts", "J’aime", "Partager", "comment-form", "a2a_kit", "HTTrack",
-          "twitter-share-button", "fb-like", "<script", "<style")
+CHROME = (
+    "sharedaddy",
+    "jp-relatedposts",
+    "J’aime",
+    "Partager",
+    "comment-form",
+    "a2a_kit",
+    "HTTrack",
+    "twitter-share-button",
+    "fb-like",
+    "<script",
+    "<style",
+)
 
 
 def quiet(_: str) -> None:
@@ -42,25 +58,34 @@ def need(path: Path) -> Path:
 
 # ---------------------------------------------------------------- URLs
 
-@pytest.mark.parametrize("href,page,expected", [
-    ("slug.html", "other.html", "https://www.example.org/slug.html"),
-    ("../../2012/08/slug/index.html", "2013/01/x.html", "https://www.example.org/2012/08/slug/"),
-    ("../../../2012/08/slug/index.html", "2013/01/x/index.html", "https://www.example.org/2012/08/slug/"),
-    ("../i1.wp.com/www.example.org/wp-content/uploads/2012/08/lego-kingc434.jpg?resize=285%2C263&amp;ssl=1",
-     "leadership.html",
-     "https://i1.wp.com/www.example.org/wp-content/uploads/2012/08/lego-king.jpg?resize=285%2C263&ssl=1"),
-    ("../i1.wp.com/www.example.org/wp-content/uploads/2012/08/lego-kingeb45.jpg?ssl=1", "a.html",
-     "https://i1.wp.com/www.example.org/wp-content/uploads/2012/08/lego-king.jpg?ssl=1"),
-    ("../../index7fbc.html?p=1136", "2015/11/x.html", "https://www.example.org/?p=1136"),
-    ("caf%C3%A9.html#top", "a.html", "https://www.example.org/caf%C3%A9.html#top"),
-    ("/wp-content/uploads/a.png", "x/y.html", "https://www.example.org/wp-content/uploads/a.png"),
-    ("//cdn.example.net/a.js", "a.html", "https://cdn.example.net/a.js"),
-    ("https://other.example/x", "a.html", "https://other.example/x"),
-    ("mailto:me@example.org", "a.html", "mailto:me@example.org"),
-    ("#comments", "a.html", "#comments"),
-    ("../../../../../etc/passwd", "a/b.html", "https://www.example.org/etc/passwd"),
-    ("author/admin.html", "ecrire.html", "https://www.example.org/author/admin.html"),
-])
+
+@pytest.mark.parametrize(
+    "href,page,expected",
+    [
+        ("slug.html", "other.html", "https://www.example.org/slug.html"),
+        ("../../2012/08/slug/index.html", "2013/01/x.html", "https://www.example.org/2012/08/slug/"),
+        ("../../../2012/08/slug/index.html", "2013/01/x/index.html", "https://www.example.org/2012/08/slug/"),
+        (
+            "../i1.wp.com/www.example.org/wp-content/uploads/2012/08/lego-kingc434.jpg?resize=285%2C263&amp;ssl=1",
+            "leadership.html",
+            "https://i1.wp.com/www.example.org/wp-content/uploads/2012/08/lego-king.jpg?resize=285%2C263&ssl=1",
+        ),
+        (
+            "../i1.wp.com/www.example.org/wp-content/uploads/2012/08/lego-kingeb45.jpg?ssl=1",
+            "a.html",
+            "https://i1.wp.com/www.example.org/wp-content/uploads/2012/08/lego-king.jpg?ssl=1",
+        ),
+        ("../../index7fbc.html?p=1136", "2015/11/x.html", "https://www.example.org/?p=1136"),
+        ("caf%C3%A9.html#top", "a.html", "https://www.example.org/caf%C3%A9.html#top"),
+        ("/wp-content/uploads/a.png", "x/y.html", "https://www.example.org/wp-content/uploads/a.png"),
+        ("//cdn.example.net/a.js", "a.html", "https://cdn.example.net/a.js"),
+        ("https://other.example/x", "a.html", "https://other.example/x"),
+        ("mailto:me@example.org", "a.html", "mailto:me@example.org"),
+        ("#comments", "a.html", "#comments"),
+        ("../../../../../etc/passwd", "a/b.html", "https://www.example.org/etc/passwd"),
+        ("author/admin.html", "ecrire.html", "https://www.example.org/author/admin.html"),
+    ],
+)
 def test_mirror_url_to_link(href: str, page: str, expected: str) -> None:
     assert mirror_url_to_link(href, page, SITE) == expected
 
@@ -78,54 +103,70 @@ def test_url_identity_ignores_index_html_www_and_slash() -> None:
 
 # ---------------------------------------------------------------- classification and metadata
 
+
 def page(body_class: str, inner: str = "", head: str = "") -> BeautifulSoup:
     return BeautifulSoup(f"<html><head>{head}</head><body class='{body_class}'>{inner}</body></html>", "lxml")
 
 
-@pytest.mark.parametrize("body_class,head,inner,kind", [
-    ("single single-post postid-3", "", "", "post"),
-    ("page-template-default page page-id-2", "", "", "page"),
-    ("archive category category-news", "", "", "listing"),
-    ("archive tag tag-x", "", "", "listing"),
-    ("archive author author-admin", "", "", "listing"),
-    ("archive date", "", "", "listing"),
-    ("home blog", "", "", "listing"),
-    ("home blog paged paged-2", "", "", "listing"),
-    ("search search-results", "", "", "listing"),
-    ("error404", "", "", "listing"),
-    ("attachment single-attachment", "", "", "attachment"),
-    ("", '<meta property="og:type" content="article">', "", "post"),
-    ("", '<script type="application/ld+json">{"@graph":[{"@type":"BlogPosting"}]}</script>', "", "post"),
-    ("", "", "<article class='post'><div class='entry-content'>x</div></article>"
-              "<article class='post'><div class='entry-content'>y</div></article>", "listing"),
-    ("", "", "<article class='post type-post'><div class='entry-content'>x</div></article>", "post"),
-    ("", "", "<p>nothing WordPress here</p>", "unknown"),
-])
+@pytest.mark.parametrize(
+    "body_class,head,inner,kind",
+    [
+        ("single single-post postid-3", "", "", "post"),
+        ("page-template-default page page-id-2", "", "", "page"),
+        ("archive category category-news", "", "", "listing"),
+        ("archive tag tag-x", "", "", "listing"),
+        ("archive author author-admin", "", "", "listing"),
+        ("archive date", "", "", "listing"),
+        ("home blog", "", "", "listing"),
+        ("home blog paged paged-2", "", "", "listing"),
+        ("search search-results", "", "", "listing"),
+        ("error404", "", "", "listing"),
+        ("attachment single-attachment", "", "", "attachment"),
+        ("", '<meta property="og:type" content="article">', "", "post"),
+        ("", '<script type="application/ld+json">{"@graph":[{"@type":"BlogPosting"}]}</script>', "", "post"),
+        (
+            "",
+            "",
+            "<article class='post'><div class='entry-content'>x</div></article>"
+            "<article class='post'><div class='entry-content'>y</div></article>",
+            "listing",
+        ),
+        ("", "", "<article class='post type-post'><div class='entry-content'>x</div></article>", "post"),
+        ("", "", "<p>nothing WordPress here</p>", "unknown"),
+    ],
+)
 def test_classify_page(body_class: str, head: str, inner: str, kind: str) -> None:
     soup = page(body_class, inner, head)
     assert classify_page(soup, str(soup), "x/index.html")[0] == kind
 
 
-@pytest.mark.parametrize("body_class,ptype", [
-    ("single single-post postid-3", "post"),
-    ("single single-author singular postid-3", "post"),  # Twenty Eleven: one-author blog, not a type
-    ("single single-portfolio postid-3 single-format-standard", "portfolio"),
-])
+@pytest.mark.parametrize(
+    "body_class,ptype",
+    [
+        ("single single-post postid-3", "post"),
+        ("single single-author singular postid-3", "post"),  # Twenty Eleven: one-author blog, not a type
+        ("single single-portfolio postid-3 single-format-standard", "portfolio"),
+    ],
+)
 def test_classify_post_type(body_class: str, ptype: str) -> None:
     soup = page(body_class)
     assert classify_page(soup, str(soup), "x.html")[2] == ptype
 
 
 def test_comments_as_articles_do_not_make_a_listing() -> None:
-    soup = page("", "<article class='post type-post'><div class='entry-content'>x</div></article>"
-                "<ol class='comment-list'><li><article class='comment-body'>c1</article></li>"
-                "<li><article class='comment'>c2</article></li></ol>")
+    soup = page(
+        "",
+        "<article class='post type-post'><div class='entry-content'>x</div></article>"
+        "<ol class='comment-list'><li><article class='comment-body'>c1</article></li>"
+        "<li><article class='comment'>c2</article></li></ol>",
+    )
     assert classify_page(soup, str(soup), "x.html")[0] == "post"
 
 
 def test_content_selector_rescues_pages_without_wordpress_markers(tmp_path: Path) -> None:
-    (tmp_path / "a.html").write_text("<html><head><title>A | S</title></head><body><div class='txt'><p>Hi</p>"
-                                     "</div></body></html>", encoding="utf-8")
+    (tmp_path / "a.html").write_text(
+        "<html><head><title>A | S</title></head><body><div class='txt'><p>Hi</p></div></body></html>", encoding="utf-8"
+    )
     warnings: list[str] = []
     assert list(open_mirror([tmp_path], warnings.append).posts()) == []
     assert f"{tmp_path / 'a.html'}: not recognised as a post (no WordPress post markers); skipped" in warnings
@@ -141,16 +182,23 @@ def test_local_files_never_point_outside_the_mirror(tmp_path: Path) -> None:
     (site / "p.html").write_text(
         "<html><head><link rel='canonical' href='https://www.example.org/p.html'></head>"
         "<body class='single postid-1'><div class='entry-content'><img src='wp-content/ok.png'>"
-        "<img src='../../secret.png'><img src='../../../secret.png'></div></body></html>", encoding="utf-8")
+        "<img src='../../secret.png'><img src='../../../secret.png'></div></body></html>",
+        encoding="utf-8",
+    )
     post = next(open_mirror([tmp_path / "mirror"], quiet).posts())
-    assert post.meta["_wpm_local_files"] == {"https://www.example.org/wp-content/ok.png": str(site / "wp-content" / "ok.png")}
+    assert post.meta["_wpm_local_files"] == {
+        "https://www.example.org/wp-content/ok.png": str(site / "wp-content" / "ok.png")
+    }
     assert '<img src="https://www.example.org/secret.png"/>' in post.content
 
 
 def test_code_highlighter_gutters_are_not_code() -> None:
-    soup = page("single", "<div class='entry-content'><pre><code><table class='rouge-table'><tr>"
-                "<td class='gutter gl'><pre class='lineno'>1\n2</pre></td><td class='code'><pre>a = 1\nb = 2</pre>"
-                "</td></tr></table></code></pre></div>")
+    soup = page(
+        "single",
+        "<div class='entry-content'><pre><code><table class='rouge-table'><tr>"
+        "<td class='gutter gl'><pre class='lineno'>1\n2</pre></td><td class='code'><pre>a = 1\nb = 2</pre>"
+        "</td></tr></table></code></pre></div>",
+    )
     el, _ = select_content(soup)
     clean_content(el)
     assert "lineno" not in str(el) and "a = 1\nb = 2" in el.get_text()
@@ -163,24 +211,30 @@ def test_classify_amp_and_feed() -> None:
     assert classify_page(BeautifulSoup("", "lxml"), raw, "feed/index.html")[0] == "feed"
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("2012-08-08T10:15:00+02:00", "2012-08-08T10:15:00+02:00"),
-    ("24 November, 2015. It was a Tuesday", "2015-11-24T00:00:00"),
-    ("Posted on January 15, 2013 at 8:30 am.", "2013-01-15T00:00:00"),
-    ("投稿日: 8月 22, 2020", "2020-08-22T00:00:00"),
-    ("2022年8月1日", "2022-08-01T00:00:00"),
-    ("8 août 2012", "2012-08-08T00:00:00"),
-    ("no date here", None),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("2012-08-08T10:15:00+02:00", "2012-08-08T10:15:00+02:00"),
+        ("24 November, 2015. It was a Tuesday", "2015-11-24T00:00:00"),
+        ("Posted on January 15, 2013 at 8:30 am.", "2013-01-15T00:00:00"),
+        ("投稿日: 8月 22, 2020", "2020-08-22T00:00:00"),
+        ("2022年8月1日", "2022-08-01T00:00:00"),
+        ("8 août 2012", "2012-08-08T00:00:00"),
+        ("no date here", None),
+    ],
+)
 def test_parse_date(text: str, expected: str | None) -> None:
     d = parse_date(text)
     assert (d.isoformat() if d else None) == expected
 
 
 def test_published_falls_back_to_foundationpress_time_updated_and_records_it() -> None:
-    soup = page("single postid-5", "<article class='post-5 post category-news'><h1 class='entry-title'>T</h1>"
-                "<time class='updated' datetime='2013-01-15T08:30:00+00:00'>x</time>"
-                "<div class='entry-content'><p>x</p></div></article>")
+    soup = page(
+        "single postid-5",
+        "<article class='post-5 post category-news'><h1 class='entry-title'>T</h1>"
+        "<time class='updated' datetime='2013-01-15T08:30:00+00:00'>x</time>"
+        "<div class='entry-content'><p>x</p></div></article>",
+    )
     meta = read_meta(soup, PageMeta())
     assert meta.published == datetime.fromisoformat("2013-01-15T08:30:00+00:00")
     assert meta.modified is None
@@ -191,8 +245,11 @@ def test_published_falls_back_to_foundationpress_time_updated_and_records_it() -
 
 
 def test_content_selector_override_and_chrome_removal() -> None:
-    soup = page("single", "<div class='post-body-x'><p>Text</p><div class='sharedaddy'><p>Share</p></div>"
-                "<table><tr><td><a class='twitter-share-button' href='#'>t</a></td></tr></table></div>")
+    soup = page(
+        "single",
+        "<div class='post-body-x'><p>Text</p><div class='sharedaddy'><p>Share</p></div>"
+        "<table><tr><td><a class='twitter-share-button' href='#'>t</a></td></tr></table></div>",
+    )
     el, sel = select_content(soup, ".post-body-x")
     assert sel == ".post-body-x"
     assert clean_content(el) == [".sharedaddy", ".twitter-share-button"]
@@ -200,6 +257,7 @@ def test_content_selector_override_and_chrome_removal() -> None:
 
 
 # ---------------------------------------------------------------- the fixture mirror
+
 
 @pytest.fixture(scope="module")
 def fixture_posts() -> dict[str, object]:
@@ -233,18 +291,35 @@ def test_fixture_mirror_keeps_one_post_per_real_page(fixture_posts: dict) -> Non
 
 def test_fixture_theme_a_metadata(fixture_posts: dict) -> None:
     p = fixture_posts["posts"]["hello-world"]
-    assert (p.id, p.type, p.title, p.link) == (12, "post", "Hello world", "https://www.example.org/2012/08/hello-world/")
+    assert (p.id, p.type, p.title, p.link) == (
+        12,
+        "post",
+        "Hello world",
+        "https://www.example.org/2012/08/hello-world/",
+    )
     assert p.date == datetime(2012, 8, 8, 10, 15) and p.date_gmt == datetime(2012, 8, 8, 8, 15)
     assert p.modified == datetime(2015, 11, 10, 9, 0)
     assert p.categories == ["News"] and p.tags == ["Café"]
     assert p.author == "admin" and p.excerpt == "Un premier billet, avec « guillemets » et une photo."
     assert p.content_format == "html" and p.meta["_wpm_rendered"] is True
-    assert p.meta["_og_image"] == "https://i0.wp.com/www.example.org/wp-content/uploads/2012/08/photo.png?fit=600%2C400&ssl=1"
+    assert (
+        p.meta["_og_image"]
+        == "https://i0.wp.com/www.example.org/wp-content/uploads/2012/08/photo.png?fit=600%2C400&ssl=1"
+    )
     assert p.meta["_wpm_matched"] == {
-        "id": "body class postid-N/page-id-N", "url": "og:url", "title": "og:title", "published": "article:published_time",
-        "modified": "article:modified_time", "categories": 'a[rel~="category"]', "tags": 'a[rel="tag"]',
-        "author": "JSON-LD author", "excerpt": "meta description", "image": "og:image", "content": ".entry-content",
-        "kind": "body class 'single'"}
+        "id": "body class postid-N/page-id-N",
+        "url": "og:url",
+        "title": "og:title",
+        "published": "article:published_time",
+        "modified": "article:modified_time",
+        "categories": 'a[rel~="category"]',
+        "tags": 'a[rel="tag"]',
+        "author": "JSON-LD author",
+        "excerpt": "meta description",
+        "image": "og:image",
+        "content": ".entry-content",
+        "kind": "body class 'single'",
+    }
     assert sorted(p.meta["_wpm_removed"]) == ["#jp-relatedposts", ".sharedaddy"]
 
 
@@ -259,10 +334,8 @@ def test_fixture_theme_a_content_is_clean_and_absolute(fixture_posts: dict) -> N
     assert f'src="{src}"' in p.content
     local = {k: Path(v).relative_to(MIRROR).as_posix() for k, v in p.meta["_wpm_local_files"].items()}
     assert local == {
-        "https://i0.wp.com/www.example.org/wp-content/uploads/2012/08/photo.png?resize=300%2C200&ssl=1":
-            "i0.wp.com/www.example.org/wp-content/uploads/2012/08/photo296d.png",
-        "https://i0.wp.com/www.example.org/wp-content/uploads/2012/08/photo.png?ssl=1":
-            "i0.wp.com/www.example.org/wp-content/uploads/2012/08/photoeb45.png",
+        "https://i0.wp.com/www.example.org/wp-content/uploads/2012/08/photo.png?resize=300%2C200&ssl=1": "i0.wp.com/www.example.org/wp-content/uploads/2012/08/photo296d.png",
+        "https://i0.wp.com/www.example.org/wp-content/uploads/2012/08/photo.png?ssl=1": "i0.wp.com/www.example.org/wp-content/uploads/2012/08/photoeb45.png",
     }
     assert p.content.startswith("<p>C’est le premier billet\u00a0: «\u00a0bonjour\u00a0» à tous.")
 
@@ -276,8 +349,10 @@ def test_fixture_theme_b_foundationpress(fixture_posts: dict) -> None:
     assert p.meta["_wpm_matched"]["published"] == "time.updated[datetime] (FoundationPress)"
     assert p.meta["_wpm_matched"]["url"] == "oEmbed discovery link"
     assert p.meta["_wpm_removed"] == [".addtoany_share_save_container"]
-    assert 'srcset="https://www.example.org/wp-content/uploads/2013/01/crème-300x200.png 300w, ' \
-           'https://www.example.org/wp-content/uploads/2013/01/crème.png 600w"' in p.content
+    assert (
+        'srcset="https://www.example.org/wp-content/uploads/2013/01/crème-300x200.png 300w, '
+        'https://www.example.org/wp-content/uploads/2013/01/crème.png 600w"' in p.content
+    )
     assert sorted(Path(v).name for v in p.meta["_wpm_local_files"].values()) == ["crème-300x200.png", "crème.png"]
     assert 'href="https://www.example.org/l%e2%80%99ete.html"' in p.content
     ete = fixture_posts["posts"]["l’ete"]
@@ -288,7 +363,13 @@ def test_fixture_theme_b_foundationpress(fixture_posts: dict) -> None:
 def test_fixture_page(fixture_posts: dict) -> None:
     p = fixture_posts["posts"]["about"]
     assert (p.type, p.id, p.title, p.link, p.terms, p.parent) == (
-        "page", 2, "À propos", "https://www.example.org/about/", (), None)
+        "page",
+        2,
+        "À propos",
+        "https://www.example.org/about/",
+        (),
+        None,
+    )
     team = fixture_posts["posts"]["team"]
     assert (team.type, team.id, team.link, team.parent) == ("page", 7, "https://www.example.org/about/team/", 2)
 
@@ -306,13 +387,24 @@ def test_open_sources_dispatches_mirror_and_warns_with_counts() -> None:
 NAGEKAR_TRUTH = {  # read from each page: <h1>, <time>, "Posted under" (the theme prints get_the_tags())
     "fujitsu-lifebook-a514-review": (1136, "Fujitsu Lifebook A514 Review", "2015-11-24", ["electronics"]),
     "trip-to-brahmatal-uttarakhand": (1109, "Trek To Brahmatal (Uttarakhand)", "2017-02-20", ["life", "travel"]),
-    "python-io-benchmarks": (1026, "Concurrency In Python For Network I/O – Synchronous, Threading, "
-                             "Multiprocessing and Asynchronous IO", "2020-05-05", ["python"]),
+    "python-io-benchmarks": (
+        1026,
+        "Concurrency In Python For Network I/O – Synchronous, Threading, Multiprocessing and Asynchronous IO",
+        "2020-05-05",
+        ["python"],
+    ),
     "top-reasons-to-use-mozilla-firefox-right-now-part-2": (
-        1620, "Top Reasons To Use Mozilla Firefox 🔥🦊 Right Now – Part 2", "2022-11-24",
-        ["browsers", "firefox", "mozilla"]),
+        1620,
+        "Top Reasons To Use Mozilla Firefox 🔥🦊 Right Now – Part 2",
+        "2022-11-24",
+        ["browsers", "firefox", "mozilla"],
+    ),
     "10-5-12-5-14-15-6-maybe-chuwi-minibook-x-n100-review": (
-        2115, "10.5 > 12.5 > 14 > 15.6 (Maybe) – Chuwi Minibook X N100 Review", "2024-05-14", ["electronics"]),
+        2115,
+        "10.5 > 12.5 > 14 > 15.6 (Maybe) – Chuwi Minibook X N100 Review",
+        "2024-05-14",
+        ["electronics"],
+    ),
 }
 
 
@@ -326,7 +418,7 @@ def test_nagekar_mirror_metadata_matches_the_pages() -> None:
         assert (p.id, p.title, p.date.strftime("%Y-%m-%d"), p.tags, p.categories) == (pid, title, day, tags, [])
         assert p.link == f"https://nagekar.com/{p.date:%Y/%m}/{slug}.html"
         assert p.meta["_wpm_matched"]["content"] == "article .content"
-        for junk in CHROME + ("Unrelated", "featured-posts", "« ", "Posted under"):
+        for junk in (*CHROME, "Unrelated", "featured-posts", "« ", "Posted under"):
             assert junk not in p.content, (slug, junk)
     assert posts["fujitsu-lifebook-a514-review"].content.startswith("<p>Hey guys, I bought the <a href=")
     assert posts["fujitsu-lifebook-a514-review"].content.endswith("Thank you for the support!*</i></p>")
@@ -336,7 +428,12 @@ HIDES_TRUTH = {  # <h1> in .page-title, "投稿日:" metadata item, .h-blog-cate
     "blog-post_22": (47, "メンテナンス", "2020-08-22", "05357436053270055959"),
     "2022鳥取夏合宿二日目、最終日": (984, "2022鳥取夏合宿二日目、最終日", "2022-08-02", "hidemiyoshi"),
     "987": (987, "2022鳥取夏合宿初日", "2022-08-01", "hidemiyoshi"),
-    "質問": (1638, "質問に答えてみました。色々ありますが、本当よくある質問です。ご参考までに…", "2023-11-10", "hidemiyoshi"),
+    "質問": (
+        1638,
+        "質問に答えてみました。色々ありますが、本当よくある質問です。ご参考までに…",
+        "2023-11-10",
+        "hidemiyoshi",
+    ),
 }
 
 
@@ -348,16 +445,25 @@ def test_hides_mirror_metadata_matches_the_pages() -> None:
     assert mirror.site.title == "HIDES KICK! ブログ"
     for slug, (pid, title, day, author) in HIDES_TRUTH.items():
         p = posts[slug]
-        assert (p.id, p.title, p.date.strftime("%Y-%m-%d"), p.categories, p.author) == (pid, title, day, ["未分類"], author)
+        assert (p.id, p.title, p.date.strftime("%Y-%m-%d"), p.categories, p.author) == (
+            pid,
+            title,
+            day,
+            ["未分類"],
+            author,
+        )
         assert p.link == f"https://hidemiyoshi.jp/blog/{p.date:%Y/%m}/{slug}.html"
         assert p.meta["_wpm_matched"]["content"] == ".colibri-post-content"
         # the banner block every post ends with is theme chrome, found by comparing the posts
-        for junk in CHROME + ("private_banner", "banner_14", "ツイート"):
+        for junk in (*CHROME, "private_banner", "banner_14", "ツイート"):
             assert junk not in p.content, (slug, junk)
-    assert posts["987"].content.rstrip().endswith("<p>そして大人たちの飲みが始まりました…初日はこんな感じです。つづく</p>")
+    assert (
+        posts["987"].content.rstrip().endswith("<p>そして大人たちの飲みが始まりました…初日はこんな感じです。つづく</p>")
+    )
 
 
 # ---------------------------------------------------------------- end to end
+
 
 def convert(*args: str):
     return CliRunner().invoke(main, ["convert", *args], catch_exceptions=False)
@@ -371,8 +477,13 @@ def test_fixture_mirror_end_to_end(tmp_path: Path) -> None:
     # HTTrack-renamed copies in the mirror: the full-size one (6x4) is the asset, both references use it
     for asset in ("assets/images/2012/08/photo.png", "assets/images/2013/01/crème.png"):
         assert struct.unpack(">II", (out / asset).read_bytes()[16:24]) == (6, 4)
-    assert files == ["_posts/2012-08-08-hello-world.md", "_posts/2013-01-15-café-crème.md",
-                     "_posts/2013-07-01-l’ete.md", "about.md", "about/team.md"]  # hierarchy from the URLs
+    assert files == [
+        "_posts/2012-08-08-hello-world.md",
+        "_posts/2013-01-15-café-crème.md",
+        "_posts/2013-07-01-l’ete.md",
+        "about.md",
+        "about/team.md",
+    ]  # hierarchy from the URLs
     hello = (out / "_posts/2012-08-08-hello-world.md").read_text(encoding="utf-8")
     assert "title: Hello world\ndate: 2012-08-08\nmodif: 2015-11-10\ncategories: [News]\ntags: [Café]\n" in hello
     assert "\n\nC’est le premier billet\u00a0: «\u00a0bonjour\u00a0» à tous." in hello  # &nbsp; kept as U+00A0
@@ -392,8 +503,10 @@ def test_fixture_mirror_end_to_end_offline_keeps_the_missing_image_remote(tmp_pa
     out = tmp_path / "site"
     result = convert(str(MIRROR), "--out", str(out), "--offline", "--asset-cache", str(tmp_path / "cache"))
     assert result.exit_code == 0, result.output  # a missing asset is reported, not fatal (--strict makes it so)
-    assert "https://www.example.org/wp-content/uploads/2013/07/soleil.png: offline: not in a mirror or the cache" \
+    assert (
+        "https://www.example.org/wp-content/uploads/2013/07/soleil.png: offline: not in a mirror or the cache"
         in result.output
+    )
     ete = (out / "_posts/2013-07-01-l’ete.md").read_text(encoding="utf-8")
     assert "![Le soleil](https://www.example.org/wp-content/uploads/2013/07/soleil.png)" in ete  # never a dead path
     assert (out / "assets/images/2012/08/photo.png").is_file()  # the mirror's own copies need no --mirror
@@ -418,8 +531,17 @@ def test_fixture_mirror_end_to_end_mirror_copies_first_then_the_mapped_host(tmp_
 
     with local_server(handler) as base:
         out = tmp_path / "site"
-        result = convert(str(MIRROR), "--out", str(out), "--asset-cache", str(tmp_path / "cache"),
-                         "--host-map", f"www.example.org={base}", "--host-map", f"i0.wp.com={base}")
+        result = convert(
+            str(MIRROR),
+            "--out",
+            str(out),
+            "--asset-cache",
+            str(tmp_path / "cache"),
+            "--host-map",
+            f"www.example.org={base}",
+            "--host-map",
+            f"i0.wp.com={base}",
+        )
     assert result.exit_code == 0, result.output
     assert served == ["/wp-content/uploads/2013/07/soleil.png"]  # the original, not the -150x100 variant
     mirrored = {
@@ -430,9 +552,11 @@ def test_fixture_mirror_end_to_end_mirror_copies_first_then_the_mapped_host(tmp_
         assert (out / asset).read_bytes() == (MIRROR / copy).read_bytes()
     assert (out / "assets/images/2013/07/soleil.png").read_bytes() == sun
     ete = (out / "_posts/2013-07-01-l’ete.md").read_text(encoding="utf-8")
-    assert ete.endswith("L’été est chaud. Retour au [café crème](<{% post_url 2013-01-15-café-crème %}>), ou les "
-                        "billets [d’Alice](https://www.example.org/author/admin/).\n\n"
-                        "![Le soleil](/assets/images/2013/07/soleil.png)\n")
+    assert ete.endswith(
+        "L’été est chaud. Retour au [café crème](<{% post_url 2013-01-15-café-crème %}>), ou les "
+        "billets [d’Alice](https://www.example.org/author/admin/).\n\n"
+        "![Le soleil](/assets/images/2013/07/soleil.png)\n"
+    )
     for md in out.rglob("*.md"):
         text = md.read_text(encoding="utf-8")
         for ref in re.findall(r"!\[[^\]]*\]\(<?([^)>\s]+)", text):
@@ -449,19 +573,32 @@ def test_content_selector_through_the_cli_for_an_unusual_theme(tmp_path: Path) -
             f"<html><head><title>Billet {slug} | Mon site</title></head><body><div id='wrap'>"
             f"<div class='menu'><a href='un.html'>Accueil</a></div><div class='texte'><p>Le billet {slug}, "
             f"voir <a href='deux.html'>deux</a>.</p></div><p class='date'>{day}</p></div></body></html>",
-            encoding="utf-8")
+            encoding="utf-8",
+        )
     out = tmp_path / "site"
     result = convert(str(site), "--out", str(out), "--offline", "--site-url", "https://mon.example/")
     assert result.exit_code == 0 and not list(out.rglob("*.md"))
     assert "not recognised as a post (no WordPress post markers); skipped" in result.output
-    result = convert(str(site), "--out", str(out), "--offline", "--site-url", "https://mon.example/",
-                     "--content-selector", "div.texte")
+    result = convert(
+        str(site),
+        "--out",
+        str(out),
+        "--offline",
+        "--site-url",
+        "https://mon.example/",
+        "--content-selector",
+        "div.texte",
+    )
     assert result.exit_code == 0, result.output
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.md")) == [
-        "_posts/2019-03-01-un.md", "_posts/2019-04-02-deux.md"]
+        "_posts/2019-03-01-un.md",
+        "_posts/2019-04-02-deux.md",
+    ]
     un = (out / "_posts/2019-03-01-un.md").read_text(encoding="utf-8")
-    assert un == ("---\nlayout: post\ntitle: Billet un\ndate: 2019-03-01\n---\n\n"
-                  "Le billet un, voir [deux](<{% post_url 2019-04-02-deux %}>).\n")  # no menu, no date line
+    assert un == (
+        "---\nlayout: post\ntitle: Billet un\ndate: 2019-03-01\n---\n\n"
+        "Le billet un, voir [deux](<{% post_url 2019-04-02-deux %}>).\n"
+    )  # no menu, no date line
 
 
 @pytest.mark.slow
@@ -476,8 +613,9 @@ def test_corpus_mirror_goldens(name: str, tmp_path: Path, update_goldens: bool) 
     # every visible word of each post's content (as extracted from its page) is in the output, in order
     for post in open_mirror([src], quiet).posts():
         md = (out / f"_posts/{post.date:%Y-%m-%d}-{post.slug}.md").read_text(encoding="utf-8").split("\n---\n", 1)[1]
-        share = audit.in_order_share(audit.facts_of(post.content).words,
-                                     audit.facts_of(audit.render_markdown(md)).words)
+        share = audit.in_order_share(
+            audit.facts_of(post.content).words, audit.facts_of(audit.render_markdown(md)).words
+        )
         assert share >= 0.99, (post.slug, share)
     for f in written:
         rel = f.relative_to(out).as_posix()
@@ -485,10 +623,13 @@ def test_corpus_mirror_goldens(name: str, tmp_path: Path, update_goldens: bool) 
 
 
 def test_terms_come_from_the_post_not_from_related_posts() -> None:
-    soup = page("single postid-1", "<article class='post-1 post'><div class='entry-content'>x</div>"
-                "<footer><a rel='category tag' href='/category/a/'>A</a></footer></article>"
-                "<aside class='related'><article class='post-2 post'><a rel='category tag' href='/category/b/'>B</a>"
-                "</article></aside>")
+    soup = page(
+        "single postid-1",
+        "<article class='post-1 post'><div class='entry-content'>x</div>"
+        "<footer><a rel='category tag' href='/category/a/'>A</a></footer></article>"
+        "<aside class='related'><article class='post-2 post'><a rel='category tag' href='/category/b/'>B</a>"
+        "</article></aside>",
+    )
     assert read_meta(soup, PageMeta()).categories == [("a", "A")]
 
 
@@ -498,13 +639,17 @@ def test_repeated_tail_without_text_is_dropped_but_a_repeated_signature_is_kept(
             f"<html><head><link rel='canonical' href='https://example.org/p{i}.html'></head>"
             f"<body class='single postid-{i + 1}'><div class='entry-content'><p>Post {i}</p>"
             "<p>Merci, Christian</p><br><a href='https://ads.example/'><img src='https://ads.example/b.png'></a>"
-            "</div></body></html>", encoding="utf-8")
+            "</div></body></html>",
+            encoding="utf-8",
+        )
     warnings: list[str] = []
     posts = list(open_mirror([tmp_path], warnings.append).posts())
     assert [p.content for p in posts] == [f"<p>Post {i}</p><p>Merci, Christian</p>" for i in range(4)]
     assert posts[0].meta["_wpm_removed"] == ["2 trailing nodes repeated on other pages"]
-    assert f"{tmp_path}: 4 posts end with the same block (banners, share rows); removed from each " \
-           "(see _wpm_removed in inspect)" in warnings
+    assert (
+        f"{tmp_path}: 4 posts end with the same block (banners, share rows); removed from each "
+        "(see _wpm_removed in inspect)" in warnings
+    )
 
 
 def test_a_bad_content_selector_is_a_one_line_error(tmp_path: Path) -> None:

@@ -7,13 +7,15 @@ import subprocess
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import FIXTURES, corpus_file
+
 from wpmigrate.cli import main
 
 JEKYLL = shutil.which("jekyll")
-pytestmark = [pytest.mark.slow,
-              pytest.mark.skipif(JEKYLL is None, reason="jekyll is not installed (Debian: apt-get install jekyll)")]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(JEKYLL is None, reason="jekyll is not installed (Debian: apt-get install jekyll)"),
+]
 
 LIQUID_POST = """<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
@@ -36,16 +38,26 @@ Read <a href="https://t.example/2020/01/other/">the other post</a>.]]></content:
 
 
 def jekyll_build(src, dest) -> str:
-    proc = subprocess.run([JEKYLL, "build", "-s", str(src), "-d", str(dest)], capture_output=True, text=True,
-                          timeout=300)
+    proc = subprocess.run(
+        [JEKYLL, "build", "-s", str(src), "-d", str(dest)], check=False, capture_output=True, text=True, timeout=300
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return proc.stdout + proc.stderr
 
 
 def test_wptt_output_builds_with_jekyll(tmp_path):
     out = tmp_path / "site"
-    result = CliRunner().invoke(main, ["convert", str(corpus_file("WPTT-theme-test-data/themeunittestdata.wordpress.xml")),
-                                       "--out", str(out), "--offline", "-q"])
+    result = CliRunner().invoke(
+        main,
+        [
+            "convert",
+            str(corpus_file("WPTT-theme-test-data/themeunittestdata.wordpress.xml")),
+            "--out",
+            str(out),
+            "--offline",
+            "-q",
+        ],
+    )
     assert result.exit_code == 0, result.output
     log = jekyll_build(out, tmp_path / "_site")
     assert "Liquid" not in log, log  # every {% post_url %} / {% link %} resolved, no stray Liquid
@@ -69,8 +81,19 @@ def test_liquid_looking_text_survives_jekyll(tmp_path):
 
 def test_demo_builds_with_jekyll(tmp_path):
     out = tmp_path / "site"
-    result = CliRunner().invoke(main, ["convert", str(FIXTURES / "demo" / "export.xml"), "--offline",
-                                       "--mirror", str(FIXTURES / "demo" / "mirror"), "--out", str(out), "-q"])
+    result = CliRunner().invoke(
+        main,
+        [
+            "convert",
+            str(FIXTURES / "demo" / "export.xml"),
+            "--offline",
+            "--mirror",
+            str(FIXTURES / "demo" / "mirror"),
+            "--out",
+            str(out),
+            "-q",
+        ],
+    )
     assert result.exit_code == 0, result.output
     (out / "_layouts").mkdir()
     (out / "_layouts" / "post.html").write_text('<div class="excerpt">{{ page.excerpt }}</div>', encoding="utf-8")

@@ -24,6 +24,7 @@ def render(markdown: str) -> str:
 
 # --- paragraphs, breaks, whitespace -------------------------------------------------------------
 
+
 def test_empty_input():
     assert md("") == ""
     assert md("   \n") == ""
@@ -54,6 +55,7 @@ def test_no_trailing_spaces_anywhere():
 
 # --- entities and unicode -------------------------------------------------------------------------
 
+
 def test_entities_become_characters():
     assert md("<p>It&rsquo;s &#8220;quoted&#8221; &amp; &eacute;t&eacute; &hellip;</p>") == "It’s “quoted” & été …\n"
 
@@ -72,6 +74,7 @@ def test_curly_quotes_guillemets_and_emoji_are_kept():
 
 # --- headings -------------------------------------------------------------------------------------
 
+
 def test_atx_headings():
     assert md("<h1>One</h1><h3>Three <em>em</em></h3><h6>Six</h6>") == "# One\n\n### Three *em*\n\n###### Six\n"
 
@@ -87,21 +90,23 @@ def test_heading_ending_with_hash_keeps_it():
 
 # --- lists ----------------------------------------------------------------------------------------
 
+
 def test_nested_unordered_list():
-    assert md("<ul><li>a<ul><li>b<ul><li>c</li></ul></li></ul></li><li>d</li></ul>") == (
-        "- a\n  - b\n    - c\n- d\n")
+    assert md("<ul><li>a<ul><li>b<ul><li>c</li></ul></li></ul></li><li>d</li></ul>") == ("- a\n  - b\n    - c\n- d\n")
 
 
 def test_nested_ordered_list_is_indented_by_marker_width():
     assert md("<ol start='9'><li>nine<ol><li>inner</li></ol></li><li>ten<ul><li>x</li></ul></li></ol>") == (
-        "9. nine\n   1. inner\n10. ten\n    - x\n")
+        "9. nine\n   1. inner\n10. ten\n    - x\n"
+    )
     html = render(md("<ol start='9'><li>nine<ol><li>inner</li></ol></li><li>ten<ul><li>x</li></ul></li></ol>"))
     assert html.count("<ol") == 2 and html.count("<ul>") == 1
 
 
 def test_list_item_with_paragraphs_and_code():
     assert md("<ol><li><p>One</p><p>Two</p></li><li>Next<pre>code</pre></li></ol>") == (
-        "1. One\n\n   Two\n2. Next\n\n   ```\n   code\n   ```\n")
+        "1. One\n\n   Two\n2. Next\n\n   ```\n   code\n   ```\n"
+    )
 
 
 def test_adjacent_lists_stay_separate():
@@ -115,6 +120,7 @@ def test_paragraph_after_list():
 
 
 # --- emphasis, inline ---------------------------------------------------------------------------
+
 
 def test_emphasis_and_strong():
     assert md("<p><em>em</em> <i>i</i> <strong>strong</strong> <b>b</b></p>") == "*em* *i* **strong** **b**\n"
@@ -130,7 +136,8 @@ def test_strong_inside_em():
 
 def test_inline_html_kept_where_markdown_has_none():
     assert md("<p>x<sup>2</sup> H<sub>2</sub>O <del>a</del> <s>b</s> <u>c</u></p>") == (
-        "x<sup>2</sup> H<sub>2</sub>O <del>a</del> <s>b</s> <u>c</u>\n")
+        "x<sup>2</sup> H<sub>2</sub>O <del>a</del> <s>b</s> <u>c</u>\n"
+    )
 
 
 def test_inline_code_with_backticks():
@@ -142,6 +149,7 @@ def test_inline_code_is_not_escaped():
 
 
 # --- links and images -----------------------------------------------------------------------------
+
 
 def test_link_with_title():
     assert md('<p><a href="/x" title="A title">x</a></p>') == '[x](/x "A title")\n'
@@ -159,7 +167,8 @@ def test_bare_url_link_becomes_autolink():
 
 def test_link_destination_with_space_or_unbalanced_paren():
     assert md('<p><a href="/a b">x</a> <a href="/c(d">y</a> <a href="/w_(e)">z</a></p>') == (
-        "[x](</a b>) [y](</c(d>) [z](/w_(e))\n")
+        "[x](</a b>) [y](</c(d>) [z](/w_(e))\n"
+    )
 
 
 def test_empty_link_vanishes_but_anchor_target_is_kept():
@@ -167,10 +176,12 @@ def test_empty_link_vanishes_but_anchor_target_is_kept():
 
 
 def test_links_go_through_rewrite_link_and_media_through_rewrite_asset():
-    out = md('<p><a href="https://old.blog/2010/01/post/">post</a> <a href="https://old.blog/wp-content/uploads/a.JPG">'
-             '<img src="https://old.blog/wp-content/uploads/a-300x200.jpg" alt="A"></a></p>',
-             rewrite_link=lambda u: "/new" + u[len("https://old.blog"):],
-             rewrite_asset=lambda u: "/assets/" + u.rsplit("/", 1)[-1])
+    out = md(
+        '<p><a href="https://old.blog/2010/01/post/">post</a> <a href="https://old.blog/wp-content/uploads/a.JPG">'
+        '<img src="https://old.blog/wp-content/uploads/a-300x200.jpg" alt="A"></a></p>',
+        rewrite_link=lambda u: "/new" + u[len("https://old.blog") :],
+        rewrite_asset=lambda u: "/assets/" + u.rsplit("/", 1)[-1],
+    )
     assert out == "[post](/new/2010/01/post/) [![A](/assets/a-300x200.jpg)](/assets/a.JPG)\n"
 
 
@@ -184,12 +195,20 @@ def test_lazy_loaded_image_uses_the_real_source():
 
 def test_assets_are_collected_as_found_before_rewriting():
     found: list[AssetRef] = []
-    html_to_markdown('<p><img src="a.jpg?w=300&amp;h=200"><a href="b.pdf">b</a><a href="/page">p</a></p>'
-                     '<video src="v.mp4" poster="p.png"></video><audio><source src="s.mp3"></audio>'
-                     '<img src="a.jpg?w=300&amp;h=200">',
-                     ConvertContext(rewrite_asset=lambda u: "X"), assets=found)
-    assert found == [AssetRef("a.jpg?w=300&h=200", "image"), AssetRef("b.pdf", "file"),
-                     AssetRef("p.png", "image"), AssetRef("v.mp4", "video"), AssetRef("s.mp3", "audio")]
+    html_to_markdown(
+        '<p><img src="a.jpg?w=300&amp;h=200"><a href="b.pdf">b</a><a href="/page">p</a></p>'
+        '<video src="v.mp4" poster="p.png"></video><audio><source src="s.mp3"></audio>'
+        '<img src="a.jpg?w=300&amp;h=200">',
+        ConvertContext(rewrite_asset=lambda u: "X"),
+        assets=found,
+    )
+    assert found == [
+        AssetRef("a.jpg?w=300&h=200", "image"),
+        AssetRef("b.pdf", "file"),
+        AssetRef("p.png", "image"),
+        AssetRef("v.mp4", "video"),
+        AssetRef("s.mp3", "audio"),
+    ]
 
 
 def test_classify_media():
@@ -203,9 +222,11 @@ def test_classify_media():
 
 # --- blockquote, hr, figures ----------------------------------------------------------------------
 
+
 def test_blockquote_with_paragraphs_and_nesting():
     assert md("<blockquote><p>q1</p><p>q2</p><blockquote>inner</blockquote></blockquote>") == (
-        "> q1\n>\n> q2\n>\n> > inner\n")
+        "> q1\n>\n> q2\n>\n> > inner\n"
+    )
 
 
 def test_hr_is_three_dashes_after_a_blank_line():
@@ -221,38 +242,46 @@ def test_figure_caption_is_the_next_line_in_emphasis():
 
 def test_figure_linked_image_caption():
     assert md('<figure><a href="big.jpg"><img src="s.jpg" alt=""></a><figcaption>Cap</figcaption></figure>') == (
-        "[![](s.jpg)](big.jpg)\n*Cap*\n")
+        "[![](s.jpg)](big.jpg)\n*Cap*\n"
+    )
 
 
 def test_caption_that_is_already_emphasised_uses_underscores():
     assert md('<figure><img src="a.jpg"><figcaption><em>All</em> of it <em>em</em></figcaption></figure>') == (
-        "![](a.jpg)\n_*All* of it *em*_\n")
+        "![](a.jpg)\n_*All* of it *em*_\n"
+    )
 
 
 def test_figure_around_a_table_puts_the_caption_after_a_blank_line():
     assert md("<figure><table><tr><td>a</td></tr></table><figcaption>Cap</figcaption></figure>") == (
-        "| a |\n| --- |\n\n*Cap*\n")
+        "| a |\n| --- |\n\n*Cap*\n"
+    )
 
 
 # --- code -----------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("html, lang", [
-    ('<pre><code class="language-python">x</code></pre>', "python"),
-    ('<pre class="lang-js">x</pre>', "js"),
-    ('<pre class="brush: php; gutter: false">x</pre>', "php"),
-    ('<pre data-lang="Ruby">x</pre>', "ruby"),
-    ('<pre><code data-language="go">x</code></pre>', "go"),
-    ('<pre lang="bash">x</pre>', "bash"),
-    ('<pre lang="en">x</pre>', ""),
-    ("<pre>x</pre>", ""),
-])
+
+@pytest.mark.parametrize(
+    "html, lang",
+    [
+        ('<pre><code class="language-python">x</code></pre>', "python"),
+        ('<pre class="lang-js">x</pre>', "js"),
+        ('<pre class="brush: php; gutter: false">x</pre>', "php"),
+        ('<pre data-lang="Ruby">x</pre>', "ruby"),
+        ('<pre><code data-language="go">x</code></pre>', "go"),
+        ('<pre lang="bash">x</pre>', "bash"),
+        ('<pre lang="en">x</pre>', ""),
+        ("<pre>x</pre>", ""),
+    ],
+)
 def test_code_fence_language(html, lang):
     assert md(html) == f"```{lang}\nx\n```\n"
 
 
 def test_pre_without_code_keeps_indentation_and_characters():
     assert md("<pre>\n  if (a &lt; b &amp;&amp; c) {\n\n\n      *x* = _y_;\n  }\n</pre>") == (
-        "```\n  if (a < b && c) {\n\n\n      *x* = _y_;\n  }\n```\n")
+        "```\n  if (a < b && c) {\n\n\n      *x* = _y_;\n  }\n```\n"
+    )
 
 
 def test_fence_is_longer_than_backticks_inside():
@@ -265,40 +294,49 @@ def test_br_inside_pre_is_a_newline():
 
 def test_multiline_inline_code_becomes_a_code_block():
     assert md("<p>See:<br />\n<code>a {<br />\n  b;<br />\n}</code><br />\nDone</p>") == (
-        "See:\n\n```\na {\n  b;\n}\n```\n\nDone\n")
+        "See:\n\n```\na {\n  b;\n}\n```\n\nDone\n"
+    )
 
 
 def test_highlighted_spans_inside_pre_are_flattened():
     assert md('<pre class="language-php"><span class="k">echo</span> <span>"x"</span>;</pre>') == (
-        '```php\necho "x";\n```\n')
+        '```php\necho "x";\n```\n'
+    )
 
 
 # --- tables ---------------------------------------------------------------------------------------
 
+
 def test_simple_table_with_header_and_alignment():
-    assert md('<table><thead><tr><th align="right">R</th><th style="text-align: center">C</th></tr></thead>'
-              "<tbody><tr><td>1</td><td>a|b</td></tr></tbody><tfoot><tr><td>f</td><td>g</td></tr></tfoot></table>") == (
-        "| R | C |\n| ---: | :---: |\n| 1 | a\\|b |\n| f | g |\n")
+    assert md(
+        '<table><thead><tr><th align="right">R</th><th style="text-align: center">C</th></tr></thead>'
+        "<tbody><tr><td>1</td><td>a|b</td></tr></tbody><tfoot><tr><td>f</td><td>g</td></tr></tfoot></table>"
+    ) == ("| R | C |\n| ---: | :---: |\n| 1 | a\\|b |\n| f | g |\n")
 
 
 def test_table_without_th_uses_the_first_row_as_header():
     assert md("<table><tr><td>a</td><td>b</td></tr><tr><td>1</td><td></td></tr></table>") == (
-        "| a | b |\n| --- | --- |\n| 1 | |\n")
+        "| a | b |\n| --- | --- |\n| 1 | |\n"
+    )
 
 
 def test_images_and_links_in_cells_are_kept():
     assert md('<table><tr><th>i</th></tr><tr><td><a href="/x"><img src="i.png" alt="I"></a></td></tr></table>') == (
-        "| i |\n| --- |\n| [![I](i.png)](/x) |\n")
+        "| i |\n| --- |\n| [![I](i.png)](/x) |\n"
+    )
 
 
-@pytest.mark.parametrize("html", [
-    "<table><tr><td colspan='2'>a</td></tr><tr><td>b</td><td>c</td></tr></table>",
-    "<table><tr><td rowspan='2'>a</td><td>b</td></tr><tr><td>c</td></tr></table>",
-    "<table><tr><td>a<br>b</td></tr></table>",
-    "<table><tr><td><ul><li>a</li></ul></td></tr></table>",
-    "<table><tr><td><p>a</p><p>b</p></td></tr></table>",
-    "<table><tr><td>a</td></tr><tr><td>b</td><td>c</td></tr></table>",
-])
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<table><tr><td colspan='2'>a</td></tr><tr><td>b</td><td>c</td></tr></table>",
+        "<table><tr><td rowspan='2'>a</td><td>b</td></tr><tr><td>c</td></tr></table>",
+        "<table><tr><td>a<br>b</td></tr></table>",
+        "<table><tr><td><ul><li>a</li></ul></td></tr></table>",
+        "<table><tr><td><p>a</p><p>b</p></td></tr></table>",
+        "<table><tr><td>a</td></tr><tr><td>b</td><td>c</td></tr></table>",
+    ],
+)
 def test_complex_tables_stay_html(html):
     out = md(html)
     assert out.startswith("<table>") and out.endswith("</table>\n")
@@ -307,15 +345,21 @@ def test_complex_tables_stay_html(html):
 
 # --- raw HTML where Markdown has no equivalent ----------------------------------------------------
 
+
 def test_iframe_is_an_html_block_between_blank_lines():
     assert md('<p>Intro</p><p><iframe src="https://www.youtube.com/embed/x" width="560"></iframe></p><p>After</p>') == (
-        'Intro\n\n<iframe src="https://www.youtube.com/embed/x" width="560"></iframe>\n\nAfter\n')
+        'Intro\n\n<iframe src="https://www.youtube.com/embed/x" width="560"></iframe>\n\nAfter\n'
+    )
 
 
 def test_video_keeps_its_sources_and_opens_on_its_own_line():
-    out = md('<video controls width="640"><source src="a.mp4" type="video/mp4">Fallback <a href="a.mp4">link</a></video>')
-    assert out == ('<video controls="" width="640">\n<source src="a.mp4" type="video/mp4"/>Fallback '
-                   '<a href="a.mp4">link</a>\n</video>\n')
+    out = md(
+        '<video controls width="640"><source src="a.mp4" type="video/mp4">Fallback <a href="a.mp4">link</a></video>'
+    )
+    assert out == (
+        '<video controls="" width="640">\n<source src="a.mp4" type="video/mp4"/>Fallback '
+        '<a href="a.mp4">link</a>\n</video>\n'
+    )
     assert render(out).startswith("<video")
 
 
@@ -327,16 +371,23 @@ def test_raw_html_drops_presentation_attributes_and_blank_lines():
 def test_audio_object_details_and_dl_are_kept():
     assert md('<audio controls src="a.mp3"></audio>') == '<audio controls="" src="a.mp3">\n</audio>\n'
     assert md("<details><summary>More</summary><p>Hidden</p></details>") == (
-        "<details><summary>More</summary><p>Hidden</p></details>\n")
+        "<details><summary>More</summary><p>Hidden</p></details>\n"
+    )
     assert md("<dl><dt>T</dt><dd>D</dd></dl>") == "<dl><dt>T</dt><dd>D</dd></dl>\n"
 
 
 def test_script_with_src_is_kept_inline_scripts_and_styles_are_not():
-    assert md('<p>a</p><script src="https://gist.github.com/x.js"></script><script>track()</script>'
-              "<style>p{}</style><p>b</p>") == 'a\n\n<script src="https://gist.github.com/x.js">\n</script>\n\nb\n'
+    assert (
+        md(
+            '<p>a</p><script src="https://gist.github.com/x.js"></script><script>track()</script>'
+            "<style>p{}</style><p>b</p>"
+        )
+        == 'a\n\n<script src="https://gist.github.com/x.js">\n</script>\n\nb\n'
+    )
 
 
 # --- comments -------------------------------------------------------------------------------------
+
 
 def test_more_becomes_the_excerpt_separator_on_its_own_line():
     assert md("<p>Intro<!--more-->Rest</p>") == "Intro\n\n<!--more-->\n\nRest\n"
@@ -348,54 +399,68 @@ def test_excerpt_separator_is_configurable():
 
 
 def test_block_comments_and_other_comments_never_leak():
-    out = md("<!-- wp:paragraph --><p>a</p><!-- /wp:paragraph --><!-- wp:video {\"id\":1} -->"
-             "<video src='v.mp4'><!-- x --></video><!-- /wp:video --><p>b<!--nextpage-->c</p>")
+    out = md(
+        '<!-- wp:paragraph --><p>a</p><!-- /wp:paragraph --><!-- wp:video {"id":1} -->'
+        "<video src='v.mp4'><!-- x --></video><!-- /wp:video --><p>b<!--nextpage-->c</p>"
+    )
     assert "<!--" not in out
     assert out == 'a\n\n<video src="v.mp4">\n</video>\n\nb c\n'
 
 
 # --- escaping -------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, expected", [
-    ("2 * 3 = 6", "2 * 3 = 6"),
-    ("snake_case_name and __init__", "snake_case_name and \\_\\_init\\_\\_"),
-    ("*not emphasis*", "\\*not emphasis\\*"),
-    ("_not emphasis_", "\\_not emphasis\\_"),
-    ("a*b*c", "a\\*b\\*c"),
-    ("it's a [note] or [x]", "it's a [note] or [x]"),
-    ("see [a](b) here", "see [a\\](b) here"),
-    ("a <b> tag and a < b", "a \\<b> tag and a < b"),
-    ("tick `code` tick", "tick \\`code\\` tick"),
-    ("AT&T & &copy; &#42;", "AT&T & \\&copy; \\&#42;"),
-    ("path C:\\Users\\me and \\*", "path C:\\Users\\me and \\\\\\*"),
-    ("~~struck~~ ~5 min", "\\~\\~struck\\~\\~ ~5 min"),
-    ("in the 1. middle # of > text - ok + fine", "in the 1. middle # of > text - ok + fine"),
-    ('[gallery ids="1,2" link_to="file"] and [my_code]x*y[/my_code]', '[gallery ids="1,2" link_to="file"] and [my_code]x\\*y[/my_code]'),
-    ("http://example.com/some_path_here", "http://example.com/some_path_here"),
-])
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("2 * 3 = 6", "2 * 3 = 6"),
+        ("snake_case_name and __init__", "snake_case_name and \\_\\_init\\_\\_"),
+        ("*not emphasis*", "\\*not emphasis\\*"),
+        ("_not emphasis_", "\\_not emphasis\\_"),
+        ("a*b*c", "a\\*b\\*c"),
+        ("it's a [note] or [x]", "it's a [note] or [x]"),
+        ("see [a](b) here", "see [a\\](b) here"),
+        ("a <b> tag and a < b", "a \\<b> tag and a < b"),
+        ("tick `code` tick", "tick \\`code\\` tick"),
+        ("AT&T & &copy; &#42;", "AT&T & \\&copy; \\&#42;"),
+        ("path C:\\Users\\me and \\*", "path C:\\Users\\me and \\\\\\*"),
+        ("~~struck~~ ~5 min", "\\~\\~struck\\~\\~ ~5 min"),
+        ("in the 1. middle # of > text - ok + fine", "in the 1. middle # of > text - ok + fine"),
+        (
+            '[gallery ids="1,2" link_to="file"] and [my_code]x*y[/my_code]',
+            '[gallery ids="1,2" link_to="file"] and [my_code]x\\*y[/my_code]',
+        ),
+        ("http://example.com/some_path_here", "http://example.com/some_path_here"),
+    ],
+)
 def test_escaping_in_prose(text, expected):
     from html import escape
+
     assert md(f"<p>{escape(text, quote=False)}</p>") == expected + "\n"
 
 
-@pytest.mark.parametrize("line, expected", [
-    ("# not a heading", "\\# not a heading"),
-    ("#hashtag", "#hashtag"),
-    ("> not a quote", "\\> not a quote"),
-    ("- not a bullet", "\\- not a bullet"),
-    ("+ not a bullet", "\\+ not a bullet"),
-    ("* not a bullet", "\\* not a bullet"),
-    ("1. not a list", "1\\. not a list"),
-    ("2016) a year", "2016\\) a year"),
-    ("1.5 is a number", "1.5 is a number"),
-    ("===", "\\==="),
-    ("---", "\\---"),
-    ("* * *", "\\* * *"),
-    ("~~~", "\\~~~"),
-    ("[a]: http://x", "\\[a]: http://x"),
-])
+@pytest.mark.parametrize(
+    "line, expected",
+    [
+        ("# not a heading", "\\# not a heading"),
+        ("#hashtag", "#hashtag"),
+        ("> not a quote", "\\> not a quote"),
+        ("- not a bullet", "\\- not a bullet"),
+        ("+ not a bullet", "\\+ not a bullet"),
+        ("* not a bullet", "\\* not a bullet"),
+        ("1. not a list", "1\\. not a list"),
+        ("2016) a year", "2016\\) a year"),
+        ("1.5 is a number", "1.5 is a number"),
+        ("===", "\\==="),
+        ("---", "\\---"),
+        ("* * *", "\\* * *"),
+        ("~~~", "\\~~~"),
+        ("[a]: http://x", "\\[a]: http://x"),
+    ],
+)
 def test_escaping_at_line_start(line, expected):
     from html import escape
+
     out = md(f"<p>first<br>{escape(line, quote=False)}</p><ul><li>{escape(line, quote=False)}</li></ul>")
     assert out == f"first\\\n{expected}\n\n- {expected}\n"
     assert line in re.sub(r"<[^>]+>", "", render(out)).replace("&gt;", ">")
@@ -407,7 +472,7 @@ def test_line_start_escape_reaches_through_plain_inline_tags():
 
 
 def test_shortcodes_are_never_escaped():
-    assert md("<p>[unknown_code attr=\"a_b*c\"]</p>") == '[unknown_code attr="a_b*c"]\n'
+    assert md('<p>[unknown_code attr="a_b*c"]</p>') == '[unknown_code attr="a_b*c"]\n'
 
 
 def test_escape_inline_leaves_plain_prose_alone():
@@ -416,6 +481,7 @@ def test_escape_inline_leaves_plain_prose_alone():
 
 
 # --- robustness -----------------------------------------------------------------------------------
+
 
 def test_deeply_nested_divs_do_not_crash():
     assert md("<div>" * 1000 + "deep" + "</div>" * 1000) == "deep\n"
@@ -428,8 +494,18 @@ def test_deeply_nested_mixed_markup_does_not_crash():
 
 
 def test_broken_html_does_not_raise():
-    for html in ["<p>unclosed <b>bold <i>both", "</div></p>text<td>cell", "<table><tr><td>x", "<<>>", "<a href>x</a>",
-                 "<img>", "<pre></pre>", "<ul><li></li></ul>", "<figure></figure>", "<table></table>"]:
+    for html in [
+        "<p>unclosed <b>bold <i>both",
+        "</div></p>text<td>cell",
+        "<table><tr><td>x",
+        "<<>>",
+        "<a href>x</a>",
+        "<img>",
+        "<pre></pre>",
+        "<ul><li></li></ul>",
+        "<figure></figure>",
+        "<table></table>",
+    ]:
         md(html)
 
 

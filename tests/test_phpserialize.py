@@ -5,10 +5,16 @@ from __future__ import annotations
 import math
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from wpmigrate.importers.phpserialize import (
-    PhpUnserializeError, looks_serialized, maybe_unserialize, serialize, unserialize)
+    PhpUnserializeError,
+    looks_serialized,
+    maybe_unserialize,
+    serialize,
+    unserialize,
+)
 
 
 def test_scalars():
@@ -37,13 +43,19 @@ def test_arrays_become_lists_or_dicts():
 
 
 def test_attachment_metadata():
-    raw = ('a:5:{s:5:"width";i:1000;s:6:"height";i:602;s:4:"file";s:24:"2019/09/TEDxHilliard.jpg";'
-           's:5:"sizes";a:1:{s:9:"thumbnail";a:4:{s:4:"file";s:24:"TEDxHilliard-150x150.jpg";s:5:"width";i:150;'
-           's:6:"height";i:150;s:9:"mime-type";s:10:"image/jpeg";}}s:10:"image_meta";a:2:{s:7:"caption";s:0:"";'
-           's:8:"keywords";a:0:{}}}')
+    raw = (
+        'a:5:{s:5:"width";i:1000;s:6:"height";i:602;s:4:"file";s:24:"2019/09/TEDxHilliard.jpg";'
+        's:5:"sizes";a:1:{s:9:"thumbnail";a:4:{s:4:"file";s:24:"TEDxHilliard-150x150.jpg";s:5:"width";i:150;'
+        's:6:"height";i:150;s:9:"mime-type";s:10:"image/jpeg";}}s:10:"image_meta";a:2:{s:7:"caption";s:0:"";'
+        's:8:"keywords";a:0:{}}}'
+    )
     meta = unserialize(raw)
-    assert meta["sizes"]["thumbnail"] == {"file": "TEDxHilliard-150x150.jpg", "width": 150, "height": 150,
-                                          "mime-type": "image/jpeg"}
+    assert meta["sizes"]["thumbnail"] == {
+        "file": "TEDxHilliard-150x150.jpg",
+        "width": 150,
+        "height": 150,
+        "mime-type": "image/jpeg",
+    }
     assert meta["image_meta"] == {"caption": "", "keywords": {}}
 
 
@@ -60,8 +72,10 @@ def test_crlf_normalisation_broke_the_count():
 
 def test_count_off_in_either_direction():
     # a search-replace of http:// by https:// that did not fix counts
-    assert unserialize('a:2:{s:3:"url";s:18:"https://example.org";s:1:"n";i:3;}') == \
-        {"url": "https://example.org", "n": 3}
+    assert unserialize('a:2:{s:3:"url";s:18:"https://example.org";s:1:"n";i:3;}') == {
+        "url": "https://example.org",
+        "n": 3,
+    }
     assert unserialize('a:1:{s:3:"url";s:25:"http://a.example";}') == {"url": "http://a.example"}
 
 
@@ -79,16 +93,16 @@ def test_not_serialized():
     assert maybe_unserialize("plain text") == ("plain text", False)
     assert maybe_unserialize('a:1:{i:0;s:1:"x"') == ('a:1:{i:0;s:1:"x"', False)  # cut short
     with pytest.raises(PhpUnserializeError):
-        unserialize('i:1;junk')
+        unserialize("i:1;junk")
     with pytest.raises(PhpUnserializeError):
         unserialize("a:1:{")
 
 
 _keys = st.one_of(st.integers(-1000, 1000), st.text(max_size=8))
-_scalars = st.one_of(st.none(), st.booleans(), st.integers(-2**62, 2**62),
-                     st.floats(allow_nan=False), st.text(max_size=30))
-_values = st.recursive(_scalars, lambda inner: st.dictionaries(st.text(max_size=8), inner, max_size=4),
-                       max_leaves=12)
+_scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(-(2**62), 2**62), st.floats(allow_nan=False), st.text(max_size=30)
+)
+_values = st.recursive(_scalars, lambda inner: st.dictionaries(st.text(max_size=8), inner, max_size=4), max_leaves=12)
 
 
 @settings(max_examples=150, deadline=None)
@@ -103,5 +117,8 @@ def test_round_trip_after_crlf_normalisation(lines):
     """Serialize text holding CRLF line breaks, then do what an XML parser does: CRLF -> LF."""
     text = "\r\n".join(lines).replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\r\n")
     data = serialize({"caption": text, "n": 1, "tail": ["x", text]})
-    assert unserialize(data.replace("\r\n", "\n")) == {"caption": text.replace("\r\n", "\n"), "n": 1,
-                                                       "tail": ["x", text.replace("\r\n", "\n")]}
+    assert unserialize(data.replace("\r\n", "\n")) == {
+        "caption": text.replace("\r\n", "\n"),
+        "n": 1,
+        "tail": ["x", text.replace("\r\n", "\n")],
+    }

@@ -24,8 +24,10 @@ def sha(data: bytes) -> str:
 
 def outs(**files: bytes) -> list[OutputFile]:
     """outs(_posts__a_md=b"...") -> an OutputFile for _posts/a.md (keyword names cannot hold / or .)."""
-    return [OutputFile(re.sub(r"_md$", ".md", key.replace("__", "/")), data, source=f"x.xml#{i}")
-            for i, (key, data) in enumerate(files.items())]
+    return [
+        OutputFile(re.sub(r"_md$", ".md", key.replace("__", "/")), data, source=f"x.xml#{i}")
+        for i, (key, data) in enumerate(files.items())
+    ]
 
 
 def run(out_dir: Path, outputs: list[OutputFile], *, force: bool = False, prune: bool = False, apply: bool = True):
@@ -204,8 +206,11 @@ def test_options_go_into_the_manifest_sorted(tmp_path: Path) -> None:
     site = tmp_path / "site"
     plan = run(site, outs(a_md=b"A\n"))
     doc = json.loads((site / MANIFEST_PATH).read_text())
-    assert doc == {"files": {"a.md": {"kind": "post", "sha256": sha(b"A\n"), "source": "x.xml#0"}},
-                   "format": 1, "options": {"profile": "jekyll", "types": ["post", "page"]}}
+    assert doc == {
+        "files": {"a.md": {"kind": "post", "sha256": sha(b"A\n"), "source": "x.xml#0"}},
+        "format": 1,
+        "options": {"profile": "jekyll", "types": ["post", "page"]},
+    }
     assert (site / MANIFEST_PATH).read_bytes() == plan.manifest_bytes
     assert plan.manifest_bytes.endswith(b"}\n") and b"\r" not in plan.manifest_bytes
     # A change of options alone rewrites the manifest but changes no file.
@@ -218,8 +223,9 @@ def test_assets_record_origin_and_are_hashed_from_their_cache_file(tmp_path: Pat
     cache.mkdir()
     blob = bytes(range(256)) * 5000
     (cache / "abc").write_bytes(blob)
-    asset = OutputFile("assets/images/a.jpg", data_path=str(cache / "abc"),
-                       source="https://old.example/a.jpg", kind="asset")
+    asset = OutputFile(
+        "assets/images/a.jpg", data_path=str(cache / "abc"), source="https://old.example/a.jpg", kind="asset"
+    )
     plan = run(site, [asset])
     assert plan.changes[0].new_hash == sha(blob)
     assert (site / "assets/images/a.jpg").read_bytes() == blob
@@ -229,8 +235,12 @@ def test_assets_record_origin_and_are_hashed_from_their_cache_file(tmp_path: Pat
 
 def test_asset_not_downloaded_yet_is_to_fetch(tmp_path: Path) -> None:
     site = tmp_path / "site"
-    asset = OutputFile("assets/images/a.jpg", data_path=str(tmp_path / "cache/missing"),
-                       source="https://old.example/a.jpg", kind="asset")
+    asset = OutputFile(
+        "assets/images/a.jpg",
+        data_path=str(tmp_path / "cache/missing"),
+        source="https://old.example/a.jpg",
+        kind="asset",
+    )
     plan = make_plan([asset], site, OPTS, force=False, prune=False)
     (change,) = plan.changes
     assert (change.action, change.to_fetch, change.new_hash) == ("create", True, None)
@@ -250,6 +260,7 @@ def test_asset_in_place_and_unedited_needs_no_fetch(tmp_path: Path) -> None:
 
 def test_two_outputs_with_one_path_is_an_error(tmp_path: Path) -> None:
     from wpmigrate.errors import UnsafePathError
+
     with pytest.raises(UnsafePathError, match="two outputs want the same path"):
         make_plan([OutputFile("a.md", b"1"), OutputFile("a.md", b"2")], tmp_path, OPTS, force=False, prune=False)
 
@@ -261,27 +272,32 @@ def test_broken_manifest_is_an_input_error_naming_it(tmp_path: Path) -> None:
         make_plan([], tmp_path, OPTS, force=False, prune=False)
 
 
-@pytest.mark.parametrize("disk,new,recorded,force,expected", [
-    (None, "N", None, False, ("create", "")),
-    (None, "N", "R", False, ("create", "deleted by hand since the last run; written again")),
-    ("N", "N", None, False, ("unchanged", "")),
-    ("N", "N", "R", False, ("unchanged", "")),
-    ("R", "N", "R", False, ("update", "")),
-    ("E", "N", "R", False, ("conflict", "edited by hand since the last run")),
-    ("E", "N", "R", True, ("overwrite", "edited by hand since the last run")),
-    ("E", "N", None, False, ("conflict", "a file not written by wpmigrate is in the way")),
-    ("E", "N", None, True, ("overwrite", "a file not written by wpmigrate is in the way")),
-    ("R", None, "R", False, ("unchanged", "")),  # asset in place, not downloaded again
-    ("E", None, "R", False, ("conflict", "edited by hand since the last run")),
-    (None, None, None, False, ("create", "")),
-])
+@pytest.mark.parametrize(
+    "disk,new,recorded,force,expected",
+    [
+        (None, "N", None, False, ("create", "")),
+        (None, "N", "R", False, ("create", "deleted by hand since the last run; written again")),
+        ("N", "N", None, False, ("unchanged", "")),
+        ("N", "N", "R", False, ("unchanged", "")),
+        ("R", "N", "R", False, ("update", "")),
+        ("E", "N", "R", False, ("conflict", "edited by hand since the last run")),
+        ("E", "N", "R", True, ("overwrite", "edited by hand since the last run")),
+        ("E", "N", None, False, ("conflict", "a file not written by wpmigrate is in the way")),
+        ("E", "N", None, True, ("overwrite", "a file not written by wpmigrate is in the way")),
+        ("R", None, "R", False, ("unchanged", "")),  # asset in place, not downloaded again
+        ("E", None, "R", False, ("conflict", "edited by hand since the last run")),
+        (None, None, None, False, ("create", "")),
+    ],
+)
 def test_decide(disk, new, recorded, force, expected) -> None:
     from wpmigrate.plan import decide
+
     assert decide(disk, new, recorded, force=force) == expected
 
 
 def test_output_folder_that_is_a_file_is_an_options_error(tmp_path: Path) -> None:
     from wpmigrate.errors import OptionsError
+
     (tmp_path / "site").write_text("oops")
     with pytest.raises(OptionsError, match=r"^--out .*site: exists and is not a folder"):
         make_plan([OutputFile("a.md", b"A")], tmp_path / "site", OPTS, force=False, prune=False)
@@ -289,13 +305,23 @@ def test_output_folder_that_is_a_file_is_an_options_error(tmp_path: Path) -> Non
 
 def test_unfetched_assets_are_remembered_sorted_and_only_when_any(tmp_path: Path) -> None:
     site = tmp_path / "site"
-    plan = make_plan(outs(a_md=b"A\n"), site, OPTS, force=False, prune=False,
-                     unfetched={"assets/images/z.png": "https://old.example/z.png",
-                                "assets/images/b.png": "https://old.example/b.png"})
+    plan = make_plan(
+        outs(a_md=b"A\n"),
+        site,
+        OPTS,
+        force=False,
+        prune=False,
+        unfetched={
+            "assets/images/z.png": "https://old.example/z.png",
+            "assets/images/b.png": "https://old.example/b.png",
+        },
+    )
     apply_plan(plan, site)
     doc = json.loads((site / MANIFEST_PATH).read_text())
-    assert list(doc["unfetched"].items()) == [("assets/images/b.png", "https://old.example/b.png"),
-                                              ("assets/images/z.png", "https://old.example/z.png")]
+    assert list(doc["unfetched"].items()) == [
+        ("assets/images/b.png", "https://old.example/b.png"),
+        ("assets/images/z.png", "https://old.example/z.png"),
+    ]
     assert read_manifest(site).unfetched == doc["unfetched"]
     same = make_plan(outs(a_md=b"A\n"), site, OPTS, force=False, prune=False, unfetched=dict(doc["unfetched"]))
     assert not same.manifest_changed  # still failing: the manifest is not rewritten

@@ -10,15 +10,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from conftest import corpus_file, isolated_workdir
 from markdown_it import MarkdownIt
 from pytest_httpserver import HTTPServer
+from test_report import SCHEMA, validate
 from werkzeug import Request, Response
 
 from wpmigrate.cli import main
 from wpmigrate.manifest import MANIFEST_PATH
-
-from conftest import corpus_file, isolated_workdir
-from test_report import SCHEMA, validate
 
 EXPORT = "WPTT-theme-test-data/themeunittestdata.wordpress.xml"
 POST = "_posts/2009-05-15-edge-case-nested-and-mixed-lists.md"
@@ -49,8 +48,10 @@ def gone_host(httpserver: HTTPServer) -> list[str]:
 @pytest.fixture
 def live_host(httpserver: HTTPServer) -> list[str]:
     """The same, answering every image with small PNG bytes that depend on the path."""
+
     def png(request: Request) -> Response:
         return Response(PNG + request.path.encode(), status=200, content_type="image/png")
+
     httpserver.expect_request(re.compile(".*")).respond_with_handler(png)
     return ["--host-map", f"{HOST}={httpserver.url_for('/').rstrip('/')}"]
 
@@ -70,9 +71,13 @@ def tree(root: Path) -> dict[str, tuple[str, int]]:
     """Every file below root -> (sha256, mtime in ns); folders too, so a new empty one shows."""
     if not root.exists():
         return {}
-    return {p.relative_to(root).as_posix(): (hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "dir",
-                                             p.stat().st_mtime_ns if p.is_file() else 0)
-            for p in sorted(root.rglob("*"))}
+    return {
+        p.relative_to(root).as_posix(): (
+            hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "dir",
+            p.stat().st_mtime_ns if p.is_file() else 0,
+        )
+        for p in sorted(root.rglob("*"))
+    }
 
 
 def test_second_run_changes_nothing(export: Path) -> None:
@@ -97,8 +102,10 @@ def test_hand_edited_post_survives_as_a_conflict(export: Path) -> None:
     post.write_bytes(edited)
     result = convert(export, "-o", "site", "--offline")
     assert result.exit_code == 1
-    assert f"Conflicts 1 (not overwritten; --force overwrites files edited by hand):\n  {POST}: edited by hand " \
-           "since the last run\n" in result.output
+    assert (
+        f"Conflicts 1 (not overwritten; --force overwrites files edited by hand):\n  {POST}: edited by hand "
+        "since the last run\n" in result.output
+    )
     assert post.read_bytes() == edited
     assert convert(export, "-o", "site", "-q", "--offline").exit_code == 1  # still a conflict next time
     forced = convert(export, "-o", "site", "--force", "-q", "--offline")
@@ -111,8 +118,9 @@ def test_dry_run_writes_nothing_when_the_folder_is_absent(export: Path, gone_hos
     result = convert(export, "-o", "site", "--dry-run", "--report", "../report.md", *gone_host)
     assert result.exit_code == 0
     # Nothing was tried yet: the images are "to fetch", apart from the 79 post and page files.
-    assert result.output.endswith(f"site: 79 new, 0 changed, 0 unchanged, {N_ASSETS} assets to fetch "
-                                  "(dry run: nothing written)\n")
+    assert result.output.endswith(
+        f"site: 79 new, 0 changed, 0 unchanged, {N_ASSETS} assets to fetch (dry run: nothing written)\n"
+    )
     report = Path("../report.md").read_text()
     assert report.startswith("## wpmigrate dry-run: site: 79 new")
     Path("../report.md").unlink()
@@ -120,8 +128,7 @@ def test_dry_run_writes_nothing_when_the_folder_is_absent(export: Path, gone_hos
     assert tree(tmp_path) == before
 
 
-def test_dry_run_leaves_an_existing_folder_byte_identical(export: Path, gone_host: list[str], tmp_path: Path
-                                                          ) -> None:
+def test_dry_run_leaves_an_existing_folder_byte_identical(export: Path, gone_host: list[str], tmp_path: Path) -> None:
     first = convert(export, "-o", "site", "-q", *gone_host)
     assert first.exit_code == 0  # failed downloads are reported; only --strict makes them an error
     assert f"Assets failed {N_ASSETS}:" in first.output
@@ -132,8 +139,9 @@ def test_dry_run_leaves_an_existing_folder_byte_identical(export: Path, gone_hos
     result = convert(export, "-o", "site", "--dry-run", "--force", "--prune", "--diff", *gone_host)
     assert result.exit_code == 0
     # The images the last run could not fetch would be tried again, but are not counted as files.
-    assert result.output.endswith(f"site: 1 new, 1 changed, 77 unchanged, {N_ASSETS} assets to fetch "
-                                  "(dry run: nothing written)\n")
+    assert result.output.endswith(
+        f"site: 1 new, 1 changed, 77 unchanged, {N_ASSETS} assets to fetch (dry run: nothing written)\n"
+    )
     assert f"--- a/{POST}\n+++ b/{POST}\n" in result.output and "-A note of mine.\n" in result.output
     assert "--- /dev/null\n+++ b/about.md\n" in result.output
     assert tree(Path("site")) == before and tree(tmp_path / "cache") == cache
@@ -160,8 +168,9 @@ def test_check_is_a_drift_gate(export: Path, tmp_path: Path, gone_host: list[str
     copy.write_text(text.replace(TITLE, "Edge Case: Nested and Mixed Lists, Revised"), encoding="utf-8")
     drift = convert(copy, "-o", "site", "--check", "--report", "drift.json", *gone_host)
     assert drift.exit_code == 1
-    assert drift.output.endswith(f"site: 0 new, 1 changed, 78 unchanged, {N_ASSETS} assets to fetch "
-                                 "(drift: the output would change)\n")
+    assert drift.output.endswith(
+        f"site: 0 new, 1 changed, 78 unchanged, {N_ASSETS} assets to fetch (drift: the output would change)\n"
+    )
     report = json.loads(Path("drift.json").read_text())
     assert [(c["action"], c["path"]) for c in report["changes"]] == [("update", POST)]
     assert (report["mode"], report["exit_code"]) == ("check", 1)
@@ -169,8 +178,9 @@ def test_check_is_a_drift_gate(export: Path, tmp_path: Path, gone_host: list[str
     assert tree(Path("site")) == before  # --check writes nothing
 
 
-def test_downloaded_assets_are_left_alone_on_a_re_run(export: Path, live_host: list[str], tmp_path: Path,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_downloaded_assets_are_left_alone_on_a_re_run(
+    export: Path, live_host: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     first = convert(export, "-o", "site", "-q", *live_host)
     assert first.exit_code == 0
     assert first.output.endswith(f"site: {79 + N_ASSETS} new, 0 changed, 0 unchanged\n")
@@ -178,8 +188,9 @@ def test_downloaded_assets_are_left_alone_on_a_re_run(export: Path, live_host: l
     assets = [p for p in before if p.startswith("assets/images/") and before[p][0] != "dir"]
     assert len(assets) == N_ASSETS
     assert (Path("site") / assets[0]).read_bytes().startswith(PNG)
-    assert b"](/assets/images/2008/06/" in b"".join((Path("site") / p).read_bytes() for p in before
-                                                    if p.endswith(".md"))
+    assert b"](/assets/images/2008/06/" in b"".join(
+        (Path("site") / p).read_bytes() for p in before if p.endswith(".md")
+    )
     again = convert(export, "-o", "site", "-q", *live_host)
     assert again.output.endswith(f"site: 0 new, 0 changed, {79 + N_ASSETS} unchanged\n")
     assert tree(Path("site")) == before
@@ -193,11 +204,13 @@ def test_downloaded_assets_are_left_alone_on_a_re_run(export: Path, live_host: l
 @pytest.mark.slow
 def test_jobs_2_gives_the_same_bytes_as_jobs_1(export: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import wpmigrate.pipeline as pipeline
+
     jobs_seen: list[int] = []
 
     def spy(posts, ctx, jobs, *args, **kw):  # the real engine, noting how many processes it was given
         jobs_seen.append(jobs)
         return convert_many(posts, ctx, jobs, *args, **kw)
+
     convert_many = pipeline.convert_many
     monkeypatch.setattr(pipeline, "convert_many", spy)
     one = convert(export, "-o", "one", "-q", "--offline", "--jobs", "1", "--report", "one.json")
@@ -225,13 +238,17 @@ def test_reports_of_a_real_run_validate_and_render(export: Path) -> None:
 
 # --- parallel.convert_many: the --jobs engine ------------------------------------------------------
 
+
 def _fake_convert(post, ctx):
     from wpmigrate.errors import ConvertError
     from wpmigrate.models import AssetRef, ConvertedPost
+
     if post.title == "bad":
         raise ConvertError(post.where, "cannot convert")
     ctx.rewrite_asset(f"https://old.example/{post.id}.png")  # a side effect the parent must see
-    return ConvertedPost(markdown=f"{post.title} {ctx.label}\n", assets=(AssetRef(f"https://old.example/{post.id}.png"),))
+    return ConvertedPost(
+        markdown=f"{post.title} {ctx.label}\n", assets=(AssetRef(f"https://old.example/{post.id}.png"),)
+    )
 
 
 class _Ctx:
@@ -256,5 +273,9 @@ def test_convert_many_keeps_order_errors_and_side_effects(jobs: int) -> None:
     results = list(convert_many(iter(posts), ctx, jobs, _fake_convert, (WpMigrateError,), ctx.rewrite_asset))
     assert [p.id for p, _ in results] == list(range(50))
     assert [r if isinstance(r, str) else r.markdown for _, r in results][:4] == [
-        "t0 ctx\n", "t1 ctx\n", "t2 ctx\n", "ConvertError: e.xml post 3 'bad': cannot convert"]
+        "t0 ctx\n",
+        "t1 ctx\n",
+        "t2 ctx\n",
+        "ConvertError: e.xml post 3 'bad': cannot convert",
+    ]
     assert ctx.wanted == [f"https://old.example/{i}.png" for i in range(50) if i % 7 != 3]

@@ -9,7 +9,7 @@ import pytest
 from wpmigrate.convert import Attachment, ConvertContext
 from wpmigrate.convert.embeds import detect_provider, render_embed
 from wpmigrate.convert.post import convert_post
-from wpmigrate.convert.shortcodes import count_shortcodes, parse_attrs, protect_code, render_shortcodes, scan, KNOWN
+from wpmigrate.convert.shortcodes import KNOWN, count_shortcodes, parse_attrs, protect_code, render_shortcodes, scan
 from wpmigrate.models import Post
 
 CTX = ConvertContext(
@@ -37,6 +37,7 @@ def html(text: str, ctx: ConvertContext = CTX) -> str:
 
 
 # ---------------------------------------------------------------- grammar
+
 
 def test_attributes_quoted_unquoted_and_positional():
     named, positional = parse_attrs(' id="attachment_5" align=\'left\' width=300 "pos one" two /')
@@ -77,6 +78,7 @@ def test_shortcodes_inside_tags_and_code_are_left_alone():
 
 # ---------------------------------------------------------------- unknown shortcodes
 
+
 def test_unknown_shortcodes_stay_verbatim_and_are_counted():
     out, seen, unknown = render('<p>[contact-form-7 id="12" title="Contact_form"]</p>')
     assert out == '<p><span data-wpm-raw="shortcode">[contact-form-7 id="12" title="Contact_form"]</span></p>'
@@ -85,14 +87,20 @@ def test_unknown_shortcodes_stay_verbatim_and_are_counted():
 
 def test_unknown_enclosing_shortcode_keeps_tags_and_renders_its_content():
     out, seen, unknown = render("[box color=red]<em>hi</em> [gallery id=2][/box]")
-    assert out == ('<span data-wpm-raw="shortcode">[box color=red]</span><em>hi</em> '
-                   '<figure><img src="http://ex.com/wp-content/uploads/c.gif" alt=""></figure>'
-                   '<span data-wpm-raw="shortcode">[/box]</span>')
+    assert out == (
+        '<span data-wpm-raw="shortcode">[box color=red]</span><em>hi</em> '
+        '<figure><img src="http://ex.com/wp-content/uploads/c.gif" alt=""></figure>'
+        '<span data-wpm-raw="shortcode">[/box]</span>'
+    )
     assert seen == Counter({"box": 1, "gallery": 1}) and unknown == Counter({"box": 1})
 
 
 def test_bracketed_prose_is_not_a_shortcode():
-    assert render("[sic] [1] [Update: soon] [note this]") == ("[sic] [1] [Update: soon] [note this]", Counter(), Counter())
+    assert render("[sic] [1] [Update: soon] [note this]") == (
+        "[sic] [1] [Update: soon] [note this]",
+        Counter(),
+        Counter(),
+    )
 
 
 def test_known_shortcode_that_cannot_render_is_kept_and_reported():
@@ -103,29 +111,39 @@ def test_known_shortcode_that_cannot_render_is_kept_and_reported():
 
 # ---------------------------------------------------------------- caption
 
+
 def test_caption_becomes_a_figure_with_link_kept():
-    text = ('<p>[caption id="attachment_5" align="alignleft" width="150"]<a href="http://ex.com/a.jpg">'
-            '<img src="http://ex.com/a-150x150.jpg" alt="A" /></a> The <em>caption</em>[/caption]</p>')
-    assert html(text) == ('<figure><a href="http://ex.com/a.jpg"><img src="http://ex.com/a-150x150.jpg" alt="A" />'
-                          '</a><figcaption>The <em>caption</em></figcaption></figure>')
+    text = (
+        '<p>[caption id="attachment_5" align="alignleft" width="150"]<a href="http://ex.com/a.jpg">'
+        '<img src="http://ex.com/a-150x150.jpg" alt="A" /></a> The <em>caption</em>[/caption]</p>'
+    )
+    assert html(text) == (
+        '<figure><a href="http://ex.com/a.jpg"><img src="http://ex.com/a-150x150.jpg" alt="A" />'
+        "</a><figcaption>The <em>caption</em></figcaption></figure>"
+    )
 
 
 def test_caption_attribute_form():
     assert html('[caption caption="Old style"]<img src="x.jpg" />[/caption]') == (
-        '<figure><img src="x.jpg" /><figcaption>Old style</figcaption></figure>')
+        '<figure><img src="x.jpg" /><figcaption>Old style</figcaption></figure>'
+    )
 
 
 def test_caption_in_markdown_is_image_then_emphasised_caption():
-    post = Post(source="t", id=1, content='[caption width="300"]<img src="http://ex.com/x.jpg" alt="X" /> Hello[/caption]')
+    post = Post(
+        source="t", id=1, content='[caption width="300"]<img src="http://ex.com/x.jpg" alt="X" /> Hello[/caption]'
+    )
     assert convert_post(post, CTX).markdown == "![X](http://ex.com/x.jpg)\n*Hello*\n"
 
 
 # ---------------------------------------------------------------- gallery
 
+
 def test_gallery_without_ids_shows_the_posts_images_in_menu_order():
     assert html("<p>[gallery]</p>") == (
         '<figure><img src="http://ex.com/wp-content/uploads/a.jpg" alt="alt a"><figcaption>Cap <em>A</em></figcaption></figure>\n'
-        '<figure><img src="http://ex.com/wp-content/uploads/b.png" alt=""></figure>')
+        '<figure><img src="http://ex.com/wp-content/uploads/b.png" alt=""></figure>'
+    )
 
 
 def test_gallery_ids_keep_their_order_and_exclude_removes():
@@ -141,33 +159,38 @@ def test_gallery_order_desc_and_id_of_another_post():
 
 
 def test_gallery_that_resolves_nothing_is_kept_and_reported():
-    out, seen, unknown = render('[gallery ids="99"]')
+    out, _seen, unknown = render('[gallery ids="99"]')
     assert out == '<span data-wpm-raw="shortcode">[gallery ids="99"]</span>'
     assert unknown == Counter({"gallery": 1})
 
 
 # ---------------------------------------------------------------- code
 
+
 def test_code_body_is_untouched_and_escaped_once():
     text = '[code lang="js"]\nif (a < b && c) {\n    x = "&lt;y&gt;";\n}\n[/code]'
-    assert html(text) == ('<pre><code class="language-javascript">if (a &lt; b &amp;&amp; c) {\n'
-                          '    x = "&lt;y&gt;";\n}</code></pre>')
+    assert html(text) == (
+        '<pre><code class="language-javascript">if (a &lt; b &amp;&amp; c) {\n    x = "&lt;y&gt;";\n}</code></pre>'
+    )
 
 
-@pytest.mark.parametrize("text, lang", [
-    ("[sourcecode language=\"python\"]x[/sourcecode]", "python"),
-    ("[csharp]x[/csharp]", "csharp"),
-    ("[php]x[/php]", "php"),
-    ("[bash]x[/bash]", "bash"),
-    ("[code]x[/code]", None),
-])
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ('[sourcecode language="python"]x[/sourcecode]', "python"),
+        ("[csharp]x[/csharp]", "csharp"),
+        ("[php]x[/php]", "php"),
+        ("[bash]x[/bash]", "bash"),
+        ("[code]x[/code]", None),
+    ],
+)
 def test_code_language_from_attribute_or_name(text, lang):
     cls = f' class="language-{lang}"' if lang else ""
     assert html(text) == f"<pre><code{cls}>x</code></pre>"
 
 
 def test_code_bodies_are_hidden_from_autop_and_from_shortcode_parsing():
-    text, protected = protect_code("a\n\n[csharp]\n[DataContract]\n\npublic class X {}\n[/csharp]\n\nb")
+    text, _protected = protect_code("a\n\n[csharp]\n[DataContract]\n\npublic class X {}\n[/csharp]\n\nb")
     assert text == 'a\n\n<pre data-wpm-protect="0"></pre>\n\nb'
     out, seen, unknown = render("[csharp]\n[DataContract]\n\npublic class X {}\n[/csharp]")
     assert out == '<pre><code class="language-csharp">[DataContract]\n\npublic class X {}</code></pre>'
@@ -176,16 +199,21 @@ def test_code_bodies_are_hidden_from_autop_and_from_shortcode_parsing():
 
 def test_pre_with_brush_class_gets_the_language():
     assert html('<pre class="brush: php; gutter: false">echo "&lt;b&gt;";</pre>') == (
-        '<pre><code class="language-php">echo "&lt;b&gt;";</code></pre>')
+        '<pre><code class="language-php">echo "&lt;b&gt;";</code></pre>'
+    )
 
 
 def test_code_in_markdown_is_fenced_with_indentation_kept():
-    post = Post(source="t", content="Intro\n\n[code lang=\"python\"]\ndef f():\n    return a < b\n\n\n    pass\n[/code]\n\nEnd")
+    post = Post(
+        source="t", content='Intro\n\n[code lang="python"]\ndef f():\n    return a < b\n\n\n    pass\n[/code]\n\nEnd'
+    )
     assert convert_post(post, CTX).markdown == (
-        "Intro\n\n```python\ndef f():\n    return a < b\n\n\n    pass\n```\n\nEnd\n")
+        "Intro\n\n```python\ndef f():\n    return a < b\n\n\n    pass\n```\n\nEnd\n"
+    )
 
 
 # ---------------------------------------------------------------- embeds
+
 
 def test_embed_providers_are_detected():
     assert detect_provider("https://youtu.be/x").name == "YouTube"
@@ -193,19 +221,34 @@ def test_embed_providers_are_detected():
     assert detect_provider("https://example.com/page") is None
 
 
-@pytest.mark.parametrize("text, url, label", [
-    ("[embed]https://vimeo.com/12345[/embed]", "https://vimeo.com/12345", "Vimeo video"),
-    ("[youtube InCeVCGtHak]", "https://www.youtube.com/watch?v=InCeVCGtHak", "YouTube video"),
-    ("[youtube=http://www.youtube.com/watch?v=uYdDB6Ze2CA]", "http://www.youtube.com/watch?v=uYdDB6Ze2CA", "YouTube video"),
-    ("[youtube=www.youtube.com/watch?v=ZMDeDtKZhQs&amp;cc=1]", "https://www.youtube.com/watch?v=ZMDeDtKZhQs&amp;cc=1", "YouTube video"),
-    ("[vimeo 12345]", "https://vimeo.com/12345", "Vimeo video"),
-    ("[dailymotion x2fnf9]", "https://www.dailymotion.com/video/x2fnf9", "Dailymotion video"),
-    ("[dailymotion id=x2fnf9]", "https://www.dailymotion.com/video/x2fnf9", "Dailymotion video"),
-    ("[tweet https://twitter.com/a/status/1]", "https://twitter.com/a/status/1", "Twitter tweet"),
-    ("[gist]https://gist.github.com/u/abc[/gist]", "https://gist.github.com/u/abc", "GitHub Gist"),
-    ("[gist abc123]", "https://gist.github.com/abc123", "GitHub Gist"),
-    ("[googlemaps http://maps.google.de/maps?f=d&amp;h=350]", "http://maps.google.de/maps?f=d&amp;h=350", "Google Maps"),
-])
+@pytest.mark.parametrize(
+    "text, url, label",
+    [
+        ("[embed]https://vimeo.com/12345[/embed]", "https://vimeo.com/12345", "Vimeo video"),
+        ("[youtube InCeVCGtHak]", "https://www.youtube.com/watch?v=InCeVCGtHak", "YouTube video"),
+        (
+            "[youtube=http://www.youtube.com/watch?v=uYdDB6Ze2CA]",
+            "http://www.youtube.com/watch?v=uYdDB6Ze2CA",
+            "YouTube video",
+        ),
+        (
+            "[youtube=www.youtube.com/watch?v=ZMDeDtKZhQs&amp;cc=1]",
+            "https://www.youtube.com/watch?v=ZMDeDtKZhQs&amp;cc=1",
+            "YouTube video",
+        ),
+        ("[vimeo 12345]", "https://vimeo.com/12345", "Vimeo video"),
+        ("[dailymotion x2fnf9]", "https://www.dailymotion.com/video/x2fnf9", "Dailymotion video"),
+        ("[dailymotion id=x2fnf9]", "https://www.dailymotion.com/video/x2fnf9", "Dailymotion video"),
+        ("[tweet https://twitter.com/a/status/1]", "https://twitter.com/a/status/1", "Twitter tweet"),
+        ("[gist]https://gist.github.com/u/abc[/gist]", "https://gist.github.com/u/abc", "GitHub Gist"),
+        ("[gist abc123]", "https://gist.github.com/abc123", "GitHub Gist"),
+        (
+            "[googlemaps http://maps.google.de/maps?f=d&amp;h=350]",
+            "http://maps.google.de/maps?f=d&amp;h=350",
+            "Google Maps",
+        ),
+    ],
+)
 def test_embed_shortcodes_become_labelled_links(text, url, label):
     assert html(f"<p>{text}</p>") == f'<p><a href="{url}">{label}: {url}</a></p>'
 
@@ -213,18 +256,22 @@ def test_embed_shortcodes_become_labelled_links(text, url, label):
 def test_embeds_html_mode_keeps_provider_markup():
     ctx = ConvertContext(embeds="html")
     assert html("[youtube InCeVCGtHak]", ctx) == (
-        '<iframe width="560" height="315" src="https://www.youtube.com/embed/InCeVCGtHak" allowfullscreen></iframe>')
+        '<iframe width="560" height="315" src="https://www.youtube.com/embed/InCeVCGtHak" allowfullscreen></iframe>'
+    )
     assert render_embed("https://twitter.com/a/status/1", "html") == (
         '<blockquote class="twitter-tweet"><a href="https://twitter.com/a/status/1">'
-        'https://twitter.com/a/status/1</a></blockquote>')
+        "https://twitter.com/a/status/1</a></blockquote>"
+    )
 
 
 def test_bare_url_alone_on_its_line_is_auto_embedded():
     assert html("<p>https://www.youtube.com/watch?v=abc</p>\n<p>see http://ex.com here</p>") == (
         '<p><a href="https://www.youtube.com/watch?v=abc">YouTube video: https://www.youtube.com/watch?v=abc</a></p>\n'
-        "<p>see http://ex.com here</p>")
+        "<p>see http://ex.com here</p>"
+    )
     assert html("<p>text<br />\nhttps://vimeo.com/1</p>") == (
-        '<p>text<br />\n<a href="https://vimeo.com/1">Vimeo video: https://vimeo.com/1</a></p>')
+        '<p>text<br />\n<a href="https://vimeo.com/1">Vimeo video: https://vimeo.com/1</a></p>'
+    )
 
 
 def test_bare_url_of_an_ordinary_page_becomes_a_link():
@@ -232,18 +279,21 @@ def test_bare_url_of_an_ordinary_page_becomes_a_link():
 
 
 def test_bare_url_inside_pre_or_link_is_not_touched():
-    text = "<pre>\nhttps://youtu.be/x\n</pre><p><a href=\"https://youtu.be/x\">https://youtu.be/x</a></p>"
+    text = '<pre>\nhttps://youtu.be/x\n</pre><p><a href="https://youtu.be/x">https://youtu.be/x</a></p>'
     assert html(text) == text
 
 
 # ---------------------------------------------------------------- audio / video / playlist
 
+
 def test_audio_and_video_become_html5_elements():
     assert html('[audio src="http://ex.com/s.mp3"]') == (
-        '<audio controls src="http://ex.com/s.mp3"><a href="http://ex.com/s.mp3">http://ex.com/s.mp3</a></audio>')
+        '<audio controls src="http://ex.com/s.mp3"><a href="http://ex.com/s.mp3">http://ex.com/s.mp3</a></audio>'
+    )
     assert html('[video mp4="http://ex.com/v.mp4" poster="http://ex.com/p.jpg"][/video]') == (
         '<video controls src="http://ex.com/v.mp4" poster="http://ex.com/p.jpg">'
-        '<a href="http://ex.com/v.mp4">http://ex.com/v.mp4</a></video>')
+        '<a href="http://ex.com/v.mp4">http://ex.com/v.mp4</a></video>'
+    )
     assert html("[audio http://ex.com/t.ogg]").startswith('<audio controls src="http://ex.com/t.ogg">')
 
 
@@ -256,21 +306,31 @@ def test_audio_without_source_uses_the_attached_file_and_playlist_lists_them():
 
 # ---------------------------------------------------------------- counting
 
+
 def test_count_shortcodes_equals_what_the_converter_sees():
-    content = ('[caption]<img src="x.jpg"/> c[/caption] [gallery ids="99"] [foo_bar] [[embed]] '
-               '[code]\n[not_counted x=1]\n[/code] <!-- wp:shortcode -->[playlist]<!-- /wp:shortcode -->')
+    content = (
+        '[caption]<img src="x.jpg"/> c[/caption] [gallery ids="99"] [foo_bar] [[embed]] '
+        "[code]\n[not_counted x=1]\n[/code] <!-- wp:shortcode -->[playlist]<!-- /wp:shortcode -->"
+    )
     converted = convert_post(Post(source="t", id=1, content=content), CTX)
-    assert count_shortcodes(content) == converted.shortcodes == Counter(
-        {"caption": 1, "gallery": 1, "foo_bar": 1, "code": 1, "playlist": 1})
+    assert (
+        count_shortcodes(content)
+        == converted.shortcodes
+        == Counter({"caption": 1, "gallery": 1, "foo_bar": 1, "code": 1, "playlist": 1})
+    )
     assert converted.unknown_shortcodes == Counter({"gallery": 1, "foo_bar": 1})
 
 
 # ---------------------------------------------------------------- inspect agrees with the converter
 
-REAL_WXR = ["1Marc__wordpress-to-gatsby/export.xml", "ServiceStackV3__mythz_blog/wordpress-export.xml",
-            "alienlebarge__alienlebarge.github.com/wordpress.xml", "briandfoy__perl_fisher/wordpress_export.xml",
-            "inportland99__drrajshah11ty/wordpress-export.xml",
-            "mfgpcm__wordpress-export-to-markdown/wordpress_export.xml"]
+REAL_WXR = [
+    "1Marc__wordpress-to-gatsby/export.xml",
+    "ServiceStackV3__mythz_blog/wordpress-export.xml",
+    "alienlebarge__alienlebarge.github.com/wordpress.xml",
+    "briandfoy__perl_fisher/wordpress_export.xml",
+    "inportland99__drrajshah11ty/wordpress-export.xml",
+    "mfgpcm__wordpress-export-to-markdown/wordpress_export.xml",
+]
 
 
 @pytest.mark.slow
@@ -280,6 +340,7 @@ def test_inspect_counts_are_what_the_converter_handled_plus_unknown(rel):
     then handles or reports as unknown, over the same items inspect reads."""
     import audit
     from conftest import corpus_file
+
     from wpmigrate.inspect import inspect_sources
 
     path = corpus_file(f"real-wxr/{rel}")

@@ -118,8 +118,13 @@ def test_refuses_a_path_outside_the_output_folder(tmp_path: Path) -> None:
     site = tmp_path / "site"
     bad = Change(path="../escaped.md", action="create", output=OutputFile("../escaped.md", b"x"))
     good = Change(path="ok.md", action="create", output=OutputFile("ok.md", b"x"))
-    plan = Plan(out_dir=site, changes=(good, bad), manifest=None, manifest_bytes=b"{}\n",  # type: ignore[arg-type]
-                manifest_changed=True)
+    plan = Plan(
+        out_dir=site,
+        changes=(good, bad),
+        manifest=None,
+        manifest_bytes=b"{}\n",  # type: ignore[arg-type]
+        manifest_changed=True,
+    )
     with pytest.raises(UnsafePathError, match="not a plain relative path"):
         apply_plan(plan, site)
     assert not site.exists() and not (tmp_path / "escaped.md").exists()  # checked before anything was written
@@ -131,8 +136,13 @@ def test_refuses_a_path_through_a_symlinked_folder(tmp_path: Path) -> None:
     elsewhere.mkdir()
     (site / "_posts").symlink_to(elsewhere, target_is_directory=True)
     change = Change(path="_posts/a.md", action="overwrite", output=OutputFile("_posts/a.md", b"x"))
-    plan = Plan(out_dir=site, changes=(change,), manifest=None, manifest_bytes=b"{}\n",  # type: ignore[arg-type]
-                manifest_changed=True)
+    plan = Plan(
+        out_dir=site,
+        changes=(change,),
+        manifest=None,
+        manifest_bytes=b"{}\n",  # type: ignore[arg-type]
+        manifest_changed=True,
+    )
     with pytest.raises(UnsafePathError, match="outside the output folder"):
         apply_plan(plan, site)
     assert list(elsewhere.iterdir()) == []

@@ -12,12 +12,12 @@ back at their absolute origin URL, so a failure never leaves a dead local path.
 from __future__ import annotations
 
 import hashlib
-import os
-import posixpath
 import re
 import unicodedata
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Mapping
+from os.path import commonpath
+from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlsplit, urlunsplit
 
 from .emit.links import host_key
@@ -70,8 +70,9 @@ class Origin:
     renamed: bool = False  # an HTTrack `name+md5[:4].ext` local name was mapped back (ext may be a guess)
 
 
-def _resolve_relative(path: str, query: str, hosts: frozenset[str], base: str
-                      ) -> tuple[str, str, str, str, bool, bool] | None:
+def _resolve_relative(
+    path: str, query: str, hosts: frozenset[str], base: str
+) -> tuple[str, str, str, str, bool, bool] | None:
     """A relative reference -> (scheme, host, path, query, mirror, renamed), or None when unknowable.
 
     Mirror layout (HTTrack, wget -x): `../HOST/PATH`, HOST a WordPress CDN, a site host, or any
@@ -83,8 +84,11 @@ def _resolve_relative(path: str, query: str, hosts: frozenset[str], base: str
     if not segs:
         return None
     first = unquote(segs[0]).lower()
-    if len(segs) > 1 and _HOSTLIKE.match(first) and (
-            is_wp_cdn(first) or host_key(first) in hosts or "wp-content" in segs):
+    if (
+        len(segs) > 1
+        and _HOSTLIKE.match(first)
+        and (is_wp_cdn(first) or host_key(first) in hosts or "wp-content" in segs)
+    ):
         name, renamed = segs[-1], False
         if query and "." in name:
             stem, ext = name.rsplit(".", 1)
@@ -160,6 +164,7 @@ def photon_url(origin: str, photon_host: str = "i0.wp.com") -> str:
 
 # --- originals -----------------------------------------------------------------------------------
 
+
 def split_uploads(url: str) -> tuple[str, str] | None:
     """(prefix, rel): `https://x.com/wp-content/uploads/` + `2012/08/a.jpg`; for WordPress.com the
     prefix is `https://x.files.wordpress.com/`; a multisite `sites/N/` belongs to the prefix."""
@@ -174,7 +179,7 @@ def split_uploads(url: str) -> tuple[str, str] | None:
         prefix, rel = f"{p.scheme}://{p.netloc}{p.path[:cut]}", p.path[cut:]
     m = re.match(r"sites/\d+/", rel)
     if m:
-        prefix, rel = prefix + m.group(0), rel[m.end():]
+        prefix, rel = prefix + m.group(0), rel[m.end() :]
     return (prefix, rel) if rel else None
 
 
@@ -208,12 +213,15 @@ def attachment_index(attachments: Iterable[Any]) -> dict[str, tuple[str, ...]]:
         if not main:
             continue
         folder = main.rpartition("/")[0]
-        join = (lambda n: canonical_path(f"{folder}/{n}" if folder else str(n)))
+
+        def join(n: object, folder: str = folder) -> str:
+            return canonical_path(f"{folder}/{n}" if folder else str(n))
+
         best = [join(meta["original_image"])] if meta.get("original_image") else []
         best.append(main)
         known = set(best) | ({url_rel} if url_rel else set())
         sizes = meta.get("sizes")
-        for size in (sizes.values() if isinstance(sizes, Mapping) else ()):
+        for size in sizes.values() if isinstance(sizes, Mapping) else ():
             if isinstance(size, Mapping) and size.get("file"):
                 known.add(join(size["file"]))
         for rel in known:
@@ -221,8 +229,9 @@ def attachment_index(attachments: Iterable[Any]) -> dict[str, tuple[str, ...]]:
     return index
 
 
-def original_candidates(origin: str, index: Mapping[str, tuple[str, ...]] | None = None,
-                        renamed: bool = False) -> list[str]:
+def original_candidates(
+    origin: str, index: Mapping[str, tuple[str, ...]] | None = None, renamed: bool = False
+) -> list[str]:
     """The URLs to try for `origin`, best original first, the referenced variant itself last."""
     split = split_uploads(origin)
     if split is None:
@@ -241,6 +250,7 @@ def original_candidates(origin: str, index: Mapping[str, tuple[str, ...]] | None
 
 # --- local paths ---------------------------------------------------------------------------------
 
+
 def safe_segment(raw: str) -> str:
     """One path segment safe on Linux, macOS and Windows, and injective: a segment that is not already
     canonical (lower-case, NFC, only letters, digits, `_ . -`, short, not reserved) gets a short hash
@@ -249,8 +259,13 @@ def safe_segment(raw: str) -> str:
     clean = re.sub(r"-{2,}", "-", _UNSAFE_CHARS.sub("-", nfc)).strip(".- ")
     m = _EXT.search(clean)
     stem, ext = (clean[: m.start()], m.group(0)) if m else (clean, "")
-    lossy = (clean != raw or clean != clean.lower() or not stem
-             or stem.split(".")[0].lower() in _WINDOWS_RESERVED or len(clean.encode()) > MAX_SEGMENT_BYTES)
+    lossy = (
+        clean != raw
+        or clean != clean.lower()
+        or not stem
+        or stem.split(".")[0].lower() in _WINDOWS_RESERVED
+        or len(clean.encode()) > MAX_SEGMENT_BYTES
+    )
     if not lossy:
         return clean
     digest = hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()[:8]
@@ -299,6 +314,7 @@ def local_path(origin: str, asset_dir: str = "assets/images", primary_hosts: Ite
 
 # --- the resolver the converter calls ------------------------------------------------------------
 
+
 def site_hosts_of(site: Any) -> list[str]:
     """The hosts of a models.Site: link, blog URL, site URL (not the bare wordpress.com of WP.com
     exports), and for a WordPress.com blog `x.wordpress.com` its uploads host `x.files.wordpress.com`."""
@@ -320,8 +336,9 @@ class AssetResolver:
     WordPress's CDNs, the host behind a Photon URL, or a mirror path. Anything else comes back as its
     origin URL (for WordPress URLs: without Photon, size args and `&amp;`)."""
 
-    def __init__(self, site: Any, attachments: Mapping[int, Any] | Iterable[Any], settings: Any,
-                 extra_hosts: Iterable[str] = ()) -> None:
+    def __init__(
+        self, site: Any, attachments: Mapping[int, Any] | Iterable[Any], settings: Any, extra_hosts: Iterable[str] = ()
+    ) -> None:
         self.settings = settings
         mapped = [old.split("://")[-1].split("/")[0] for old, _ in getattr(settings, "host_map", ())]
         self.hosts = [*site_hosts_of(site), *extra_hosts, *mapped]
@@ -343,7 +360,7 @@ class AssetResolver:
     def rewrite(self, url: str) -> str:
         if not url or url.startswith(self.prefix + "/"):
             if url:  # already ours (a re-run over rewritten files): remember the file is still used
-                self._local.add(self.asset_dir + url[len(self.prefix):].split("#")[0].split("?")[0])
+                self._local.add(self.asset_dir + url[len(self.prefix) :].split("#")[0].split("?")[0])
             return url
         o = parse_reference(url, self.hosts, self.base)
         if o is None:
@@ -370,7 +387,7 @@ class AssetResolver:
 
     def reference(self, path: str) -> str:
         """How Markdown refers to the local file `path` (output-relative)."""
-        return self.prefix + path[len(self.asset_dir):]
+        return self.prefix + path[len(self.asset_dir) :]
 
     def wanted(self) -> dict[str, list[str]]:
         """local path -> URLs to try, best first, for everything rewritten so far."""
@@ -399,12 +416,18 @@ def make_relinker(mapping: Mapping[str, str]) -> Callable[[str], str]:
     if not mapping:
         return lambda markdown: markdown
     refs = sorted(mapping, key=len, reverse=True)  # longest first: a ref may be a prefix of another
-    common = os.path.commonprefix(refs)
-    pattern = re.compile(r"(?<![\w/.%-])" + re.escape(common) + "("
-                         + "|".join(re.escape(r[len(common):]) for r in refs) + r")(?![\w/.%-])")
+    common = commonpath(refs)
+    pattern = re.compile(
+        r"(?<![\w/.%-])"
+        + re.escape(common)
+        + "("
+        + "|".join(re.escape(r[len(common) :]) for r in refs)
+        + r")(?![\w/.%-])"
+    )
 
     def relink(markdown: str) -> str:
         if common not in markdown:
             return markdown
         return pattern.sub(lambda m: mapping[common + m.group(1)], markdown)
+
     return relink

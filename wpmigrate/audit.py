@@ -38,6 +38,7 @@ link reference definitions and hide: `render_markdown` escapes them first, so th
 from __future__ import annotations
 
 import difflib
+import functools
 import html
 import re
 from collections import Counter
@@ -54,27 +55,35 @@ from .errors import OptionsError
 from .models import Post
 
 WORD = re.compile(r"\w+", re.UNICODE)
-STRUCTURE = {"headings": "h1 h2 h3 h4 h5 h6", "list items": "li", "code blocks": "pre", "tables": "table",
-             "blockquotes": "blockquote"}
+STRUCTURE = {
+    "headings": "h1 h2 h3 h4 h5 h6",
+    "list items": "li",
+    "code blocks": "pre",
+    "tables": "table",
+    "blockquotes": "blockquote",
+}
 MIN_WORD_SHARE = 0.99
 _SHORTCODE_TAG = re.compile(r"\[/?[a-z][\w-]*(?:\s[^\[\]]*)?/?\]")
-_GRID = re.compile(r"\b(blocks-gallery-grid|wp-block-gallery|tiled-gallery|wp-block-jetpack-[\w-]*gallery|wp-block-jetpack-slideshow)\b")
+_GRID = re.compile(
+    r"\b(blocks-gallery-grid|wp-block-gallery|tiled-gallery|wp-block-jetpack-[\w-]*gallery|wp-block-jetpack-slideshow)\b"
+)
 _VOID_BLOCK = re.compile(r"<!--\s+wp:[a-z][a-z0-9_/-]*\s+(?:\{.*?\}\s+)?/-->", re.S)
 _FOOTNOTE_DEF = re.compile(r"^(\[\^[^\]\s]+\]:)", re.M)
-_renderer: Any = None
+
+
+@functools.cache
+def _renderer() -> Any:
+    try:
+        from markdown_it import MarkdownIt
+    except ImportError as exc:  # an optional dependency: only the audit needs it
+        raise OptionsError("the audit needs markdown-it-py: pip install 'wpmigrate[audit]'") from exc
+    return MarkdownIt("commonmark").enable("table")
 
 
 def render_markdown(markdown: str) -> str:
     """Our Markdown as a CommonMark reader (with tables) shows it."""
-    global _renderer
-    if _renderer is None:
-        try:
-            from markdown_it import MarkdownIt
-        except ImportError as exc:  # an optional dependency: only the audit needs it
-            raise OptionsError("the audit needs markdown-it-py: pip install 'wpmigrate[audit]'") from exc
-        _renderer = MarkdownIt("commonmark").enable("table")
     # Footnote definitions are kramdown's: show them as the text they are, not as link definitions.
-    return str(_renderer.render(_FOOTNOTE_DEF.sub(r"\\\1", markdown)))
+    return str(_renderer().render(_FOOTNOTE_DEF.sub(r"\\\1", markdown)))
 
 
 def wordpress_html(post: Post, ctx: ConvertContext) -> str:
@@ -112,7 +121,7 @@ class Facts:
 
 def facts_of(html_text: str) -> Facts:
     if not html_text.strip():
-        return Facts([], set(), set(), {k: 0 for k in STRUCTURE})
+        return Facts([], set(), set(), dict.fromkeys(STRUCTURE, 0))
     root = lxml.html.fragment_fromstring(html_text, create_parent="div")
     for bad in root.xpath("//script|//style|//template|//title|//head"):
         bad.drop_tree()
@@ -128,16 +137,23 @@ def facts_of(html_text: str) -> Facts:
             found = [el for el in found if not any(_GRID.search(a.get("class") or "") for a in el.iterancestors())]
         if key == "code blocks":  # verse is poetry WordPress puts in a <pre>; ours keeps its lines as lines
             found = [el for el in found if "wp-block-verse" not in (el.get("class") or "")]
-            found += [el for el in root.iter("code") if not any(a.tag == "pre" for a in el.iterancestors())
-                      and ("\n" in (el.text_content() or "").strip() or el.find(".//br") is not None)]
+            found += [
+                el
+                for el in root.iter("code")
+                if not any(a.tag == "pre" for a in el.iterancestors())
+                and ("\n" in (el.text_content() or "").strip() or el.find(".//br") is not None)
+            ]
         counts[key] = len(found)
     return Facts(words, links, images, counts)
 
 
 def _visible_link(a: Any) -> bool:
     href = (a.get("href") or "").strip()
-    return bool(href) and not href.startswith(("#", "javascript:")) and bool(
-        (a.text_content() or "").strip() or a.find(".//img") is not None)
+    return (
+        bool(href)
+        and not href.startswith(("#", "javascript:"))
+        and bool((a.text_content() or "").strip() or a.find(".//img") is not None)
+    )
 
 
 def _url(url: str) -> str:

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Mapping
 from dataclasses import fields
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from .errors import OptionsError
 
@@ -32,6 +33,7 @@ PATH_KEYS = frozenset({"sources", "out", "report", "mirror", "mirrors", "asset_c
 def default_names() -> dict[str, str]:
     """Accepted keys when the caller gives none: the Settings fields (and `status` for statuses)."""
     from .settings import Settings
+
     names = {f.name: f.name for f in fields(Settings)}
     names["status"] = "statuses"
     return names
@@ -56,8 +58,9 @@ def find_config(start_dir: Path) -> tuple[Path, dict[str, Any]] | None:
     return None
 
 
-def load_config(start_dir: Path, names: Mapping[str, str] | None = None, *,
-                config_file: Path | None = None) -> dict[str, Any]:
+def load_config(
+    start_dir: Path, names: Mapping[str, str] | None = None, *, config_file: Path | None = None
+) -> dict[str, Any]:
     """Option values from the nearest configuration file ({} when there is none).
 
     names: accepted key (with _) -> key in the result (click's parameter name, e.g. "report" ->

@@ -1,12 +1,12 @@
 """The exception tree. Library code raises these; only the CLI turns them into exit codes.
 
-    WpMigrateError                 base: catch this to catch anything the tool raises on purpose
-     ├── InputError                an input file is unusable as a whole (exit 2): names file, line, column, fix
-     │    └── WxrError             ... and it is (or claims to be) a WordPress export
-     ├── OptionsError              a flag or config key is wrong (exit 2): names the option
-     ├── ConvertError              one post could not be converted; the run goes on (exit 1 at the end)
-     ├── FetchError                one asset could not be fetched; the reference keeps its origin URL
-     └── UnsafePathError           a slug or URL tried to leave the output folder; the post is skipped
+WpMigrateError                 base: catch this to catch anything the tool raises on purpose
+ ├── InputError                an input file is unusable as a whole (exit 2): names file, line, column, fix
+ │    └── WxrError             ... and it is (or claims to be) a WordPress export
+ ├── OptionsError              a flag or config key is wrong (exit 2): names the option
+ ├── ConvertError              one post could not be converted; the run goes on (exit 1 at the end)
+ ├── FetchError                one asset could not be fetched; the reference keeps its origin URL
+ └── UnsafePathError           a slug or URL tried to leave the output folder; the post is skipped
 """
 
 from __future__ import annotations
@@ -19,8 +19,9 @@ class WpMigrateError(Exception):
 class InputError(WpMigrateError):
     """An input that cannot be used at all. str() is the one-line message for the user."""
 
-    def __init__(self, path: str, message: str, *, line: int | None = None,
-                 column: int | None = None, hint: str = "") -> None:
+    def __init__(
+        self, path: str, message: str, *, line: int | None = None, column: int | None = None, hint: str = ""
+    ) -> None:
         self.path = str(path)
         self.line = line
         self.column = column

@@ -23,16 +23,16 @@ import os
 import tempfile
 import threading
 import time
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import httpx
 
 from . import __version__
-from .errors import WpMigrateError
 
 RETRY_STATUSES = {429, 500, 502, 503, 504}
 MAX_RETRY_AFTER = 60.0
@@ -54,6 +54,7 @@ class FetchResult:
 
 # --- content checks ------------------------------------------------------------------------------
 
+
 def _ext(url: str) -> str:
     name = unquote(urlsplit(url).path).rsplit("/", 1)[-1]
     return name.rsplit(".", 1)[-1].lower() if "." in name else ""
@@ -61,11 +62,23 @@ def _ext(url: str) -> str:
 
 def _looks_like_image(head: bytes) -> bool:
     h = head.lstrip()
-    return (head.startswith((b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a", b"BM",
-                             b"\x00\x00\x01\x00", b"II*\x00", b"MM\x00*"))
-            or (head[:4] == b"RIFF" and head[8:12] == b"WEBP")
-            or head[4:8] == b"ftyp"  # avif, heic
-            or (h[:5] in (b"<?xml", b"<svg ", b"<svg>", b"<!--") and b"<svg" in head))
+    return (
+        head.startswith(
+            (
+                b"\xff\xd8\xff",
+                b"\x89PNG\r\n\x1a\n",
+                b"GIF87a",
+                b"GIF89a",
+                b"BM",
+                b"\x00\x00\x01\x00",
+                b"II*\x00",
+                b"MM\x00*",
+            )
+        )
+        or (head[:4] == b"RIFF" and head[8:12] == b"WEBP")
+        or head[4:8] == b"ftyp"  # avif, heic
+        or (h[:5] in (b"<?xml", b"<svg ", b"<svg>", b"<!--") and b"<svg" in head)
+    )
 
 
 def _looks_like_html(head: bytes) -> bool:
@@ -81,7 +94,11 @@ def check_content(url: str, head: bytes, content_type: str) -> str:
     if ext in _IMAGE_EXTS:
         if _looks_like_image(head):
             return ""
-        what = "an HTML page" if ("html" in content_type or _looks_like_html(head)) else f"{content_type or 'unknown'} data"
+        what = (
+            "an HTML page"
+            if ("html" in content_type or _looks_like_html(head))
+            else f"{content_type or 'unknown'} data"
+        )
         return f"served {what}, not an image"
     if "text/html" in content_type or _looks_like_html(head):
         return "served an HTML page, not a media file"
@@ -89,6 +106,7 @@ def check_content(url: str, head: bytes, content_type: str) -> str:
 
 
 # --- host map, mirrors ---------------------------------------------------------------------------
+
 
 def map_host(url: str, host_map: tuple[tuple[str, str], ...]) -> str:
     """`--host-map OLD=NEW`: a URL on host OLD is fetched from base URL NEW (path and query kept)."""
@@ -137,6 +155,7 @@ def find_in_mirror(url: str, mirrors: tuple[Path, ...]) -> Path | None:
 
 # --- the cache -----------------------------------------------------------------------------------
 
+
 class AssetCache:
     """URL -> body file + validators. Thread-safe; save() writes the index atomically."""
 
@@ -179,6 +198,7 @@ class AssetCache:
 
 # --- the fetcher ---------------------------------------------------------------------------------
 
+
 class _Fail(Exception):
     def __init__(self, reason: str, retry: bool = False, wait: float | None = None) -> None:
         super().__init__(reason)
@@ -199,17 +219,26 @@ def _retry_after(value: str | None) -> float | None:
 
 
 class Fetcher:
-    def __init__(self, settings: Any, cache_dir: Path, client: httpx.Client | None = None,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self,
+        settings: Any,
+        cache_dir: Path,
+        client: httpx.Client | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self.s = settings
         self.cache = AssetCache(cache_dir)
         self.sleep = sleep
         self._own_client = client is None
         self.client = client or httpx.Client(
-            follow_redirects=True, max_redirects=5,
-            timeout=httpx.Timeout(settings.timeout), headers={"User-Agent": f"wpmigrate/{__version__}"},
-            limits=httpx.Limits(max_connections=max(1, settings.concurrency),
-                                max_keepalive_connections=max(1, settings.concurrency)))
+            follow_redirects=True,
+            max_redirects=5,
+            timeout=httpx.Timeout(settings.timeout),
+            headers={"User-Agent": f"wpmigrate/{__version__}"},
+            limits=httpx.Limits(
+                max_connections=max(1, settings.concurrency), max_keepalive_connections=max(1, settings.concurrency)
+            ),
+        )
         self._slots: dict[str, threading.Semaphore] = {}
         self._slots_lock = threading.Lock()
 
@@ -231,7 +260,9 @@ class Fetcher:
                 with found.open("rb") as f:
                     head = f.read(512)
                 if not check_content(url, head, ""):
-                    return FetchResult(True, path=str(found), bytes=found.stat().st_size, url=str(found), source="mirror")
+                    return FetchResult(
+                        True, path=str(found), bytes=found.stat().st_size, url=str(found), source="mirror"
+                    )
         reasons: list[str] = []
         for url in candidates:
             entry = self.cache.get(url)
@@ -253,11 +284,20 @@ class Fetcher:
                     reasons.append(f"wayback {url}: {result.reason}")
         if self.s.offline and not reasons:
             reasons.append("offline: not in a mirror or the cache")
-        return FetchResult(False, reason="; ".join(reasons) or "no URL to try", url=candidates[-1] if candidates else "")
+        return FetchResult(
+            False, reason="; ".join(reasons) or "no URL to try", url=candidates[-1] if candidates else ""
+        )
 
     def _cached(self, url: str, entry: dict[str, Any], note: str = "") -> FetchResult:
-        return FetchResult(True, reason=note, path=str(self.cache.file_for(url)), bytes=int(entry.get("bytes", 0)),
-                           content_type=entry.get("content_type", ""), url=url, source="cache")
+        return FetchResult(
+            True,
+            reason=note,
+            path=str(self.cache.file_for(url)),
+            bytes=int(entry.get("bytes", 0)),
+            content_type=entry.get("content_type", ""),
+            url=url,
+            source="cache",
+        )
 
     def _download(self, url: str, target: str, entry: dict[str, Any] | None, source: str) -> FetchResult:
         """GET `target` for the logical `url`, with retries; conditional when `entry` has validators."""
@@ -277,26 +317,29 @@ class Fetcher:
                     if entry is not None:  # the old site may be gone: what we had is still the picture
                         return self._cached(url, entry, f"stale cache ({fail.reason})")
                     return FetchResult(False, reason=fail.reason, url=target)
-                self.sleep(fail.wait if fail.wait is not None else min(0.5 * 2 ** attempt, 8.0))
+                self.sleep(fail.wait if fail.wait is not None else min(0.5 * 2**attempt, 8.0))
                 attempt += 1
 
-    def _get_once(self, url: str, target: str, headers: dict[str, str], entry: dict[str, Any] | None,
-                  source: str) -> FetchResult:
+    def _get_once(
+        self, url: str, target: str, headers: dict[str, str], entry: dict[str, Any] | None, source: str
+    ) -> FetchResult:
         try:
             with self.client.stream("GET", target, headers=headers) as resp:
                 if resp.status_code == 304 and entry is not None:
                     return self._cached(url, entry)
                 if resp.status_code in RETRY_STATUSES:
-                    raise _Fail(f"HTTP {resp.status_code}", retry=True, wait=_retry_after(resp.headers.get("retry-after")))
+                    raise _Fail(
+                        f"HTTP {resp.status_code}", retry=True, wait=_retry_after(resp.headers.get("retry-after"))
+                    )
                 if resp.status_code != 200:
                     raise _Fail(f"HTTP {resp.status_code}")
                 return self._store(url, resp, source)
         except httpx.TooManyRedirects:
-            raise _Fail("too many redirects")
+            raise _Fail("too many redirects") from None
         except httpx.TimeoutException:
-            raise _Fail("timed out", retry=True)
+            raise _Fail("timed out", retry=True) from None
         except httpx.TransportError as exc:
-            raise _Fail(f"{type(exc).__name__}: {exc}", retry=True)
+            raise _Fail(f"{type(exc).__name__}: {exc}", retry=True) from None
 
     def _store(self, url: str, resp: httpx.Response, source: str) -> FetchResult:
         cap = self.s.max_asset_bytes
@@ -327,15 +370,28 @@ class Fetcher:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-        self.cache.put(url, {"etag": resp.headers.get("etag", ""), "last_modified": resp.headers.get("last-modified", ""),
-                             "content_type": ctype, "bytes": size, "from": str(resp.url)})
-        return FetchResult(True, path=str(final), bytes=size, content_type=ctype, url=str(resp.url),
-                           source=source, transferred=size)
+        self.cache.put(
+            url,
+            {
+                "etag": resp.headers.get("etag", ""),
+                "last_modified": resp.headers.get("last-modified", ""),
+                "content_type": ctype,
+                "bytes": size,
+                "from": str(resp.url),
+            },
+        )
+        return FetchResult(
+            True, path=str(final), bytes=size, content_type=ctype, url=str(resp.url), source=source, transferred=size
+        )
 
 
-def fetch_assets(wanted: Mapping[str, list[str]], settings: Any, cache_dir: Path,
-                 progress: Callable[[], None] | None = None, client: httpx.Client | None = None
-                 ) -> dict[str, FetchResult]:
+def fetch_assets(
+    wanted: Mapping[str, list[str]],
+    settings: Any,
+    cache_dir: Path,
+    progress: Callable[[], None] | None = None,
+    client: httpx.Client | None = None,
+) -> dict[str, FetchResult]:
     """Fetch every wanted asset (local path -> URLs best first), `settings.concurrency` at a time and
     at most `settings.per_host` per host. Returns local path -> FetchResult, in the order of `wanted`."""
     fetcher = Fetcher(settings, Path(cache_dir), client)
@@ -350,7 +406,7 @@ def fetch_assets(wanted: Mapping[str, list[str]], settings: Any, cache_dir: Path
 
     try:
         with ThreadPoolExecutor(max_workers=max(1, settings.concurrency)) as pool:
-            for path, result in zip(wanted, pool.map(one, list(wanted))):
+            for path, result in zip(wanted, pool.map(one, list(wanted)), strict=False):
                 results[path] = result
     finally:
         fetcher.close()
@@ -358,6 +414,7 @@ def fetch_assets(wanted: Mapping[str, list[str]], settings: Any, cache_dir: Path
 
 
 # --- the pipeline stage --------------------------------------------------------------------------
+
 
 def default_cache_dir(settings: Any) -> Path:
     """settings.asset_cache, else $XDG_CACHE_HOME/wpmigrate/assets (~/.cache/...): outside the output
@@ -381,10 +438,15 @@ def locate_assets(wanted: Mapping[str, list[str]], settings: Any, cache_dir: Pat
     return found
 
 
-def localise_assets(resolver: Any, outputs: list[Any], settings: Any, report: Any,
-                    progress_factory: Callable[[str, int], Callable[..., None]] | None = None,
-                    failed_before: Mapping[str, str] | None = None,
-                    in_output: Mapping[str, str] | None = None) -> tuple[list[Any], dict[str, str]]:
+def localise_assets(
+    resolver: Any,
+    outputs: list[Any],
+    settings: Any,
+    report: Any,
+    progress_factory: Callable[[str, int], Callable[..., None]] | None = None,
+    failed_before: Mapping[str, str] | None = None,
+    in_output: Mapping[str, str] | None = None,
+) -> tuple[list[Any], dict[str, str]]:
     """After conversion: fetch what `resolver` handed out, add one asset OutputFile per local file,
     and point references of assets that failed back at their origin URL.
 
@@ -424,8 +486,11 @@ def localise_assets(resolver: Any, outputs: list[Any], settings: Any, report: An
                 failed.append(path)
                 report.assets_retry.append(resolver.origin(path))
             else:
-                assets.append(OutputFile(path, data_path=str(cache.file_for(wanted[path][0])),
-                                         source=resolver.origin(path), kind="asset"))
+                assets.append(
+                    OutputFile(
+                        path, data_path=str(cache.file_for(wanted[path][0])), source=resolver.origin(path), kind="asset"
+                    )
+                )
     else:
         tick = progress_factory("Fetching assets", len(wanted)) if progress_factory else None
         lock = threading.Lock()
@@ -434,6 +499,7 @@ def localise_assets(resolver: Any, outputs: list[Any], settings: Any, report: An
             if tick:
                 with lock:
                     tick()
+
         results = fetch_assets(wanted, settings, cache_dir, progress if tick else None)
         for path, result in results.items():
             if result.ok and result.path:

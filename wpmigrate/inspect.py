@@ -69,8 +69,13 @@ def inspect_sources(paths: list[Path], **options: Any) -> dict[str, Any]:
                     matched.setdefault(field_name, Counter())[NOT_FOUND] += 1
     site = source.site
     return {
-        "site": {"title": site.title, "link": site.link, "language": site.language,
-                 "wxr_version": site.wxr_version, "generator": site.generator},
+        "site": {
+            "title": site.title,
+            "link": site.link,
+            "language": site.language,
+            "wxr_version": site.wxr_version,
+            "generator": site.generator,
+        },
         "counts": dict(sorted(by_type.items())),
         "date_range": [first.strftime("%Y-%m-%d") if first else None, last.strftime("%Y-%m-%d") if last else None],
         "authors": _top(authors, {a.login: a.display_name for a in site.authors}),
@@ -89,8 +94,20 @@ def inspect_sources(paths: list[Path], **options: Any) -> dict[str, Any]:
 
 NOT_FOUND = "(not found)"
 # Metadata a mirror page may give (importers/pagemeta.py read_meta), in the order inspect shows them.
-MIRROR_FIELDS = ("kind", "id", "url", "title", "published", "modified", "categories", "tags", "author",
-                 "excerpt", "image", "content")
+MIRROR_FIELDS = (
+    "kind",
+    "id",
+    "url",
+    "title",
+    "published",
+    "modified",
+    "categories",
+    "tags",
+    "author",
+    "excerpt",
+    "image",
+    "content",
+)
 
 
 def _field_rank(name: str) -> tuple[int, str]:
@@ -114,9 +131,14 @@ def render_inspection(facts: dict[str, Any], as_json: bool = False) -> str:
     start, end = facts["date_range"]
     if start:
         lines.append(f"Dates: {start} .. {end}")
-    for title, key, limit in (("Authors", "authors", 20), ("Categories", "categories", 30), ("Tags", "tags", 30),
-                              ("Shortcodes", "shortcodes", 50), ("Block types", "blocks", 80),
-                              ("Image hosts", "image_hosts", 20)):
+    for title, key, limit in (
+        ("Authors", "authors", 20),
+        ("Categories", "categories", 30),
+        ("Tags", "tags", 30),
+        ("Shortcodes", "shortcodes", 50),
+        ("Block types", "blocks", 80),
+        ("Image hosts", "image_hosts", 20),
+    ):
         items = list(facts[key].items())
         if not items:
             continue

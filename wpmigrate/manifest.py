@@ -96,19 +96,28 @@ def read_manifest(out_dir: Path) -> Manifest:
         doc = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         line = getattr(exc, "lineno", None)
-        raise InputError(str(path), f"manifest is not valid JSON ({exc})", line=line,
-                         hint="restore it from version control, or delete it to treat every existing file "
-                              "as edited by hand") from None
+        raise InputError(
+            str(path),
+            f"manifest is not valid JSON ({exc})",
+            line=line,
+            hint="restore it from version control, or delete it to treat every existing file as edited by hand",
+        ) from None
     if not isinstance(doc, dict) or not isinstance(doc.get("files", {}), dict):
-        raise InputError(str(path), "manifest has no 'files' object",
-                         hint="restore it from version control, or delete it")
+        raise InputError(
+            str(path), "manifest has no 'files' object", hint="restore it from version control, or delete it"
+        )
     files: dict[str, ManifestEntry] = {}
     for rel, entry in doc.get("files", {}).items():
         if not isinstance(entry, dict) or not isinstance(entry.get("sha256"), str):
-            raise InputError(str(path), f"manifest entry {rel!r} has no sha256",
-                             hint="restore it from version control, or delete it")
-        files[rel] = ManifestEntry(sha256=entry["sha256"], source=str(entry.get("source", "")),
-                                   origin=str(entry.get("origin", "")), kind=str(entry.get("kind", "post")))
+            raise InputError(
+                str(path), f"manifest entry {rel!r} has no sha256", hint="restore it from version control, or delete it"
+            )
+        files[rel] = ManifestEntry(
+            sha256=entry["sha256"],
+            source=str(entry.get("source", "")),
+            origin=str(entry.get("origin", "")),
+            kind=str(entry.get("kind", "post")),
+        )
     options = doc.get("options", {})
     unfetched = doc.get("unfetched", {})
     unfetched = {str(k): str(v) for k, v in unfetched.items()} if isinstance(unfetched, dict) else {}

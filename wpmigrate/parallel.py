@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import multiprocessing
 import traceback
-from typing import Any, Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 from .models import ConvertedPost, Post
 
@@ -35,7 +36,7 @@ def _convert_one(post: Post) -> tuple[str, Any]:
         return "ok", _CONVERT(post, _CTX)
     except _RECORDED as exc:
         return "failed", f"{type(exc).__name__}: {exc}"
-    except Exception:  # a bug: re-raised in the parent with the worker's traceback
+    except Exception:  # noqa: BLE001 -- a bug: re-raised in the parent with the worker's traceback
         return "crashed", traceback.format_exc()
 
 
@@ -54,9 +55,14 @@ def fork_available() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def convert_many(posts: Iterable[Post], ctx: Any, jobs: int, convert: Callable[[Post, Any], ConvertedPost],
-                 recorded: tuple[type[BaseException], ...],
-                 replay_asset: Callable[[str], Any] | None = None) -> Iterator[Outcome]:
+def convert_many(
+    posts: Iterable[Post],
+    ctx: Any,
+    jobs: int,
+    convert: Callable[[Post, Any], ConvertedPost],
+    recorded: tuple[type[BaseException], ...],
+    replay_asset: Callable[[str], Any] | None = None,
+) -> Iterator[Outcome]:
     """(post, ConvertedPost) or (post, "Type: message") for each post, in input order.
 
     `recorded`: the exceptions that mark a bad post (others propagate). `replay_asset`: called in
@@ -74,7 +80,7 @@ def convert_many(posts: Iterable[Post], ctx: Any, jobs: int, convert: Callable[[
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
             for batch in _batches(posts, jobs * 8):
-                for post, (status, value) in zip(batch, pool.map(_convert_one, batch, chunksize=2)):
+                for post, (status, value) in zip(batch, pool.map(_convert_one, batch, chunksize=2), strict=False):
                     if status == "crashed":
                         raise RuntimeError(f"{post.where}: conversion crashed in a worker process:\n{value}")
                     if status == "ok" and replay_asset is not None:

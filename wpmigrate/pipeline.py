@@ -10,9 +10,10 @@ Only writer.apply_plan() writes, and only when this is not a dry run.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 from .assets import AssetResolver
 from .convert import Attachment, ConvertContext
@@ -26,9 +27,9 @@ from .fetch import localise_assets
 from .importers import Source, open_sources
 from .importers.frontmatter import FrontMatterSource
 from .manifest import Manifest, read_manifest
+from .models import Failed, OutputFile, Post, RunReport, Site, Skipped
 from .parallel import convert_many
 from .plan import resolve_inside
-from .models import Failed, OutputFile, Post, RunReport, Site, Skipped
 from .settings import Settings
 
 PostKey = tuple[str, int | None, int | None]
@@ -66,8 +67,13 @@ class Index:
 def _attachment_of(post: Post) -> Attachment:
     meta = post.meta.get("_wp_attachment_metadata")
     return Attachment(
-        id=post.id or 0, url=post.attachment_url or post.guid, parent=post.parent,
-        menu_order=post.menu_order, title=post.title, caption=post.excerpt, description=post.content,
+        id=post.id or 0,
+        url=post.attachment_url or post.guid,
+        parent=post.parent,
+        menu_order=post.menu_order,
+        title=post.title,
+        caption=post.excerpt,
+        description=post.content,
         alt=str(post.meta.get("_wp_attachment_image_alt") or ""),
         meta=meta if isinstance(meta, dict) else {},
     )
@@ -104,8 +110,16 @@ def build_index(posts: Iterable[Post], site: Site, settings: Settings, report: R
             continue
         # The slug is WordPress's raw one for now; made unique below, in an order that does not
         # depend on the order of the input files.
-        entry = Entry(post_key(post), post.id, post.type, post.status, post.slug, post.title, post.parent,
-                      post.date or post.date_gmt)
+        entry = Entry(
+            post_key(post),
+            post.id,
+            post.type,
+            post.status,
+            post.slug,
+            post.title,
+            post.parent,
+            post.date or post.date_gmt,
+        )
         kept.append((entry, [post.link, post.guid if post.guid.startswith("http") else ""]))
     index.children = {p: tuple(i for _, i in sorted(c)) for p, c in children.items()}
 
@@ -133,13 +147,16 @@ def build_index(posts: Iterable[Post], site: Site, settings: Settings, report: R
             parent, hops = page_parent[parent], hops + 1
         date = entry.date
         try:
-            entry.placement = profile.place(type=entry.type, status=entry.status, slug=entry.slug,
-                                            date=date, ancestors=tuple(ancestors))
+            entry.placement = profile.place(
+                type=entry.type, status=entry.status, slug=entry.slug, date=date, ancestors=tuple(ancestors)
+            )
             if settings.in_place:
                 entry.placement = in_place_placement(entry.key[0], settings, entry.placement)
                 if Path(entry.key[0]).suffix.lower() in (".html", ".htm"):
-                    report.warnings.append(f"{entry.key[0]}: written beside it as Markdown, "
-                                           f"{entry.placement.path}; delete the HTML file once checked")
+                    report.warnings.append(
+                        f"{entry.key[0]}: written beside it as Markdown, "
+                        f"{entry.placement.path}; delete the HTML file once checked"
+                    )
         except UnsafePathError as exc:
             report.skipped.append(Skipped(f"{entry.key[0]} post {entry.id}", entry.type, entry.status, str(exc)))
             continue
@@ -161,8 +178,10 @@ def in_place_placement(source: str, settings: Settings, placement: Placement) ->
     try:
         rel = src.relative_to(root).as_posix()
     except ValueError:
-        raise OptionsError(f"--in-place: {source} is not inside the output folder {settings.out}; "
-                           "pass --out SITE_ROOT (the folder holding the files)") from None
+        raise OptionsError(
+            f"--in-place: {source} is not inside the output folder {settings.out}; "
+            "pass --out SITE_ROOT (the folder holding the files)"
+        ) from None
     if src.suffix.lower() in (".html", ".htm"):
         rel = rel[: -len(src.suffix)] + ".md"
     check_relpath(rel)
@@ -179,10 +198,13 @@ def _skip_reason(post: Post, settings: Settings) -> str | None:
 
 def make_context(index: Index, settings: Settings, rewrite_asset: Callable[[str], str] | None = None) -> ConvertContext:
     return ConvertContext(
-        site=index.site, attachments=index.attachments, children=index.children,
+        site=index.site,
+        attachments=index.attachments,
+        children=index.children,
         rewrite_link=index.links.rewrite,
         rewrite_asset=rewrite_asset or (lambda url: url),
-        embeds=settings.embeds, excerpt_separator=settings.excerpt_separator,
+        embeds=settings.embeds,
+        excerpt_separator=settings.excerpt_separator,
     )
 
 
@@ -190,9 +212,15 @@ def make_context(index: Index, settings: Settings, rewrite_asset: Callable[[str]
 RECORDED = (WpMigrateError, RecursionError, ValueError, TypeError, KeyError, IndexError, AttributeError)
 
 
-def convert_all(source: Source, index: Index, ctx: ConvertContext, settings: Settings,
-                report: RunReport, progress: Callable[[], None] | None = None,
-                replay_asset: Callable[[str], Any] | None = None) -> Iterator[tuple[Post, Any, Entry]]:
+def convert_all(
+    source: Source,
+    index: Index,
+    ctx: ConvertContext,
+    settings: Settings,
+    report: RunReport,
+    progress: Callable[[], None] | None = None,
+    replay_asset: Callable[[str], Any] | None = None,
+) -> Iterator[tuple[Post, Any, Entry]]:
     """Pass 2: convert every kept post (in settings.jobs processes); failures are recorded and the run
     goes on. Results come in input order whatever the number of jobs, so the output is the same."""
     kept = (post for post in source.posts() if post_key(post) in index.entries)
@@ -210,19 +238,27 @@ def convert_all(source: Source, index: Index, ctx: ConvertContext, settings: Set
         yield post, converted, entry
 
 
-def run(settings: Settings, progress_factory: Callable[[str, int], Callable[[], None]] | None = None
-        ) -> tuple[RunReport, Any]:
+def run(
+    settings: Settings, progress_factory: Callable[[str, int], Callable[[], None]] | None = None
+) -> tuple[RunReport, Any]:
     """Run a whole conversion; returns (report, plan). Raises InputError/OptionsError for unusable input."""
     from .plan import make_plan
     from .writer import apply_plan
 
     report = RunReport(sources=[str(s) for s in settings.sources], dry_run=settings.dry_run)
-    source = open_sources(list(settings.sources), report.warnings.append,
-                          content_selector=settings.content_selector, drop_keys=settings.drop_keys,
-                          site_url=settings.site_url, keep_boilerplate=settings.keep_boilerplate)
+    source = open_sources(
+        list(settings.sources),
+        report.warnings.append,
+        content_selector=settings.content_selector,
+        drop_keys=settings.drop_keys,
+        site_url=settings.site_url,
+        keep_boilerplate=settings.keep_boilerplate,
+    )
     if settings.in_place and not isinstance(source, FrontMatterSource):
-        raise OptionsError("--in-place rewrites front-matter files (.md/.html with a --- header) only; "
-                           "for an export or a mirror, write to --out instead")
+        raise OptionsError(
+            "--in-place rewrites front-matter files (.md/.html with a --- header) only; "
+            "for an export or a mirror, write to --out instead"
+        )
     roots = tuple(getattr(source, "roots", ()))
     if roots:
         # A mirror holds its own copies of the images: look there first.
@@ -237,8 +273,9 @@ def run(settings: Settings, progress_factory: Callable[[str, int], Callable[[], 
     tick = progress_factory("Converting", len(index.entries)) if progress_factory else None
     outputs: list[OutputFile] = []
     produced = {entry.key: entry for entry in index.entries.values()}
-    for post, converted, entry in convert_all(source, index, ctx, settings, report, tick,
-                                              replay_asset=resolver.rewrite if settings.download_assets else None):
+    for post, converted, entry in convert_all(
+        source, index, ctx, settings, report, tick, replay_asset=resolver.rewrite if settings.download_assets else None
+    ):
         assert entry.placement is not None
         data = profile.render(post, converted, entry.placement, index.authors.get(post.author, ""))
         outputs.append(OutputFile(entry.placement.path, data, source=_source_id(post), kind=entry.placement.kind))
@@ -249,19 +286,36 @@ def run(settings: Settings, progress_factory: Callable[[str, int], Callable[[], 
     # --- assets hook: fetch wanted assets, add asset OutputFiles, relink failed ones ---
     if settings.download_assets:
         last = read_manifest(settings.out)
-        outputs, unfetched = localise_assets(resolver, outputs, settings, report, progress_factory,
-                                             failed_before=last.unfetched, in_output=_assets_in(last, settings.out))
+        outputs, unfetched = localise_assets(
+            resolver,
+            outputs,
+            settings,
+            report,
+            progress_factory,
+            failed_before=last.unfetched,
+            in_output=_assets_in(last, settings.out),
+        )
         keep |= set(unfetched)
 
     outputs.sort(key=lambda o: o.path)
     # --in-place: files replaced by their own conversion (not the .md written beside an .html: a file
     # already there is someone's, and stays a conflict).
-    in_place = {e.placement.path for e in index.entries.values()
-                if settings.in_place and e.placement and e.placement.path.endswith(Path(e.key[0]).name)}
+    in_place = {
+        e.placement.path
+        for e in index.entries.values()
+        if settings.in_place and e.placement and e.placement.path.endswith(Path(e.key[0]).name)
+    }
     # Local asset paths the posts already referred to (a re-run over rewritten files) stay ours, never stale.
-    plan = make_plan(outputs, settings.out, settings.output_options(), force=settings.force, prune=settings.prune,
-                     keep=keep | resolver.local_paths(), in_place=in_place,
-                     unfetched=unfetched)
+    plan = make_plan(
+        outputs,
+        settings.out,
+        settings.output_options(),
+        force=settings.force,
+        prune=settings.prune,
+        keep=keep | resolver.local_paths(),
+        in_place=in_place,
+        unfetched=unfetched,
+    )
     if not settings.dry_run and not settings.check:
         apply_plan(plan, settings.out)
     report.changes = list(plan.changes)

@@ -23,13 +23,13 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, Collection, Mapping, Sequence
+from typing import Any
 
 from .errors import OptionsError, UnsafePathError
-from .manifest import (Manifest, ManifestEntry, hash_bytes, hash_file, manifest_path, read_manifest,
-                       render_manifest)
+from .manifest import Manifest, ManifestEntry, hash_bytes, hash_file, manifest_path, read_manifest, render_manifest
 from .models import OutputFile
 
 ACTIONS = ("create", "update", "unchanged", "conflict", "overwrite", "stale", "remove")
@@ -141,9 +141,17 @@ def _entry_for(out: OutputFile, sha: str) -> ManifestEntry:
     return ManifestEntry(sha256=sha, source=out.source, kind=out.kind)
 
 
-def make_plan(outputs: Sequence[OutputFile], out_dir: Path, options: dict[str, Any], *,
-              force: bool, prune: bool, keep: Collection[str] = (), in_place: Collection[str] = (),
-              unfetched: Mapping[str, str] | None = None) -> Plan:
+def make_plan(
+    outputs: Sequence[OutputFile],
+    out_dir: Path,
+    options: dict[str, Any],
+    *,
+    force: bool,
+    prune: bool,
+    keep: Collection[str] = (),
+    in_place: Collection[str] = (),
+    unfetched: Mapping[str, str] | None = None,
+) -> Plan:
     """Compare the outputs with the disk and the last manifest. Reads only.
 
     `in_place`: paths that are this run's own input files (--in-place): the file on disk is what was
@@ -168,7 +176,14 @@ def make_plan(outputs: Sequence[OutputFile], out_dir: Path, options: dict[str, A
         seen.add(rel)
         new_hash, to_fetch = _new_hash(out)
         recorded = old.files.get(rel)
-        base = dict(path=rel, source=out.source, kind=out.kind, new_hash=new_hash, to_fetch=to_fetch, output=out)
+        base = {
+            "path": rel,
+            "source": out.source,
+            "kind": out.kind,
+            "new_hash": new_hash,
+            "to_fetch": to_fetch,
+            "output": out,
+        }
         try:
             disk = resolve_inside(out_dir, rel)
         except UnsafePathError as exc:
@@ -183,8 +198,9 @@ def make_plan(outputs: Sequence[OutputFile], out_dir: Path, options: dict[str, A
                 action, note = "update", "rewritten in place"
         if action == "unchanged" and to_fetch:
             to_fetch = False  # the asset in place is taken as is: nothing to download
-        changes.append(Change(action=action, old_hash=old_hash, note=note, disk_path=disk,
-                              **{**base, "to_fetch": to_fetch}))
+        changes.append(
+            Change(action=action, old_hash=old_hash, note=note, disk_path=disk, **{**base, "to_fetch": to_fetch})
+        )
         if action == "conflict" or (new_hash is None and action == "unchanged"):
             if recorded:
                 files[rel] = recorded  # still ours, still edited: a conflict again next run
@@ -197,7 +213,7 @@ def make_plan(outputs: Sequence[OutputFile], out_dir: Path, options: dict[str, A
             files[rel] = recorded
             continue
         source = recorded.origin or recorded.source
-        base = dict(path=rel, source=source, kind=recorded.kind)
+        base = {"path": rel, "source": source, "kind": recorded.kind}
         try:
             disk = resolve_inside(out_dir, rel)
         except UnsafePathError as exc:
@@ -217,12 +233,24 @@ def make_plan(outputs: Sequence[OutputFile], out_dir: Path, options: dict[str, A
             changes.append(Change(action="stale", old_hash=old_hash, note=note, **base))
             files[rel] = recorded
         elif edited and not force:
-            changes.append(Change(action="conflict", old_hash=old_hash,
-                                  note="source gone, but edited by hand since the last run: not removed", **base))
+            changes.append(
+                Change(
+                    action="conflict",
+                    old_hash=old_hash,
+                    note="source gone, but edited by hand since the last run: not removed",
+                    **base,
+                )
+            )
             files[rel] = recorded
         else:
-            changes.append(Change(action="remove", old_hash=old_hash,
-                                  note="edited by hand; removed because of --force" if edited else "", **base))
+            changes.append(
+                Change(
+                    action="remove",
+                    old_hash=old_hash,
+                    note="edited by hand; removed because of --force" if edited else "",
+                    **base,
+                )
+            )
 
     changes.sort(key=lambda c: c.path)
     manifest = Manifest(files=files, options=_plain(options), unfetched=dict(unfetched or {}))
@@ -231,8 +259,14 @@ def make_plan(outputs: Sequence[OutputFile], out_dir: Path, options: dict[str, A
         current = manifest_path(out_dir).read_bytes()
     except OSError:
         current = None
-    return Plan(out_dir=out_dir, changes=tuple(changes), manifest=manifest, manifest_bytes=new_bytes,
-                manifest_changed=current != new_bytes, options=manifest.options)
+    return Plan(
+        out_dir=out_dir,
+        changes=tuple(changes),
+        manifest=manifest,
+        manifest_bytes=new_bytes,
+        manifest_changed=current != new_bytes,
+        options=manifest.options,
+    )
 
 
 def decide(disk: str | None, new: str | None, recorded: str | None, *, force: bool) -> tuple[str, str]:

@@ -16,7 +16,8 @@ import os
 import shutil
 import sys
 import time
-from typing import IO, Callable
+from collections.abc import Callable
+from typing import IO
 
 REDRAW_SECONDS = 0.1  # at most ten redraws a second: drawing must not cost more than converting
 PLAIN_STEPS = 10  # a plain line every 10 %

@@ -23,10 +23,24 @@ from .settings import Settings
 
 SCHEMA_VERSION = 1
 # Summary keys, in display order, with their labels.
-COUNTS = (("new", "new"), ("changed", "changed"), ("unchanged", "unchanged"), ("conflicting", "conflicting"),
-          ("stale", "stale"), ("removed", "removed"), ("assets_to_fetch", "assets to fetch"))
-_ACTION_COUNT = {"create": "new", "update": "changed", "overwrite": "changed", "unchanged": "unchanged",
-                 "conflict": "conflicting", "stale": "stale", "remove": "removed"}
+COUNTS = (
+    ("new", "new"),
+    ("changed", "changed"),
+    ("unchanged", "unchanged"),
+    ("conflicting", "conflicting"),
+    ("stale", "stale"),
+    ("removed", "removed"),
+    ("assets_to_fetch", "assets to fetch"),
+)
+_ACTION_COUNT = {
+    "create": "new",
+    "update": "changed",
+    "overwrite": "changed",
+    "unchanged": "unchanged",
+    "conflict": "conflicting",
+    "stale": "stale",
+    "remove": "removed",
+}
 DIFF_ACTIONS = ("create", "update", "overwrite", "conflict", "remove")
 MAX_MD_ROWS = 200  # GitHub caps a comment at 65536 characters
 MAX_TEXT_LINES = 10  # per list in the text report unless -v
@@ -84,10 +98,14 @@ def summarize(report: RunReport, plan: Plan | None, settings: Settings) -> dict[
         "read": _sorted_counter(report.read),
         "outputs": _sorted_counter(outputs),
         "changes": [_change_json(c) for c in changes if c.action != "unchanged"],
-        "skipped": sorted(({"where": s.where, "type": s.type, "status": s.status, "reason": s.reason}
-                           for s in report.skipped), key=lambda d: (natural_key(d["where"]), d["reason"])),
-        "failed": sorted(({"where": f.where, "error": f.error} for f in report.failed),
-                         key=lambda d: (natural_key(d["where"]), d["error"])),
+        "skipped": sorted(
+            ({"where": s.where, "type": s.type, "status": s.status, "reason": s.reason} for s in report.skipped),
+            key=lambda d: (natural_key(d["where"]), d["reason"]),
+        ),
+        "failed": sorted(
+            ({"where": f.where, "error": f.error} for f in report.failed),
+            key=lambda d: (natural_key(d["where"]), d["error"]),
+        ),
         "assets_failed": [{"url": u, "reason": r} for u, r in sorted(set(report.assets_failed))],
         "warnings": sorted(report.warnings, key=natural_key),
         "shortcodes": _sorted_counter(report.shortcodes),
@@ -101,17 +119,27 @@ def _sorted_counter(counter: Counter) -> dict[str, int]:
 
 
 def _change_json(c: Change) -> dict[str, Any]:
-    return {"path": c.path, "action": c.action, "kind": c.kind, "source": c.source, "note": c.note,
-            "old_sha256": c.old_hash or None, "new_sha256": c.new_hash, "to_fetch": c.to_fetch}
+    return {
+        "path": c.path,
+        "action": c.action,
+        "kind": c.kind,
+        "source": c.source,
+        "note": c.note,
+        "old_sha256": c.old_hash or None,
+        "new_sha256": c.new_hash,
+        "to_fetch": c.to_fetch,
+    }
 
 
 # --- text ---------------------------------------------------------------------------------------
 
+
 def summary_line(data: dict[str, Any]) -> str:
     s = data["summary"]
     would = data["mode"] != "apply"
-    head = f"{data['output_dir']}: " + ", ".join(f"{s[key]} {label}" for key, label in COUNTS
-                                                 if s[key] or key in ("new", "changed", "unchanged"))
+    head = f"{data['output_dir']}: " + ", ".join(
+        f"{s[key]} {label}" for key, label in COUNTS if s[key] or key in ("new", "changed", "unchanged")
+    )
     if data["mode"] == "check":
         tail = "drift: the output would change" if data["changes"] else "no drift"
         return f"{head} ({tail})"
@@ -125,16 +153,17 @@ def render_text(report: RunReport, plan: Plan | None, settings: Settings) -> str
     limit = None if verbose else MAX_TEXT_LINES
     if not settings.quiet:
         if data["read"]:
-            lines.append(f"Read {s['posts_read']} items: "
-                         + ", ".join(f"{k} {v}" for k, v in data["read"].items()))
+            lines.append(f"Read {s['posts_read']} items: " + ", ".join(f"{k} {v}" for k, v in data["read"].items()))
         if data["outputs"]:
-            lines.append("Output files: " + ", ".join(f"{k} {v}" for k, v in data["outputs"].items())
-                         + (f"; {s['files_written']} written" if data["mode"] == "apply" else ""))
+            lines.append(
+                "Output files: "
+                + ", ".join(f"{k} {v}" for k, v in data["outputs"].items())
+                + (f"; {s['files_written']} written" if data["mode"] == "apply" else "")
+            )
         if data["skipped"]:
             reasons = Counter(d["reason"] for d in data["skipped"])
             lines.append(f"Skipped {s['posts_skipped']}:")
-            lines += _capped([f"  {n:>5}  {r}" for r, n in sorted(reasons.items(), key=lambda i: (-i[1], i[0]))],
-                             limit)
+            lines += _capped([f"  {n:>5}  {r}" for r, n in sorted(reasons.items(), key=lambda i: (-i[1], i[0]))], limit)
             if verbose >= 2:
                 lines += [f"         {d['where']}: {d['reason']}" for d in data["skipped"]]
         if data["warnings"]:
@@ -166,10 +195,11 @@ def render_text(report: RunReport, plan: Plan | None, settings: Settings) -> str
 def _capped(lines: list[str], limit: int | None) -> list[str]:
     if limit is None or len(lines) <= limit:
         return lines
-    return lines[:limit] + [f"  ... and {len(lines) - limit} more (-v lists all)"]
+    return [*lines[:limit], f"  ... and {len(lines) - limit} more (-v lists all)"]
 
 
 # --- JSON and Markdown --------------------------------------------------------------------------
+
 
 def render_json(report: RunReport, plan: Plan | None, settings: Settings) -> str:
     return json.dumps(summarize(report, plan, settings), sort_keys=True, indent=2, ensure_ascii=False) + "\n"
@@ -190,15 +220,24 @@ def render_markdown(report: RunReport, plan: Plan | None, settings: Settings) ->
     s = data["summary"]
     out = [f"## wpmigrate {data['mode']}: {summary_line(data)}", "", "| Files | Count |", "|---|---:|"]
     out += [f"| {label.capitalize()} | {s[key]} |" for key, label in COUNTS]
-    out += ["", "| Posts | Count |", "|---|---:|",
-            f"| Read | {s['posts_read']} |", f"| Skipped | {s['posts_skipped']} |",
-            f"| Failed | {s['posts_failed']} |", f"| Warnings | {s['warnings']} |",
-            f"| Assets failed | {s['assets_failed']} |", ""]
+    out += [
+        "",
+        "| Posts | Count |",
+        "|---|---:|",
+        f"| Read | {s['posts_read']} |",
+        f"| Skipped | {s['posts_skipped']} |",
+        f"| Failed | {s['posts_failed']} |",
+        f"| Warnings | {s['warnings']} |",
+        f"| Assets failed | {s['assets_failed']} |",
+        "",
+    ]
     if data["changes"]:
         out += ["### Changes", "", "| Action | Path | Source | Note |", "|---|---|---|---|"]
         rows = data["changes"]
-        out += [f"| {d['action']} | {_code(d['path'])} | {_cell(d['source'])} | {_cell(d['note'])} |"
-                for d in rows[:MAX_MD_ROWS]]
+        out += [
+            f"| {d['action']} | {_code(d['path'])} | {_cell(d['source'])} | {_cell(d['note'])} |"
+            for d in rows[:MAX_MD_ROWS]
+        ]
         if len(rows) > MAX_MD_ROWS:
             out.append(f"| ... | {len(rows) - MAX_MD_ROWS} more | | |")
         out.append("")
@@ -235,10 +274,12 @@ def write_report(path: Path, report: RunReport, plan: Plan | None, settings: Set
 def _loud(settings: Settings) -> Settings:
     """A report file is read later: never cut down by -q."""
     from dataclasses import replace
+
     return replace(settings, quiet=False)
 
 
 # --- diffs --------------------------------------------------------------------------------------
+
 
 def unified_diffs(plan: Plan) -> str:
     """Unified diffs (git-style a/ b/ paths) of every file applying would create, change or remove;
@@ -255,10 +296,8 @@ def unified_diffs(plan: Plan) -> str:
             why = " (not downloaded yet)" if c.to_fetch else ""
             parts.append(f"Binary files {old_label} and {new_label} differ{why}\n")
             continue
-        lines = difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
-                                     old_label, new_label)
-        parts.append("".join(ln if ln.endswith("\n") else ln + "\n\\ No newline at end of file\n"
-                             for ln in lines))
+        lines = difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True), old_label, new_label)
+        parts.append("".join(ln if ln.endswith("\n") else ln + "\n\\ No newline at end of file\n" for ln in lines))
     return "".join(parts)
 
 

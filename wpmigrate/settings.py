@@ -85,9 +85,20 @@ class Settings:
 
     def output_options(self) -> dict[str, object]:
         """The options that shape the output bytes (for the manifest): not run-control flags."""
-        keep = ("types", "statuses", "profile", "embeds", "excerpt_separator", "download_assets",
-                "asset_dir", "asset_url_prefix", "content_selector", "drop_keys", "site_url",
-                "keep_boilerplate")
+        keep = (
+            "types",
+            "statuses",
+            "profile",
+            "embeds",
+            "excerpt_separator",
+            "download_assets",
+            "asset_dir",
+            "asset_url_prefix",
+            "content_selector",
+            "drop_keys",
+            "site_url",
+            "keep_boilerplate",
+        )
         out: dict[str, object] = {}
         for f in fields(self):
             if f.name in keep:
@@ -102,4 +113,4 @@ def split_csv(value: str | None) -> tuple[str, ...]:
     return tuple(v.strip() for v in value.split(",") if v.strip())
 
 
-__all__ = ["Settings", "split_csv", "DEFAULT_EXCLUDED_STATUSES", "PUBLISHED_STATUSES", "field"]
+__all__ = ["DEFAULT_EXCLUDED_STATUSES", "PUBLISHED_STATUSES", "Settings", "field", "split_csv"]

@@ -12,8 +12,9 @@ The passes, in WordPress's own order for `the_content`:
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from ..models import Site
 

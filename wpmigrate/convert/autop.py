@@ -49,7 +49,7 @@ _OPEN_BLOCK = re.compile(rf"(<{_ALL}[{_WS}/>])", re.I)
 _CLOSE_BLOCK = re.compile(rf"(</{_ALL}>)", re.I)
 _HR = re.compile(rf"(<hr{W}*?/?>)", re.I)
 _DOUBLE_BR = re.compile(rf"<br{W}*/?>{W}*<br{W}*/?>", re.I)
-_RAW_NEWLINES = re.compile(rf"<(script|style|svg|math)\b.*?</\1>", re.S | re.I)
+_RAW_NEWLINES = re.compile(r"<(script|style|svg|math)\b.*?</\1>", re.S | re.I)
 
 
 def _hide_newlines_in_tags(text: str) -> str:
@@ -84,48 +84,48 @@ def autop(text: str, br: bool = True) -> str:
     text, pre = _stash_pre(text)
 
     text = _DOUBLE_BR.sub("\n\n", text)
-    text = _OPEN_BLOCK.sub(rf"\n\n\1", text)
-    text = _CLOSE_BLOCK.sub(rf"\1\n\n", text)
-    text = _HR.sub(rf"\1\n\n", text)
+    text = _OPEN_BLOCK.sub(r"\n\n\1", text)
+    text = _CLOSE_BLOCK.sub(r"\1\n\n", text)
+    text = _HR.sub(r"\1\n\n", text)
     text = _hide_newlines_in_tags(text)
 
     if "<option" in text:
         text = re.sub(rf"{W}*<option", "<option", text)
         text = re.sub(rf"</option>{W}*", "</option>", text)
     if "</object>" in text:
-        text = re.sub(rf"(<object[^>]*>){W}*", rf"\1", text)
+        text = re.sub(rf"(<object[^>]*>){W}*", r"\1", text)
         text = re.sub(rf"{W}*</object>", "</object>", text)
-        text = re.sub(rf"{W}*(</?(?:param|embed)[^>]*>){W}*", rf"\1", text)
+        text = re.sub(rf"{W}*(</?(?:param|embed)[^>]*>){W}*", r"\1", text)
     if "<source" in text or "<track" in text:
-        text = re.sub(rf"([<\[](?:audio|video)[^>\]]*[>\]]){W}*", rf"\1", text)
-        text = re.sub(rf"{W}*([<\[]/(?:audio|video)[>\]])", rf"\1", text)
-        text = re.sub(rf"{W}*(<(?:source|track)[^>]*>){W}*", rf"\1", text)
+        text = re.sub(rf"([<\[](?:audio|video)[^>\]]*[>\]]){W}*", r"\1", text)
+        text = re.sub(rf"{W}*([<\[]/(?:audio|video)[>\]])", r"\1", text)
+        text = re.sub(rf"{W}*(<(?:source|track)[^>]*>){W}*", r"\1", text)
     if "<figcaption" in text:
-        text = re.sub(rf"{W}*(<figcaption[^>]*>)", rf"\1", text)
+        text = re.sub(rf"{W}*(<figcaption[^>]*>)", r"\1", text)
         text = re.sub(rf"</figcaption>{W}*", "</figcaption>", text)
 
-    text = re.sub(rf"\n\n+", "\n\n", text)
+    text = re.sub(r"\n\n+", "\n\n", text)
     pieces = [p for p in re.split(rf"\n{W}*\n", text) if p]
     text = "".join(f"<p>{p.strip(chr(10))}</p>\n" for p in pieces)
 
     text = re.sub(rf"<p>{W}*</p>", "", text)
-    text = re.sub(rf"<p>([^<]+)</(div|address|form)>", rf"<p>\1</p></\2>", text)
-    text = re.sub(rf"<p>{W}*(</?{_ALL}[^>]*>){W}*</p>", rf"\1", text)
-    text = re.sub(rf"<p>(<li.+?)</p>", rf"\1", text)
-    text = re.sub(rf"<p><blockquote([^>]*)>", rf"<blockquote\1><p>", text, flags=re.I)
+    text = re.sub(r"<p>([^<]+)</(div|address|form)>", r"<p>\1</p></\2>", text)
+    text = re.sub(rf"<p>{W}*(</?{_ALL}[^>]*>){W}*</p>", r"\1", text)
+    text = re.sub(r"<p>(<li.+?)</p>", r"\1", text)
+    text = re.sub(r"<p><blockquote([^>]*)>", r"<blockquote\1><p>", text, flags=re.I)
     text = text.replace("</blockquote></p>", "</p></blockquote>")
-    text = re.sub(rf"<p>{W}*(</?{_ALL}[^>]*>)", rf"\1", text)
-    text = re.sub(rf"(</?{_ALL}[^>]*>){W}*</p>", rf"\1", text)
+    text = re.sub(rf"<p>{W}*(</?{_ALL}[^>]*>)", r"\1", text)
+    text = re.sub(rf"(</?{_ALL}[^>]*>){W}*</p>", r"\1", text)
 
     if br:
         text = _RAW_NEWLINES.sub(lambda m: m.group(0).replace("\n", _KEEP_NL), text)
-        text = re.sub(rf"<br>|<br/>", "<br />", text)
+        text = re.sub(r"<br>|<br/>", "<br />", text)
         text = re.sub(rf"(?<!<br />){W}*\n", "<br />\n", text)
         text = text.replace(_KEEP_NL, "\n")
 
-    text = re.sub(rf"(</?{_ALL}[^>]*>){W}*<br />", rf"\1", text)
-    text = re.sub(rf"<br />({W}*</?(?:p|li|div|dl|dd|dt|th|pre|td|ul|ol)[^>]*>)", rf"\1", text)
-    text = re.sub(rf"\n</p>$", "</p>", text)
+    text = re.sub(rf"(</?{_ALL}[^>]*>){W}*<br />", r"\1", text)
+    text = re.sub(rf"<br />({W}*</?(?:p|li|div|dl|dd|dt|th|pre|td|ul|ol)[^>]*>)", r"\1", text)
+    text = re.sub(r"\n</p>$", "</p>", text)
 
     for name, original in pre.items():
         text = text.replace(name, original)

@@ -17,8 +17,9 @@ import html
 import json
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import lxml.html
 from lxml import etree
@@ -30,29 +31,79 @@ from .embeds import detect_provider, provider_for_slug, render_embed
 # whitespace and the end of the comment.
 _DELIMITER = re.compile(
     r"<!--\s+(?P<closer>/)?wp:(?P<ns>[a-z][a-z0-9_-]*/)?(?P<name>[a-z][a-z0-9_-]*)\s+"
-    r"(?P<attrs>\{.*?\}\s+)?(?P<void>/)?-->", re.S)
+    r"(?P<attrs>\{.*?\}\s+)?(?P<void>/)?-->",
+    re.S,
+)
 _LEFTOVER = re.compile(r"<!--\s*/?wp:[^>]*?-->", re.S)  # invalid names (wp:core/4-invalid ...)
 
 # Blocks whose content WordPress builds at display time from the database: their own markup is a
 # placeholder, but blocks the author put inside (a paragraph in a comments block) still show.
-VANISH = frozenset("""
-spacer latest-posts latest-comments archives categories tag-cloud calendar rss search query
-query-loop query-pagination navigation-link navigation-submenu home-link loginout site-logo
-site-title site-tagline post-title post-content post-excerpt post-featured-image post-date post-author
-post-author-name post-author-biography post-terms post-comments post-comments-form post-navigation-link
-comments comments-query-loop avatar read-more pattern block legacy-widget widget-group
-term-description query-title comments-title comments-pagination
-""".split())
+VANISH = frozenset(
+    [
+        "spacer",
+        "latest-posts",
+        "latest-comments",
+        "archives",
+        "categories",
+        "tag-cloud",
+        "calendar",
+        "rss",
+        "search",
+        "query",
+        "query-loop",
+        "query-pagination",
+        "navigation-link",
+        "navigation-submenu",
+        "home-link",
+        "loginout",
+        "site-logo",
+        "site-title",
+        "site-tagline",
+        "post-title",
+        "post-content",
+        "post-excerpt",
+        "post-featured-image",
+        "post-date",
+        "post-author",
+        "post-author-name",
+        "post-author-biography",
+        "post-terms",
+        "post-comments",
+        "post-comments-form",
+        "post-navigation-link",
+        "comments",
+        "comments-query-loop",
+        "avatar",
+        "read-more",
+        "pattern",
+        "block",
+        "legacy-widget",
+        "widget-group",
+        "term-description",
+        "query-title",
+        "comments-title",
+        "comments-pagination",
+    ]
+)
 # ... and these with everything inside: templates repeated per post, "no results" texts, menus.
-DROP_ALL = frozenset("query-no-results post-template comment-template navigation page-list page-list-item "
-                     "template-part".split())
+DROP_ALL = frozenset(
+    [
+        "query-no-results",
+        "post-template",
+        "comment-template",
+        "navigation",
+        "page-list",
+        "page-list-item",
+        "template-part",
+    ]
+)
 
 
 @dataclass
 class Block:
     name: str  # "core/paragraph"
     attrs: dict[str, Any]
-    inner: list["Block | str"] = field(default_factory=list)
+    inner: list[Block | str] = field(default_factory=list)
 
 
 def parse_blocks(text: str) -> tuple[list[Block | str], bool]:
@@ -62,7 +113,7 @@ def parse_blocks(text: str) -> tuple[list[Block | str], bool]:
     pos = 0
     had = False
     for m in _DELIMITER.finditer(text):
-        stack[-1].inner.append(text[pos:m.start()])
+        stack[-1].inner.append(text[pos : m.start()])
         pos = m.end()
         had = True
         name = (m.group("ns") or "core/") + m.group("name")
@@ -84,8 +135,7 @@ def parse_blocks(text: str) -> tuple[list[Block | str], bool]:
     return root.inner, had
 
 
-def render_blocks(html_text: str, ctx: ConvertContext, stats: Counter,
-                  footnotes: Any = None) -> tuple[str, bool]:
+def render_blocks(html_text: str, ctx: ConvertContext, stats: Counter, footnotes: Any = None) -> tuple[str, bool]:
     """Replace block comments by the HTML they stand for.
 
     Returns (html, had_blocks). When the content had blocks WordPress does not run wpautop on it,
@@ -132,6 +182,7 @@ def _count_children(block: Block, stats: Counter) -> None:
 
 # ---------------------------------------------------------------- helpers over fragments
 
+
 def _fragment(inner: str) -> etree._Element:
     """The inner HTML as children of a <div> (lxml), for the renderers that need structure."""
     return lxml.html.fragment_fromstring(inner, create_parent="div")
@@ -152,6 +203,7 @@ def _classes(el: etree._Element) -> list[str]:
 
 
 # ---------------------------------------------------------------- renderers
+
 
 def _render_quote(block: Block, inner: str, ctx: ConvertContext) -> str:
     """quote / pullquote: the blockquote with its citation as a last "— cite" paragraph."""
@@ -221,7 +273,9 @@ def _render_image(block: Block, inner: str, ctx: ConvertContext) -> str:
     """An image block is already <figure><a?><img></a?><figcaption?></figure>; fill a missing alt."""
     att = ctx.attachments.get(block.attrs.get("id")) if isinstance(block.attrs.get("id"), int) else None
     if att is not None and att.alt:
-        inner = re.sub(r'(<img\b[^>]*?\balt=)(""|\'\')', lambda m: f'{m.group(1)}"{html.escape(att.alt)}"', inner, count=1)
+        inner = re.sub(
+            r'(<img\b[^>]*?\balt=)(""|\'\')', lambda m: f'{m.group(1)}"{html.escape(att.alt)}"', inner, count=1
+        )
     if "<img" not in inner and block.attrs.get("url"):
         inner = f'<figure><img src="{html.escape(block.attrs["url"])}" alt="{html.escape(block.attrs.get("alt", ""))}"></figure>'
     return inner
@@ -249,9 +303,18 @@ def _render_gallery(block: Block, inner: str, ctx: ConvertContext) -> str:
     if not figures and block.attrs.get("images"):  # Jetpack slideshow/tiled gallery saved as attributes
         for image in block.attrs["images"]:
             if isinstance(image, dict) and image.get("url"):
-                figures.append(f'<figure><img src="{html.escape(image["url"])}" alt="{html.escape(image.get("alt") or "")}"></figure>')
-    gallery_cap = next((c for c in root.iter("figcaption") if "blocks-gallery-caption" in _classes(c)
-                        or c.getparent() is not None and "wp-block-gallery" in _classes(c.getparent())), None)
+                figures.append(
+                    f'<figure><img src="{html.escape(image["url"])}" alt="{html.escape(image.get("alt") or "")}"></figure>'
+                )
+    gallery_cap = next(
+        (
+            c
+            for c in root.iter("figcaption")
+            if "blocks-gallery-caption" in _classes(c)
+            or (c.getparent() is not None and "wp-block-gallery" in _classes(c.getparent()))
+        ),
+        None,
+    )
     if gallery_cap is not None and (gallery_cap.text_content() or "").strip():
         figures.append(f"<figcaption>{_inner_html(gallery_cap).strip()}</figcaption>")
     return "\n".join(figures)
@@ -290,8 +353,11 @@ def _render_buttons(block: Block, inner: str, ctx: ConvertContext) -> str:
 def _render_file(block: Block, inner: str, ctx: ConvertContext) -> str:
     """File: its link(s) on one line (the file name, then the "Download" button's link)."""
     root = _fragment(inner) if inner.strip() else None
-    links = [f'<a href="{html.escape(a.get("href"))}">{_inner_html(a).strip() or html.escape(a.get("href"))}</a>'
-             for a in (root.iter("a") if root is not None else ()) if a.get("href")]
+    links = [
+        f'<a href="{html.escape(a.get("href"))}">{_inner_html(a).strip() or html.escape(a.get("href"))}</a>'
+        for a in (root.iter("a") if root is not None else ())
+        if a.get("href")
+    ]
     return f"<p>{' '.join(links)}</p>" if links else inner
 
 
@@ -322,24 +388,40 @@ def _render_cover(block: Block, inner: str, ctx: ConvertContext) -> str:
     url = str(block.attrs.get("url") or "")
     shown = re.search(r"<(img|video)\b[^>]*\bsrc=", inner)
     if url and block.attrs.get("backgroundType", "image") == "image" and not shown:
-        inner = f'<figure><img src="{html.escape(url)}" alt="{html.escape(str(block.attrs.get("alt") or ""))}"></figure>\n' + inner
+        inner = (
+            f'<figure><img src="{html.escape(url)}" alt="{html.escape(str(block.attrs.get("alt") or ""))}"></figure>\n'
+            + inner
+        )
     return inner
 
 
 RENDERERS: dict[str, Callable[[Block, str, ConvertContext], str]] = {
-    "quote": _render_quote, "pullquote": _render_quote,
-    "code": _render_code, "syntaxhighlighter/code": _render_code,
-    "preformatted": _render_preformatted, "verse": _render_verse,
-    "table": _render_table, "image": _render_image,
-    "gallery": _render_gallery, "jetpack/tiled-gallery": _render_gallery, "jetpack/slideshow": _render_gallery,
-    "embed": _render_embed, "buttons": _render_buttons, "button": lambda b, i, c: i,
-    "separator": _render_separator, "file": _render_file, "html": _render_html,
-    "social-link": _render_social, "social-links": _render_social_links,
-    "cover": _render_cover, "cover-image": _render_cover,
+    "quote": _render_quote,
+    "pullquote": _render_quote,
+    "code": _render_code,
+    "syntaxhighlighter/code": _render_code,
+    "preformatted": _render_preformatted,
+    "verse": _render_verse,
+    "table": _render_table,
+    "image": _render_image,
+    "gallery": _render_gallery,
+    "jetpack/tiled-gallery": _render_gallery,
+    "jetpack/slideshow": _render_gallery,
+    "embed": _render_embed,
+    "buttons": _render_buttons,
+    "button": lambda b, i, c: i,
+    "separator": _render_separator,
+    "file": _render_file,
+    "html": _render_html,
+    "social-link": _render_social,
+    "social-links": _render_social_links,
+    "cover": _render_cover,
+    "cover-image": _render_cover,
 }
 
 
 # ---------------------------------------------------------------- footnotes
+
 
 def _footnote_list(meta: Any) -> list[dict[str, str]]:
     if isinstance(meta, str):
@@ -366,5 +448,6 @@ def _mark_footnotes(text: str, notes: list[dict[str, str]]) -> str:
 
 
 def _render_footnotes(notes: list[dict[str, str]]) -> str:
-    return "\n".join(f'<p><span data-wpm-raw="footnote">[^{i}]:</span> {n.get("content", "")}</p>'
-                     for i, n in enumerate(notes, 1))
+    return "\n".join(
+        f'<p><span data-wpm-raw="footnote">[^{i}]:</span> {n.get("content", "")}</p>' for i, n in enumerate(notes, 1)
+    )

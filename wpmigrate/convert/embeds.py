@@ -26,7 +26,11 @@ def _p(name: str, noun: str, regex: str) -> Provider:
 # Host patterns after WordPress's own oEmbed provider list (class-wp-oembed.php), plus the
 # WordPress.com/Jetpack shortcode services.
 PROVIDERS: tuple[Provider, ...] = (
-    _p("YouTube", "video", r"https?://((m|www|music)\.)?youtube\.com/(watch|playlist|shorts|live|embed|v/)|https?://youtu\.be/"),
+    _p(
+        "YouTube",
+        "video",
+        r"https?://((m|www|music)\.)?youtube\.com/(watch|playlist|shorts|live|embed|v/)|https?://youtu\.be/",
+    ),
     _p("Vimeo", "video", r"https?://((player|www)\.)?vimeo\.com/"),
     _p("Dailymotion", "video", r"https?://(www\.)?(dailymotion\.com|dai\.ly)/"),
     _p("Twitter", "tweet", r"https?://(www\.|mobile\.)?(twitter|x)\.com/\w+/status(es)?/"),
@@ -116,8 +120,10 @@ def _embed_markup(url: str, provider: Provider) -> str:
     if provider.name == "Dailymotion":
         m = re.search(r"/(?:video/)?([a-z0-9]+)", urlsplit(url).path)
         if m:
-            return (f'<iframe width="480" height="270" src="https://www.dailymotion.com/embed/video/{m.group(1)}"'
-                    f' allowfullscreen></iframe>')
+            return (
+                f'<iframe width="480" height="270" src="https://www.dailymotion.com/embed/video/{m.group(1)}"'
+                f" allowfullscreen></iframe>"
+            )
     if provider.name == "Twitter":
         return f'<blockquote class="twitter-tweet"><a href="{esc}">{esc}</a></blockquote>'
     if provider.name == "GitHub Gist":

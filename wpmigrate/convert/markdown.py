@@ -69,33 +69,100 @@ from markdownify import ATX, MarkdownConverter
 
 from ..models import AssetRef
 from . import ConvertContext
-from .mdtext import (WS, chomp, emphasise, escape_inline, escape_line_start, format_destination, format_title,
-                     strip_breaks, tidy_markdown)
-from .soup import (RAW_BLOCK, classify_media, code_language, html_block, pass_comments, raw_html, pass_depth, pass_repair,
-                   pass_urls, table_is_simple, table_rows, unique, cell_align)
+from .mdtext import (
+    WS,
+    chomp,
+    emphasise,
+    escape_inline,
+    escape_line_start,
+    format_destination,
+    format_title,
+    strip_breaks,
+    tidy_markdown,
+)
+from .soup import (
+    RAW_BLOCK,
+    cell_align,
+    classify_media,
+    code_language,
+    html_block,
+    pass_comments,
+    pass_depth,
+    pass_repair,
+    pass_urls,
+    raw_html,
+    table_is_simple,
+    table_rows,
+    unique,
+)
 
 __all__ = ["WordPressConverter", "classify_media", "escape_inline", "html_to_markdown"]
 
 BLOCK_TAGS = frozenset(
-    "p div li ul ol blockquote section article header footer aside nav main figure figcaption dd dt dl "
-    "td th tr table thead tbody tfoot h1 h2 h3 h4 h5 h6 pre hr address center details summary form "
-    "fieldset body html [document] wpm-more".split()
+    [
+        "p",
+        "div",
+        "li",
+        "ul",
+        "ol",
+        "blockquote",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "aside",
+        "nav",
+        "main",
+        "figure",
+        "figcaption",
+        "dd",
+        "dt",
+        "dl",
+        "td",
+        "th",
+        "tr",
+        "table",
+        "thead",
+        "tbody",
+        "tfoot",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "pre",
+        "hr",
+        "address",
+        "center",
+        "details",
+        "summary",
+        "form",
+        "fieldset",
+        "body",
+        "html",
+        "[document]",
+        "wpm-more",
+    ]
 )
 # Inline tags that write a marker before their text: text inside them is not at the start of a line.
-MARKED_INLINE = frozenset("em i strong b code kbd samp tt del s strike sub sup u mark q".split())
-RAW_INLINE = frozenset("input select textarea button".split())
+MARKED_INLINE = frozenset(
+    ["em", "i", "strong", "b", "code", "kbd", "samp", "tt", "del", "s", "strike", "sub", "sup", "u", "mark", "q"]
+)
+RAW_INLINE = frozenset(["input", "select", "textarea", "button"])
 
 
 def _linked(tag: Tag) -> bool:
     """A link or image a fenced code block would lose (a bare "#" link leads nowhere: not worth HTML)."""
-    return ((tag.name == "a" and str(tag.get("href") or "").strip() not in ("", "#"))
-            or (tag.name == "img" and bool(tag.get("src"))))
+    return (tag.name == "a" and str(tag.get("href") or "").strip() not in ("", "#")) or (
+        tag.name == "img" and bool(tag.get("src"))
+    )
 
 
 def _inline(marker: str, close: str | None = None, same: tuple[str, ...] = ()):
     """Build a convert_<tag> for an inline element written as marker + text + marker."""
 
-    def convert(self: "WordPressConverter", el: Tag, text: str, parent_tags: set[str]) -> str:
+    def convert(self: WordPressConverter, el: Tag, text: str, parent_tags: set[str]) -> str:
         if "_noformat" in parent_tags:
             return text
         lead, core, trail = chomp(text)
@@ -129,8 +196,11 @@ class WordPressConverter(MarkdownConverter):
     # --- dispatch -----------------------------------------------------------------------------
     def process_tag(self, node: Tag, parent_tags: set[str] | None = None) -> str:
         name = node.name
-        if name in RAW_BLOCK or (name == "table" and not table_is_simple(node)) or (
-                name == "script" and node.get("src")):
+        if (
+            name in RAW_BLOCK
+            or (name == "table" and not table_is_simple(node))
+            or (name == "script" and node.get("src"))
+        ):
             return "\n\n" + html_block(node) + "\n\n"
         if name in RAW_INLINE:
             return str(node)
@@ -154,8 +224,7 @@ class WordPressConverter(MarkdownConverter):
         text = WS.sub(" ", text)
         prev, nxt = el.previous_sibling, el.next_sibling
         parent = el.parent
-        if (_is_block(prev) or (prev is not None and prev.name == "br")
-                or (_is_block(parent) and prev is None)):
+        if _is_block(prev) or (prev is not None and prev.name == "br") or (_is_block(parent) and prev is None):
             text = text.lstrip(" ")
         if _is_block(nxt) or (_is_block(parent) and nxt is None) or (nxt is not None and nxt.name == "br"):
             text = text.rstrip(" ")
@@ -197,7 +266,7 @@ class WordPressConverter(MarkdownConverter):
         if not text:
             return ""
         text = re.sub(r"(^|\s)(#+)$", r"\1\\\2", text)
-        return "\n\n%s %s\n\n" % ("#" * max(1, min(6, n)), text)
+        return "\n\n{} {}\n\n".format("#" * max(1, min(6, n)), text)
 
     def convert_hr(self, el: Tag, text: str, parent_tags: set[str]) -> str:
         return "\n\n---\n\n"
@@ -261,7 +330,7 @@ class WordPressConverter(MarkdownConverter):
             return f"\n\n{body}\n\n" if body else ""
         if not body:
             return f"\n\n{caption}\n\n"
-        single_image = "\n" not in body and (body.startswith("![") or body.startswith("[!["))
+        single_image = "\n" not in body and (body.startswith(("![", "[![")))
         return f"\n\n{body}{chr(10) if single_image else chr(10) * 2}{caption}\n\n"
 
     def convert_figcaption(self, el: Tag, text: str, parent_tags: set[str]) -> str:
@@ -295,8 +364,10 @@ class WordPressConverter(MarkdownConverter):
         width = max(len(r) for r in grid)
         aligns = [cell_align(c) for c in rows[0]] + [""] * (width - len(rows[0]))
         seps = {"left": ":---", "center": ":---:", "right": "---:"}
-        out = ["| " + " | ".join(grid[0] + [""] * (width - len(grid[0]))) + " |",
-               "| " + " | ".join(seps.get(a, "---") for a in aligns) + " |"]
+        out = [
+            "| " + " | ".join(grid[0] + [""] * (width - len(grid[0]))) + " |",
+            "| " + " | ".join(seps.get(a, "---") for a in aligns) + " |",
+        ]
         out += ["| " + " | ".join(r + [""] * (width - len(r))) + " |" for r in grid[1:]]
         caption = "".join(self._captions.pop(id(c), "") for c in el.find_all("caption", recursive=False))
         table = "\n".join(line.replace("|  |", "| |") for line in out)
@@ -339,8 +410,12 @@ class WordPressConverter(MarkdownConverter):
         if not core:
             return lead
         title = el.get("title") or ""
-        if (not title and re.match(r"(?:https?|mailto|ftp):", href)
-                and el.get_text().strip() == href and not el.find("img")):
+        if (
+            not title
+            and re.match(r"(?:https?|mailto|ftp):", href)
+            and el.get_text().strip() == href
+            and not el.find("img")
+        ):
             return f"{lead}<{href}>{trail}"
         return f"{lead}[{core}]({format_destination(href)}{format_title(str(title))}){trail}"
 
@@ -371,9 +446,15 @@ def _at_line_start(el: NavigableString) -> bool:
     while True:
         prev = node.previous_sibling
         while prev is not None and (
-                (isinstance(prev, NavigableString) and (isinstance(prev, Comment) or not prev.strip()))
-                or (isinstance(prev, Tag) and prev.name not in ("br", "img") and not _is_block(prev)
-                    and not prev.get_text().strip() and not prev.find("img"))):
+            (isinstance(prev, NavigableString) and (isinstance(prev, Comment) or not prev.strip()))
+            or (
+                isinstance(prev, Tag)
+                and prev.name not in ("br", "img")
+                and not _is_block(prev)
+                and not prev.get_text().strip()
+                and not prev.find("img")
+            )
+        ):
             prev = prev.previous_sibling
         if prev is not None:
             return prev.name == "br" or _is_block(prev) if isinstance(prev, Tag) else False
@@ -401,8 +482,13 @@ def _alternate(lst: Tag) -> bool:
     return count % 2 == 1
 
 
-def html_to_markdown(html: str, ctx: ConvertContext | None = None, *, assets: list[AssetRef] | None = None,
-                     warnings: list[str] | None = None) -> str:
+def html_to_markdown(
+    html: str,
+    ctx: ConvertContext | None = None,
+    *,
+    assets: list[AssetRef] | None = None,
+    warnings: list[str] | None = None,
+) -> str:
     """Convert post HTML to Markdown. `assets` (if given) receives every media URL as found, in order."""
     ctx = ctx or ConvertContext()
     if not html or not html.strip():

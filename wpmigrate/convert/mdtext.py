@@ -98,7 +98,7 @@ def escape_line_start(text: str) -> str:
         if not m:
             continue
         if text[0].isdigit():
-            return text[: m.end()] + "\\" + text[m.end():]
+            return text[: m.end()] + "\\" + text[m.end() :]
         return "\\" + text
     return text
 
@@ -151,6 +151,8 @@ def emphasise(text: str) -> str:
     if "*" in text:  # emphasis inside: `_..._` around it reads unambiguously
         return f"_{text}_"
     return f"*{text}*"
+
+
 _FENCE = re.compile(r"^ *(`{3,}|~{3,})")
 _INNER_SPACES = re.compile(r"(?<=\S) {2,}(?=\S)")
 
@@ -163,7 +165,7 @@ def tidy_markdown(md: str) -> str:
         line = line.rstrip()
         m = _FENCE.match(line)
         if fence:
-            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) and not line[m.end():].strip():
+            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) and not line[m.end() :].strip():
                 fence = ""
             out.append(line)
             continue

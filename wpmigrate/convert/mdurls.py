@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html as htmllib
 import re
-from typing import Callable
+from collections.abc import Callable
 
 from ..models import AssetRef
 from .soup import classify_media
@@ -19,13 +19,16 @@ from .soup import classify_media
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"(`+)(?:.+?)(?<!`)\1(?!`)", re.S)
 # `](` + destination (`<...>` or without spaces, one level of balanced parentheses) + optional title.
-_INLINE = re.compile(r"(\]\(\s*)(<[^<>\n]*>|(?:[^\s()<>\\]|\\.|\([^\s()]*\))+)(?=(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^()\n]*\)))?\s*\))")
+_INLINE = re.compile(
+    r"(\]\(\s*)(<[^<>\n]*>|(?:[^\s()<>\\]|\\.|\([^\s()]*\))+)(?=(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^()\n]*\)))?\s*\))"
+)
 _REFDEF = re.compile(r"^( {0,3}\[[^\]\n]+\]:[ \t]*)(<[^<>\n]*>|\S+)", re.M)
 _ATTR = re.compile(r"(\s(?:src|href|srcset|data-orig-file|data-large-file|poster)\s*=\s*)(\"[^\"]*\"|'[^']*')", re.I)
 
 
-def rewrite_markdown_urls(markdown: str, rewrite_asset: Callable[[str], str], rewrite_link: Callable[[str], str],
-                          assets: list[AssetRef]) -> str:
+def rewrite_markdown_urls(
+    markdown: str, rewrite_asset: Callable[[str], str], rewrite_link: Callable[[str], str], assets: list[AssetRef]
+) -> str:
     """`markdown` with every media URL localised and every link through the link map."""
 
     def one(url: str) -> str:
@@ -52,7 +55,7 @@ def rewrite_markdown_urls(markdown: str, rewrite_asset: Callable[[str], str], re
         quote, value = m.group(2)[0], htmllib.unescape(m.group(2)[1:-1])
         if "srcset" in m.group(1).lower():
             cands = [c.strip().split(None, 1) for c in value.split(",") if c.strip()]
-            new = ", ".join(" ".join([one(c[0])] + c[1:]) for c in cands)
+            new = ", ".join(" ".join([one(c[0]), *c[1:]]) for c in cands)
         else:
             new = one(value.strip())
         if new == value:
@@ -63,7 +66,7 @@ def rewrite_markdown_urls(markdown: str, rewrite_asset: Callable[[str], str], re
     def prose(text: str) -> str:
         out, last = [], 0
         for span in _CODE_SPAN.finditer(text):
-            out.append(_ATTR.sub(attr, _INLINE.sub(inline, text[last:span.start()])))
+            out.append(_ATTR.sub(attr, _INLINE.sub(inline, text[last : span.start()])))
             out.append(span.group(0))
             last = span.end()
         out.append(_ATTR.sub(attr, _INLINE.sub(inline, text[last:])))
@@ -76,7 +79,7 @@ def rewrite_markdown_urls(markdown: str, rewrite_asset: Callable[[str], str], re
         m = _FENCE.match(line)
         if fence:
             chunks.append(line)
-            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) and not line[m.end():].strip():
+            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) and not line[m.end() :].strip():
                 fence = ""
             continue
         if m:

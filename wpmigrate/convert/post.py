@@ -20,7 +20,6 @@ links go through the link map (mdurls.py), as for HTML content.
 from __future__ import annotations
 
 import re
-
 from collections import Counter
 
 from ..errors import ConvertError
@@ -58,8 +57,11 @@ def convert_post(post: Post, ctx: ConvertContext) -> ConvertedPost:
         raise ConvertError(post.where, "markup nested too deeply to convert") from exc
     if "<!-- wp:" in _FENCED.sub("", markdown):  # inside a code block it is the author's text
         warnings.append("a Gutenberg block comment was left in the text")
-    separator = ctx.excerpt_separator if ctx.excerpt_separator and \
-        re.search(r"^" + re.escape(ctx.excerpt_separator) + r"$", markdown, re.M) else ""
+    separator = (
+        ctx.excerpt_separator
+        if ctx.excerpt_separator and re.search(r"^" + re.escape(ctx.excerpt_separator) + r"$", markdown, re.M)
+        else ""
+    )
     return ConvertedPost(
         markdown=markdown,
         assets=tuple(assets),

@@ -17,26 +17,108 @@ import bisect
 import html
 import re
 from collections import Counter
-from typing import Callable, Iterator, NamedTuple
+from collections.abc import Iterator
+from typing import NamedTuple
 
+from ..models import Post
 from . import Attachment, ConvertContext
 from .embeds import detect_provider, render_embed
-from ..models import Post
 
 # SyntaxHighlighter Evolved's shortcodes: brush names and aliases. "code"/"sourcecode" take lang=.
-CODE_NAMES = frozenset("""
-code sourcecode as3 actionscript3 bash shell clojure clj coldfusion cf cpp c c-sharp csharp css delphi pas pascal
-diff patch erl erlang fsharp go golang groovy haskell java jfx javafx javascript js jscript latex tex matlab
-objc obj-c perl pl php plain text powershell ps py python r rails ror ruby rb scala sql swift vb vbnet xml
-xhtml xslt html yaml
-""".split())
-_LANG_ALIASES = {"c-sharp": "csharp", "jscript": "javascript", "js": "javascript", "pl": "perl",
-                 "py": "python", "rb": "ruby", "ror": "ruby", "rails": "ruby", "ps": "powershell",
-                 "shell": "bash", "plain": "text", "as3": "actionscript3", "cf": "coldfusion",
-                 "pas": "pascal", "patch": "diff", "erl": "erlang", "jfx": "javafx", "golang": "go",
-                 "clj": "clojure", "obj-c": "objc", "tex": "latex", "xhtml": "html", "vbnet": "vb"}
-EMBED_NAMES = frozenset({"embed", "youtube", "vimeo", "dailymotion", "tweet", "gist", "googlemaps",
-                         "videopress", "wpvideo", "soundcloud"})
+CODE_NAMES = frozenset(
+    [
+        "code",
+        "sourcecode",
+        "as3",
+        "actionscript3",
+        "bash",
+        "shell",
+        "clojure",
+        "clj",
+        "coldfusion",
+        "cf",
+        "cpp",
+        "c",
+        "c-sharp",
+        "csharp",
+        "css",
+        "delphi",
+        "pas",
+        "pascal",
+        "diff",
+        "patch",
+        "erl",
+        "erlang",
+        "fsharp",
+        "go",
+        "golang",
+        "groovy",
+        "haskell",
+        "java",
+        "jfx",
+        "javafx",
+        "javascript",
+        "js",
+        "jscript",
+        "latex",
+        "tex",
+        "matlab",
+        "objc",
+        "obj-c",
+        "perl",
+        "pl",
+        "php",
+        "plain",
+        "text",
+        "powershell",
+        "ps",
+        "py",
+        "python",
+        "r",
+        "rails",
+        "ror",
+        "ruby",
+        "rb",
+        "scala",
+        "sql",
+        "swift",
+        "vb",
+        "vbnet",
+        "xml",
+        "xhtml",
+        "xslt",
+        "html",
+        "yaml",
+    ]
+)
+_LANG_ALIASES = {
+    "c-sharp": "csharp",
+    "jscript": "javascript",
+    "js": "javascript",
+    "pl": "perl",
+    "py": "python",
+    "rb": "ruby",
+    "ror": "ruby",
+    "rails": "ruby",
+    "ps": "powershell",
+    "shell": "bash",
+    "plain": "text",
+    "as3": "actionscript3",
+    "cf": "coldfusion",
+    "pas": "pascal",
+    "patch": "diff",
+    "erl": "erlang",
+    "jfx": "javafx",
+    "golang": "go",
+    "clj": "clojure",
+    "obj-c": "objc",
+    "tex": "latex",
+    "xhtml": "html",
+    "vbnet": "vb",
+}
+EMBED_NAMES = frozenset(
+    {"embed", "youtube", "vimeo", "dailymotion", "tweet", "gist", "googlemaps", "videopress", "wpvideo", "soundcloud"}
+)
 MEDIA_NAMES = frozenset({"audio", "video", "playlist"})
 KNOWN = CODE_NAMES | EMBED_NAMES | MEDIA_NAMES | {"caption", "wp_caption", "gallery"}
 
@@ -44,14 +126,21 @@ KNOWN = CODE_NAMES | EMBED_NAMES | MEDIA_NAMES | {"caption", "wp_caption", "gall
 _OPEN = re.compile(r"\[(\[?)([\w-]+)(?![\w-])([^\]/]*(?:/(?!\])[^\]/]*)*?)(/)?\]")
 _CLOSE_UNKNOWN = re.compile(r"\[/([a-z][\w-]*)\]")
 # Regions the scanner never looks into: tags, comments, and code-like elements WordPress prints as text.
-_OPAQUE = re.compile(r"<span data-wpm-raw[^>]*>[^<]*</span>|<(pre|code|script|style|textarea)\b[^>]*>.*?</\1\s*>"
-                     r"|<!--.*?-->|<[a-zA-Z/!][^>]*>", re.S | re.I)
+_OPAQUE = re.compile(
+    r"<span data-wpm-raw[^>]*>[^<]*</span>|<(pre|code|script|style|textarea)\b[^>]*>.*?</\1\s*>"
+    r"|<!--.*?-->|<[a-zA-Z/!][^>]*>",
+    re.S | re.I,
+)
 # protect_code looks for [code] everywhere but in code-like elements: code bodies may hold a bare "<".
 _OPAQUE_CODE = re.compile(r"<(pre|code|script|style|textarea)\b[^>]*>.*?</\1\s*>|<!--.*?-->", re.S | re.I)
-_ATTR = re.compile(r"""([\w-]+)\s*=\s*"([^"]*)"(?:\s|$)|([\w-]+)\s*=\s*'([^']*)'(?:\s|$)|([\w-]+)\s*=\s*([^\s'"]+)(?:\s|$)"""
-                   r"""|"([^"]*)"(?:\s|$)|'([^']*)'(?:\s|$)|(\S+)(?:\s|$)""")
-_PRE_BRUSH = re.compile(r"""<pre\b[^>]*\bclass\s*=\s*["'][^"']*\b(?:brush|lang)\s*:\s*([\w#+-]+)[^"']*["'][^>]*>(.*?)</pre\s*>""",
-                        re.S | re.I)
+_ATTR = re.compile(
+    r"""([\w-]+)\s*=\s*"([^"]*)"(?:\s|$)|([\w-]+)\s*=\s*'([^']*)'(?:\s|$)|([\w-]+)\s*=\s*([^\s'"]+)(?:\s|$)"""
+    r"""|"([^"]*)"(?:\s|$)|'([^']*)'(?:\s|$)|(\S+)(?:\s|$)"""
+)
+_PRE_BRUSH = re.compile(
+    r"""<pre\b[^>]*\bclass\s*=\s*["'][^"']*\b(?:brush|lang)\s*:\s*([\w#+-]+)[^"']*["'][^>]*>(.*?)</pre\s*>""",
+    re.S | re.I,
+)
 _TOKEN = re.compile(r'<pre data-wpm-protect="(\d+)"></pre>')
 _BLOCK_START, _BLOCK_END = "\x02", "\x03"  # around block-level output, for the shortcode_unautop step
 _IMAGE_EXT = re.compile(r"\.(jpe?g|png|gif|webp|avif|bmp|svg|tiff?|heic)(\?|#|$)", re.I)
@@ -101,8 +190,7 @@ def _is_candidate(name: str, attr_text: str, selfclosing: bool, text: str, end: 
         return False
     if attr_text and not attr_text[0].isspace():
         return False
-    return (selfclosing or "_" in name or "-" in name or "=" in attr_text
-            or f"[/{name}]" in text[end:])
+    return selfclosing or "_" in name or "-" in name or "=" in attr_text or f"[/{name}]" in text[end:]
 
 
 def scan(text: str, known: frozenset[str] | set[str], opaque: re.Pattern[str] = _OPAQUE) -> Iterator[Shortcode]:
@@ -127,7 +215,7 @@ def scan(text: str, known: frozenset[str] | set[str], opaque: re.Pattern[str] = 
             if not slash:
                 close = text.find(f"[/{name}]", m.end())
                 if close >= 0:
-                    content, end = text[m.end():close], close + len(name) + 3
+                    content, end = text[m.end() : close], close + len(name) + 3
             escaped = bool(lead) and text.startswith("]", end)
             start = m.start() + len(lead)
             if escaped:
@@ -154,6 +242,7 @@ def _block(fragment: str) -> str:
 
 # ---------------------------------------------------------------- protect_code / count_shortcodes
 
+
 def protect_code(html_text: str) -> tuple[str, dict[str, str]]:
     """Before autop: swap [code]-like shortcodes and `<pre class="brush: x">` for opaque tokens so autop
     leaves their bodies alone. Returns the text with tokens and the token -> original text map."""
@@ -164,8 +253,8 @@ def protect_code(html_text: str) -> tuple[str, dict[str, str]]:
         if sc.escaped or sc.content is None:
             continue
         token = f'<pre data-wpm-protect="{len(protected)}"></pre>'
-        protected[token] = html_text[sc.start:sc.end]
-        out += [html_text[pos:sc.start], token]
+        protected[token] = html_text[sc.start : sc.end]
+        out += [html_text[pos : sc.start], token]
         pos = sc.end
     out.append(html_text[pos:])
     text = "".join(out)
@@ -194,15 +283,22 @@ def count_shortcodes(html_text: str) -> Counter:
 
 # ---------------------------------------------------------------- render_shortcodes
 
-def render_shortcodes(html_text: str, post: Post, ctx: ConvertContext, protected: dict[str, str],
-                      seen: Counter, unknown: Counter) -> str:
+
+def render_shortcodes(
+    html_text: str, post: Post, ctx: ConvertContext, protected: dict[str, str], seen: Counter, unknown: Counter
+) -> str:
     """After autop: expand known shortcodes to HTML that markdown.py renders; unknown ones stay
     verbatim (and are counted in `unknown`). `seen` counts every shortcode name met."""
     text = _expand(html_text, post, ctx, seen, unknown)
     text = _TOKEN.sub(lambda m: _block(_render_protected(protected.get(m.group(0), ""), seen, unknown)), text)
     text = autoembed(text, ctx)
     # shortcode_unautop: a block-level result alone in its paragraph replaces the paragraph.
-    text = re.sub(rf"<p>\s*{_BLOCK_START}([^{_BLOCK_START}{_BLOCK_END}]*){_BLOCK_END}\s*(?:<br\s*/?>\s*)?</p>", r"\1", text, flags=re.S)
+    text = re.sub(
+        rf"<p>\s*{_BLOCK_START}([^{_BLOCK_START}{_BLOCK_END}]*){_BLOCK_END}\s*(?:<br\s*/?>\s*)?</p>",
+        r"\1",
+        text,
+        flags=re.S,
+    )
     return text.replace(_BLOCK_START, "").replace(_BLOCK_END, "")
 
 
@@ -210,13 +306,16 @@ def _expand(text: str, post: Post, ctx: ConvertContext, seen: Counter, unknown: 
     out: list[str] = []
     pos = 0
     for sc in scan(text, KNOWN):
-        out.append(text[pos:sc.start])
+        out.append(text[pos : sc.start])
         pos = sc.end
-        original = text[sc.start:sc.end]
+        original = text[sc.start : sc.end]
         if sc.escaped:
             inner = original[1:-1]
-            out.append(_raw(inner) if sc.content is None else
-                       _raw(inner[:inner.index("]") + 1]) + sc.content + _raw(f"[/{sc.name}]"))
+            out.append(
+                _raw(inner)
+                if sc.content is None
+                else _raw(inner[: inner.index("]") + 1]) + sc.content + _raw(f"[/{sc.name}]")
+            )
             continue
         seen[sc.name] += 1
         rendered = _render_one(sc, post, ctx, seen, unknown) if sc.name in KNOWN else None
@@ -226,8 +325,11 @@ def _expand(text: str, post: Post, ctx: ConvertContext, seen: Counter, unknown: 
                 out.append(_raw(original))
             else:  # a known name we could not render: keep its tags, render what it wraps
                 close = f"[/{sc.name}]"
-                out.append(_raw(original[:len(original) - len(sc.content) - len(close)]) +
-                           _expand(sc.content, post, ctx, seen, unknown) + _raw(close))
+                out.append(
+                    _raw(original[: len(original) - len(sc.content) - len(close)])
+                    + _expand(sc.content, post, ctx, seen, unknown)
+                    + _raw(close)
+                )
         else:
             out.append(rendered)
     out.append(text[pos:])
@@ -238,7 +340,7 @@ def _expand(text: str, post: Post, ctx: ConvertContext, seen: Counter, unknown: 
     def keep_close(m: re.Match[str]) -> str:
         i = bisect.bisect_right(starts, m.start()) - 1
         inside = i >= 0 and ends[i] > m.start()
-        return m.group(0) if inside or f"[{m.group(1)}" not in result[:m.start()] else _raw(m.group(0))
+        return m.group(0) if inside or f"[{m.group(1)}" not in result[: m.start()] else _raw(m.group(0))
 
     return _CLOSE_UNKNOWN.sub(keep_close, result)
 
@@ -364,17 +466,26 @@ def _render_media(sc: Shortcode, post: Post, ctx: ConvertContext) -> str | None:
         return None
     poster = sc.attrs.get("poster", "")
     extra = f' poster="{html.escape(poster)}"' if poster and kind == "video" else ""
-    return _block("\n".join(
-        f'<{kind} controls src="{html.escape(u)}"{extra}><a href="{html.escape(u)}">{html.escape(u)}</a></{kind}>'
-        for u in urls))
+    return _block(
+        "\n".join(
+            f'<{kind} controls src="{html.escape(u)}"{extra}><a href="{html.escape(u)}">{html.escape(u)}</a></{kind}>'
+            for u in urls
+        )
+    )
 
 
 # ---------------------------------------------------------------- embeds
 
+
 def embed_url(sc: Shortcode) -> str:
     """The URL a provider shortcode points at ("" when it names none)."""
-    first = (sc.attrs.get("url") or sc.attrs.get("id") or sc.attrs.get("tweet")
-             or (sc.args[0] if sc.args else "") or (sc.content or "")).strip()
+    first = (
+        sc.attrs.get("url")
+        or sc.attrs.get("id")
+        or sc.attrs.get("tweet")
+        or (sc.args[0] if sc.args else "")
+        or (sc.content or "")
+    ).strip()
     first = html.unescape(re.sub(r"<[^>]+>", "", first)).strip().lstrip("=").strip()
     if not first:
         return ""
@@ -385,10 +496,15 @@ def embed_url(sc: Shortcode) -> str:
     ident = first.split("&")[0]
     if not re.fullmatch(r"[\w-]+", ident):
         return ""
-    templates = {"youtube": "https://www.youtube.com/watch?v={}", "vimeo": "https://vimeo.com/{}",
-                 "dailymotion": "https://www.dailymotion.com/video/{}", "gist": "https://gist.github.com/{}",
-                 "tweet": "https://twitter.com/i/status/{}", "videopress": "https://videopress.com/v/{}",
-                 "wpvideo": "https://videopress.com/v/{}"}
+    templates = {
+        "youtube": "https://www.youtube.com/watch?v={}",
+        "vimeo": "https://vimeo.com/{}",
+        "dailymotion": "https://www.dailymotion.com/video/{}",
+        "gist": "https://gist.github.com/{}",
+        "tweet": "https://twitter.com/i/status/{}",
+        "videopress": "https://videopress.com/v/{}",
+        "wpvideo": "https://videopress.com/v/{}",
+    }
     return templates[sc.name].format(ident) if sc.name in templates else ""
 
 
@@ -406,7 +522,7 @@ def autoembed(text: str, ctx: ConvertContext) -> str:
         url = html.unescape(m.group(2))
         provider = detect_provider(url)
         rendered = render_embed(url, ctx.embeds, provider=provider)
-        if m.group(1).startswith("<p") and re.match(r"\s*</p>", text[m.end():]):
+        if m.group(1).startswith("<p") and re.match(r"\s*</p>", text[m.end() :]):
             return m.group(1) + _block(rendered)  # unautop removes the now empty paragraph around it
         return m.group(1) + re.sub(r"^<p>|</p>$", "", rendered)
 

@@ -11,8 +11,8 @@ plus `table_is_simple` (pipe table or raw HTML?), `code_language`, `html_block` 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from html import escape as html_escape
-from typing import Iterable
 
 from bs4 import CData, Comment, Declaration, Doctype, ProcessingInstruction, Tag
 
@@ -20,26 +20,71 @@ from ..models import AssetRef
 from . import ConvertContext
 
 MAX_DEPTH = 120  # markdownify recurses ~3 frames per level; Python's default limit is 1000
-RAW_BLOCK = frozenset("iframe video audio object embed form details dl canvas svg math".split())
+RAW_BLOCK = frozenset(["iframe", "video", "audio", "object", "embed", "form", "details", "dl", "canvas", "svg", "math"])
 
 
 # CommonMark HTML block "type 6" names: such a block may put its whole element on one line.
-TYPE6 = frozenset("iframe details dl form table".split())
-VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
-CONTAINERS = frozenset("div span section article font center main header footer aside".split())
-CELL_BLOCKERS = ("br", "ul", "ol", "pre", "table", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6",
-                 "hr", "dl", "div", "figure", *sorted(RAW_BLOCK))
+TYPE6 = frozenset(["iframe", "details", "dl", "form", "table"])
+VOID = frozenset(
+    ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"]
+)
+CONTAINERS = frozenset(["div", "span", "section", "article", "font", "center", "main", "header", "footer", "aside"])
+CELL_BLOCKERS = (
+    "br",
+    "ul",
+    "ol",
+    "pre",
+    "table",
+    "blockquote",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "dl",
+    "div",
+    "figure",
+    *sorted(RAW_BLOCK),
+)
 _LANG_CLASS = re.compile(r"^(?:language|lang)-([\w+#.-]+)$")
 _BRUSH = re.compile(r"brush\s*:\s*([\w+#.-]+)")
 _HUMAN_LANG = re.compile(r"^(?:[a-z]{2}[-_][A-Za-z]{2,}|en|fr|de|es|it|ja|zh|pt|nl|ru|pl|sv|ko|ar|he)$")
-_IMAGE_EXT = frozenset("jpg jpeg jpe png gif webp svg bmp tif tiff avif heic ico".split())
-_AUDIO_EXT = frozenset("mp3 m4a ogg oga wav flac aac wma".split())
-_VIDEO_EXT = frozenset("mp4 m4v mov webm ogv avi wmv flv mkv 3gp".split())
-_FILE_EXT = frozenset("pdf zip gz tgz rar 7z doc docx xls xlsx ppt pptx odt ods odp rtf txt csv epub mobi key pages numbers".split())
+_IMAGE_EXT = frozenset(["jpg", "jpeg", "jpe", "png", "gif", "webp", "svg", "bmp", "tif", "tiff", "avif", "heic", "ico"])
+_AUDIO_EXT = frozenset(["mp3", "m4a", "ogg", "oga", "wav", "flac", "aac", "wma"])
+_VIDEO_EXT = frozenset(["mp4", "m4v", "mov", "webm", "ogv", "avi", "wmv", "flv", "mkv", "3gp"])
+_FILE_EXT = frozenset(
+    [
+        "pdf",
+        "zip",
+        "gz",
+        "tgz",
+        "rar",
+        "7z",
+        "doc",
+        "docx",
+        "xls",
+        "xlsx",
+        "ppt",
+        "pptx",
+        "odt",
+        "ods",
+        "odp",
+        "rtf",
+        "txt",
+        "csv",
+        "epub",
+        "mobi",
+        "key",
+        "pages",
+        "numbers",
+    ]
+)
 
 
 def classify_media(url: str) -> str | None:
-    """"image", "audio", "video" or "file" when a URL points at a media file (by extension, or because
+    """ "image", "audio", "video" or "file" when a URL points at a media file (by extension, or because
     it is under /wp-content/uploads/), else None (a page link)."""
     path = re.split(r"[?#]", url, maxsplit=1)[0]
     ext = path.rsplit(".", 1)[-1].lower() if "." in path.rsplit("/", 1)[-1] else ""
@@ -90,7 +135,7 @@ def table_rows(table: Tag) -> list[list[Tag]]:
         elif child.name in ("thead", "tbody", "tfoot"):
             rows = child.find_all("tr", recursive=False)
             {"thead": head, "tbody": body, "tfoot": foot}[child.name].extend(rows)
-    rows = [[c for c in tr.find_all(["td", "th"], recursive=False)] for tr in head + body + foot]
+    rows = [list(tr.find_all(["td", "th"], recursive=False)) for tr in head + body + foot]
     return [r for r in rows if r]
 
 
@@ -127,20 +172,85 @@ def html_block(el: Tag) -> str:
     if el.name in TYPE6 or el.name in VOID:
         html = str(el)
     else:
-        attrs = "".join(f' {k}="{html_escape(" ".join(v) if isinstance(v, list) else str(v))}"'
-                        for k, v in el.attrs.items())
+        attrs = "".join(
+            f' {k}="{html_escape(" ".join(v) if isinstance(v, list) else str(v))}"' for k, v in el.attrs.items()
+        )
         inner = el.decode_contents().strip("\n")
         html = f"<{el.name}{attrs}>\n{inner}\n</{el.name}>" if inner.strip() else f"<{el.name}{attrs}>\n</{el.name}>"
     return "\n".join(line.rstrip() for line in html.split("\n") if line.strip())
 
 
 # Tags that open a CommonMark HTML block of types 1-6 (any text may follow them on the line).
-_BLOCK_OPENERS = frozenset("""
-pre script style textarea address article aside base basefont blockquote body caption center col colgroup dd
-details dialog dir div dl dt fieldset figcaption figure footer form frame frameset h1 h2 h3 h4 h5 h6 head
-header hr html iframe legend li link main menu menuitem nav noframes ol optgroup option p param search
-section summary table tbody td tfoot th thead title tr track ul
-""".split())
+_BLOCK_OPENERS = frozenset(
+    [
+        "pre",
+        "script",
+        "style",
+        "textarea",
+        "address",
+        "article",
+        "aside",
+        "base",
+        "basefont",
+        "blockquote",
+        "body",
+        "caption",
+        "center",
+        "col",
+        "colgroup",
+        "dd",
+        "details",
+        "dialog",
+        "dir",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "frame",
+        "frameset",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "head",
+        "header",
+        "hr",
+        "html",
+        "iframe",
+        "legend",
+        "li",
+        "link",
+        "main",
+        "menu",
+        "menuitem",
+        "nav",
+        "noframes",
+        "ol",
+        "optgroup",
+        "option",
+        "p",
+        "param",
+        "search",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "title",
+        "tr",
+        "track",
+        "ul",
+    ]
+)
 _PRE_SPAN = re.compile(r"<pre\b.*?</pre\s*>", re.S | re.I)
 
 
@@ -150,6 +260,7 @@ def raw_html(markup: str) -> str:
     A blank line would end the block, so whitespace-only lines are dropped outside <pre> and written
     as `&#10;` inside it (the same newline for a browser). Markup that does not open with a block
     tag is wrapped in a <div>, else a CommonMark reader would take it for a paragraph."""
+
     def keep_pre_lines(m: re.Match[str]) -> str:
         text = m.group(0)
         while re.search(r"\n[ \t]*\n", text):
@@ -165,8 +276,9 @@ def raw_html(markup: str) -> str:
 
 def pass_comments(root: Tag) -> None:
     more_done = False
-    for node in list(root.find_all(string=lambda s: isinstance(s, (Comment, CData, ProcessingInstruction,
-                                                                    Declaration, Doctype)))):
+    for node in list(
+        root.find_all(string=lambda s: isinstance(s, (Comment, CData, ProcessingInstruction, Declaration, Doctype)))
+    ):
         if isinstance(node, Comment) and re.match(r"\s*more\b", str(node)) and not more_done:
             more_done = True
             node.replace_with(Tag(name="wpm-more"))
@@ -233,8 +345,9 @@ def pass_urls(root: Tag, ctx: ConvertContext, assets: list[AssetRef]) -> None:
                 elif name in ("video", "audio"):
                     kind = name
                 else:
-                    kind = classify_media(src) or ("video" if tag.find_parent("video") else
-                                                   "audio" if tag.find_parent("audio") else "file")
+                    kind = classify_media(src) or (
+                        "video" if tag.find_parent("video") else "audio" if tag.find_parent("audio") else "file"
+                    )
                 tag["src"] = media(src, kind)
             tag.attrs.pop("srcset", None)
 

@@ -20,11 +20,11 @@ lists are flow lists like the seed's `categories`. The seed's blank line before 
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Callable
-
-import re
+from typing import Any
 
 import yaml
 
@@ -68,9 +68,13 @@ def _categories(f: FieldInput) -> list[str]:
     # WordPress puts every post in its default category when none was chosen: that is not a category.
     # Its slug is "uncategorized" in English installs, but translated installs translate the slug too
     # (hidemiyoshi.jp: /category/%e6%9c%aa%e5%88%86%e9%a1%9e/ = 未分類), hence the names as well.
-    return [t.name for t in f.post.terms
-            if t.domain == "category" and t.slug.lower() != "uncategorized"
-            and t.name.lower() not in ("uncategorized", "non classé", "未分類")]
+    return [
+        t.name
+        for t in f.post.terms
+        if t.domain == "category"
+        and t.slug.lower() != "uncategorized"
+        and t.name.lower() not in ("uncategorized", "non classé", "未分類")
+    ]
 
 
 def _tags(f: FieldInput) -> list[str]:
@@ -115,8 +119,14 @@ def _yaml_scalar(value: Any) -> str:
     # YAML folds NEL and the Unicode line separators into spaces on reading: a value holding them
     # (or other control characters) is written double-quoted with escapes so it loads back unchanged.
     tricky = any(isinstance(v, str) and _LINE_BREAKS.search(v) for v in (value if isinstance(value, list) else [value]))
-    text = yaml.safe_dump(value, allow_unicode=not tricky, default_flow_style=True, width=1 << 30,
-                          sort_keys=False, default_style='"' if tricky else None)
+    text = yaml.safe_dump(
+        value,
+        allow_unicode=not tricky,
+        default_flow_style=True,
+        width=1 << 30,
+        sort_keys=False,
+        default_style='"' if tricky else None,
+    )
     # safe_dump ends a top-level scalar with "\n...\n" (document end); keep only the value.
     text = text.rstrip("\n")
     if text.endswith("\n..."):

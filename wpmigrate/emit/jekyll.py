@@ -41,8 +41,9 @@ class Placement:
 class JekyllProfile:
     name = "jekyll"
 
-    def place(self, *, type: str, status: str, slug: str, date: datetime | None,
-              ancestors: tuple[str, ...] = ()) -> Placement:
+    def place(
+        self, *, type: str, status: str, slug: str, date: datetime | None, ancestors: tuple[str, ...] = ()
+    ) -> Placement:
         """Where a post goes. `slug` is already unique and safe; `ancestors` are page parents' slugs."""
         published = status in PUBLISHED_STATUSES or status == "future"
         if type == "page":
@@ -97,7 +98,7 @@ def protect_liquid(markdown: str) -> str:
             close = re.compile(r"^\s*" + re.escape(mark[0]) + "{" + str(len(mark)) + r",}\s*$")
             while end < len(lines) and not close.match(lines[end]):
                 end += 1
-            block = lines[i:end + 1]
+            block = lines[i : end + 1]
             if any("{{" in line or "{%" in line for line in block):
                 out += [indent + "{% raw %}", *block, indent + "{% endraw %}"]
             else:

@@ -13,8 +13,9 @@ is streamed twice rather than held in memory.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Callable, Iterator, Protocol, Sequence
+from typing import Protocol
 
 from ..errors import InputError
 from ..models import Post, Site
@@ -39,19 +40,27 @@ def open_sources(paths: Sequence[Path], warn: Warn, **options: object) -> Source
             raise InputError(str(p), "no such file or folder", hint="check the path")
     kinds = {detect_kind(Path(p)) for p in paths}
     if len(kinds) > 1:
-        raise InputError(str(paths[0]), f"inputs of different kinds given together ({', '.join(sorted(kinds))})",
-                         hint="convert each kind in its own run")
+        raise InputError(
+            str(paths[0]),
+            f"inputs of different kinds given together ({', '.join(sorted(kinds))})",
+            hint="convert each kind in its own run",
+        )
     kind = kinds.pop()
     if kind == "wxr":
         return wxr.open_wxr([Path(p) for p in paths], warn)
     if kind == "mirror":
         from . import html_mirror
+
         return html_mirror.open_mirror([Path(p) for p in paths], warn, **options)  # type: ignore[attr-defined]
     if kind == "frontmatter":
         from . import frontmatter
+
         return frontmatter.open_frontmatter([Path(p) for p in paths], warn, **options)  # type: ignore[attr-defined]
-    raise InputError(str(paths[0]), "not a WordPress export, HTML mirror or folder of front-matter files",
-                     hint="pass a WXR .xml/.xml.gz file, a mirror folder, or a folder of .md/.html posts")
+    raise InputError(
+        str(paths[0]),
+        "not a WordPress export, HTML mirror or folder of front-matter files",
+        hint="pass a WXR .xml/.xml.gz file, a mirror folder, or a folder of .md/.html posts",
+    )
 
 
 def detect_kind(path: Path) -> str:
@@ -71,7 +80,8 @@ def detect_kind(path: Path) -> str:
         texts = [p for p in files if p.suffix.lower() in (".md", ".markdown", ".html", ".htm")][:1000]
         with_fm = sum(1 for p in texts if _starts_with_front_matter(p))
         plain_html = sum(1 for p in texts if p.suffix.lower() in (".html", ".htm")) - sum(
-            1 for p in texts if p.suffix.lower() in (".html", ".htm") and _starts_with_front_matter(p))
+            1 for p in texts if p.suffix.lower() in (".html", ".htm") and _starts_with_front_matter(p)
+        )
         if with_fm and with_fm >= plain_html:
             return "frontmatter"
         if plain_html:

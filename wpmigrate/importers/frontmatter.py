@@ -22,10 +22,11 @@ import html as htmllib
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import yaml
 from bs4 import BeautifulSoup
@@ -37,9 +38,12 @@ from .mirror_urls import URL_ATTRS, mirror_url_to_link
 Warn = Callable[[str], None]
 SUFFIXES = (".md", ".markdown", ".mdown", ".html", ".htm")
 FRONT_MATTER = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M)
-HTML_START = re.compile(r"^\s*<(p|div|h[1-6]|ul|ol|dl|figure|table|blockquote|section|article|img|a|span|strong|"
-                        r"em|b|i|iframe|pre|hr|br|center|font|!--)[\s>/]", re.I)
-ATTR_RE = re.compile(r"(\s(?:%s|srcset|data-srcset)\s*=\s*)(\"([^\"]*)\"|'([^']*)')" % "|".join(URL_ATTRS), re.I)
+HTML_START = re.compile(
+    r"^\s*<(p|div|h[1-6]|ul|ol|dl|figure|table|blockquote|section|article|img|a|span|strong|"
+    r"em|b|i|iframe|pre|hr|br|center|font|!--)[\s>/]",
+    re.I,
+)
+ATTR_RE = re.compile(r"(\s(?:{}|srcset|data-srcset)\s*=\s*)(\"([^\"]*)\"|'([^']*)')".format("|".join(URL_ATTRS)), re.I)
 DATE_KEYS = ("date", "published", "pubDate", "created")
 MODIFIED_KEYS = ("modif", "modified", "last_modified_at", "lastmod", "updated")
 EXCERPT_KEYS = ("excerpt", "summary", "description")
@@ -64,14 +68,19 @@ def split_front_matter(raw: str, path: str) -> FrontMatterFile | None:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
-        raise InputError(path, f"front matter is not valid YAML ({getattr(exc, 'problem', exc)})", line=line,
-                         hint="fix the header between the --- lines") from None
+        raise InputError(
+            path,
+            f"front matter is not valid YAML ({getattr(exc, 'problem', exc)})",
+            line=line,
+            hint="fix the header between the --- lines",
+        ) from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise InputError(path, "front matter is not a mapping of keys to values", line=2,
-                         hint="write it as `key: value` lines")
-    body = raw[m.end():]
+        raise InputError(
+            path, "front matter is not a mapping of keys to values", line=2, hint="write it as `key: value` lines"
+        )
+    body = raw[m.end() :]
     return FrontMatterFile(text, data, body, raw[: m.end()].count("\n") + 1)
 
 
@@ -120,7 +129,7 @@ def strip_page_header(body: str) -> tuple[str, str]:
         el.decompose()
     if before.get_text().strip():
         return body, ""  # real text before the content: keep everything
-    return body[m.end():], removed
+    return body[m.end() :], removed
 
 
 def wp_sanitize_title(title: str) -> str:
@@ -140,6 +149,7 @@ def as_datetime(value: Any) -> datetime | None:
         return datetime.combine(value, time())
     if isinstance(value, str) and value.strip():
         from .pagemeta import parse_date
+
         d = parse_date(value)
         return d.replace(tzinfo=None) if d and d.tzinfo else d
     return None
@@ -168,7 +178,7 @@ def absolutize_html(body: str, page_path: str, site: Site) -> tuple[str, dict[st
         value = m.group(3) if m.group(3) is not None else m.group(4)
         if "srcset" in m.group(1).lower():
             cands = [c.strip().split(None, 1) for c in value.split(",") if c.strip()]
-            new = ", ".join(" ".join([fix(c[0])] + c[1:]) for c in cands)
+            new = ", ".join(" ".join([fix(c[0]), *c[1:]]) for c in cands)
         else:
             new = fix(value)
         if new == htmllib.unescape(value):
@@ -230,16 +240,22 @@ class FrontMatterSource:
         link, how = self.old_url(data, fm.body, path)
         matched["link"] = how
         body = fm.body.lstrip("\r\n")
-        meta: dict[str, Any] = {"_wpm_front_matter_text": text, "_wpm_front_matter_line": 2,
-                                "_wpm_body_line": fm.body_line, "_wpm_matched": matched}
+        meta: dict[str, Any] = {
+            "_wpm_front_matter_text": text,
+            "_wpm_front_matter_line": 2,
+            "_wpm_body_line": fm.body_line,
+            "_wpm_matched": matched,
+        }
         if fmt == "html":
             meta["_wpm_rendered"] = True
             body, removed = strip_page_header(body)
             if removed:
                 meta["_wpm_removed"] = [f"theme header before .entry-content: {removed}"]
-                self.warn_once(f"{path}:{fm.body_line}: removed the theme's post header before .entry-content "
-                          f"({removed[:80]}); title, date and author are in the front matter")
-            page_path = link[len(self.site.link):] if link.startswith(self.site.link) else path.stem + ".html"
+                self.warn_once(
+                    f"{path}:{fm.body_line}: removed the theme's post header before .entry-content "
+                    f"({removed[:80]}); title, date and author are in the front matter"
+                )
+            page_path = link[len(self.site.link) :] if link.startswith(self.site.link) else path.stem + ".html"
             meta["_wpm_page_path"] = page_path
             if self.site.link:
                 body, refs = absolutize_html(body, page_path, self.site)
@@ -251,12 +267,23 @@ class FrontMatterSource:
         modified = next((as_datetime(data[k]) for k in MODIFIED_KEYS if k in data), None)
         layout = str(data.get("layout") or "")
         return Post(
-            source=str(path), line=1, title=str(data.get("title") or ""), slug=path.stem, link=link,
-            guid=self.wordpress_url(link), type="page" if layout == "page" else "post",
+            source=str(path),
+            line=1,
+            title=str(data.get("title") or ""),
+            slug=path.stem,
+            link=link,
+            guid=self.wordpress_url(link),
+            type="page" if layout == "page" else "post",
             status="draft" if data.get("published") is False or data.get("draft") is True else "publish",
-            date=published, modified=modified, author=str(data.get("author") or ""), terms=terms,
+            date=published,
+            modified=modified,
+            author=str(data.get("author") or ""),
+            terms=terms,
             excerpt=str(next((data[k] for k in EXCERPT_KEYS if k in data), "") or "").strip(),
-            content=body, content_format=fmt, meta=meta, front_matter=data,
+            content=body,
+            content_format=fmt,
+            meta=meta,
+            front_matter=data,
         )
 
     def old_url(self, data: dict[str, Any], body: str, path: Path) -> tuple[str, str]:
@@ -272,8 +299,9 @@ class FrontMatterSource:
         if data.get("slug"):
             slug, how = str(data["slug"]), "front matter slug"
         else:
-            prefixes = Counter(m for m in re.findall(
-                r'data-permalink=["\']%s([^/"\']+)/' % re.escape(self.site.link), body))
+            prefixes = Counter(
+                m for m in re.findall(rf'data-permalink=["\']{re.escape(self.site.link)}([^/"\']+)/', body)
+            )
             if prefixes:
                 slug, how = prefixes.most_common(1)[0][0], "attachment data-permalink"
             elif data.get("title"):
@@ -293,15 +321,23 @@ def find_files(paths: list[Path]) -> list[Path]:
     files: list[Path] = []
     for p in paths:
         if p.is_dir():
-            files.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES
-                                and not any(part.startswith(".") for part in f.relative_to(p).parts)))
+            files.extend(
+                sorted(
+                    f
+                    for f in p.rglob("*")
+                    if f.is_file()
+                    and f.suffix.lower() in SUFFIXES
+                    and not any(part.startswith(".") for part in f.relative_to(p).parts)
+                )
+            )
         else:
             files.append(p)
     return files
 
 
-def open_frontmatter(paths: list[Path], warn: Warn, drop_keys: tuple[str, ...] = (), site_url: str = "",
-                     **_: object) -> FrontMatterSource:
+def open_frontmatter(
+    paths: list[Path], warn: Warn, drop_keys: tuple[str, ...] = (), site_url: str = "", **_: object
+) -> FrontMatterSource:
     files = find_files([Path(p) for p in paths])
     if not files:
         raise InputError(str(paths[0]), "no .md or .html files found", hint="pass a folder of front-matter posts")
@@ -325,6 +361,8 @@ def open_frontmatter(paths: list[Path], warn: Warn, drop_keys: tuple[str, ...] =
     html_links = sum(len(re.findall(r'href=["\'][^"\':/]+\.html["\']', b)) for b in bodies) > 0
     source = FrontMatterSource(files, warn, tuple(drop_keys), Site(link=url), html_links)
     if not url and any(re.search(r'(?:href|src)=["\'](?!https?:|mailto:|#|/)', b) for b in bodies):
-        warn(f"{paths[0]}: relative links in HTML bodies but the old site's address is unknown; "
-             "pass --site-url to resolve them")
+        warn(
+            f"{paths[0]}: relative links in HTML bodies but the old site's address is unknown; "
+            "pass --site-url to resolve them"
+        )
     return source

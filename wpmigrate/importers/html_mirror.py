@@ -22,9 +22,9 @@ import hashlib
 import posixpath
 import re
 from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
 from urllib.parse import unquote, urlsplit
 
 import soupsieve
@@ -34,32 +34,102 @@ from ..errors import InputError, OptionsError
 from ..models import Author, Post, Site, Term
 from . import pagemeta
 from .mirror_urls import (  # noqa: F401  (re-exported: tests and frontmatter.py import them from here)
-    PAGE_SUFFIXES, URL_ATTRS, Layout, absolutize, align_path, infer_layout, is_host_folder, local_file,
-    mirror_url_to_link, unhash_httrack, url_identity,
+    PAGE_SUFFIXES,
+    URL_ATTRS,
+    Layout,
+    absolutize,
+    align_path,
+    infer_layout,
+    is_host_folder,
+    local_file,
+    mirror_url_to_link,
+    unhash_httrack,
+    url_identity,
 )
 
 Warn = Callable[[str], None]
 SKIP_DIRS = {"hts-cache", ".git", "wp-admin", "wp-includes", "wp-json"}
 
 CONTENT_SELECTORS = (
-    ".entry-content", ".post-content", ".post-entry", "[itemprop=articleBody]", ".article-content",
-    ".single-content", ".entry-body", ".post-body", ".colibri-post-content", ".td-post-content",
-    ".amp-wp-article-content", ".elementor-widget-theme-post-content", "article .content", "section.content",
-    ".entry", "article", "main", "#content",
+    ".entry-content",
+    ".post-content",
+    ".post-entry",
+    "[itemprop=articleBody]",
+    ".article-content",
+    ".single-content",
+    ".entry-body",
+    ".post-body",
+    ".colibri-post-content",
+    ".td-post-content",
+    ".amp-wp-article-content",
+    ".elementor-widget-theme-post-content",
+    "article .content",
+    "section.content",
+    ".entry",
+    "article",
+    "main",
+    "#content",
 )
 # Theme and plugin chrome that WordPress prints inside or right after the_content().
 CHROME_SELECTORS = (
-    ".sharedaddy", ".sd-sharing-enabled", ".sd-like", "#jp-post-flair", ".jp-post-flair", "#jp-relatedposts",
-    ".jp-relatedposts", ".jetpack-likes-widget-wrapper", ".wpl-likebox", ".post-likes-widget-placeholder",
-    ".addtoany_share_save_container", ".a2a_kit", ".shareaholic-canvas", ".heateor_sss_sharing_container",
-    ".ssba", ".ssba-wrap", ".social-share", ".share-buttons", ".sharing", ".wp-socializer", ".twitter-share-button",
-    ".fb-like", ".fb-share-button", "#fb-root", ".g-plusone", ".yarpp-related", ".crp_related", ".related-posts",
-    "#comments", ".comments-area", "#respond", ".comment-respond", "form.comment-form", "ins.adsbygoogle",
-    ".adsbygoogle", ".wpcnt", ".wordads-ad-wrapper", ".advertisement", "[id^=div-gpt-ad]", ".saboxplugin-wrap",
-    ".post-navigation", ".entry-meta", ".lwptoc", "#ez-toc-container", "#toc_container", ".entry-footer", ".jetpack_subscription_widget", ".mc4wp-form",
+    ".sharedaddy",
+    ".sd-sharing-enabled",
+    ".sd-like",
+    "#jp-post-flair",
+    ".jp-post-flair",
+    "#jp-relatedposts",
+    ".jp-relatedposts",
+    ".jetpack-likes-widget-wrapper",
+    ".wpl-likebox",
+    ".post-likes-widget-placeholder",
+    ".addtoany_share_save_container",
+    ".a2a_kit",
+    ".shareaholic-canvas",
+    ".heateor_sss_sharing_container",
+    ".ssba",
+    ".ssba-wrap",
+    ".social-share",
+    ".share-buttons",
+    ".sharing",
+    ".wp-socializer",
+    ".twitter-share-button",
+    ".fb-like",
+    ".fb-share-button",
+    "#fb-root",
+    ".g-plusone",
+    ".yarpp-related",
+    ".crp_related",
+    ".related-posts",
+    "#comments",
+    ".comments-area",
+    "#respond",
+    ".comment-respond",
+    "form.comment-form",
+    "ins.adsbygoogle",
+    ".adsbygoogle",
+    ".wpcnt",
+    ".wordads-ad-wrapper",
+    ".advertisement",
+    "[id^=div-gpt-ad]",
+    ".saboxplugin-wrap",
+    ".post-navigation",
+    ".entry-meta",
+    ".lwptoc",
+    "#ez-toc-container",
+    "#toc_container",
+    ".entry-footer",
+    ".jetpack_subscription_widget",
+    ".mc4wp-form",
     # line-number gutters of code highlighters (rouge, SyntaxHighlighter, Crayon, Prism): not code
-    "td.gutter", "td.rouge-gutter", "pre.lineno", ".crayon-nums", ".line-numbers-rows",
-    "script", "style", "link", "meta",
+    "td.gutter",
+    "td.rouge-gutter",
+    "pre.lineno",
+    ".crayon-nums",
+    ".line-numbers-rows",
+    "script",
+    "style",
+    "link",
+    "meta",
 )
 
 
@@ -78,6 +148,7 @@ class PageRecord:
 
 
 # ---------------------------------------------------------------- content
+
 
 def select_content(soup: BeautifulSoup, override: str = "") -> tuple[Tag | None, str]:
     """The element holding the_content(); the most text-rich match of the first selector that matches."""
@@ -133,17 +204,21 @@ def _drop_empty_ancestors(node: Tag | None, stop: Tag) -> None:
 def top_signatures(el: Tag, n: int = 40) -> tuple[str, ...]:
     """Hashes of the last top-level nodes, prefixed "T" when the node shows text, "-" when not."""
     nodes = [c for c in el.children if not (isinstance(c, str) and not c.strip())]
-    return tuple(("T" if (c.get_text() if isinstance(c, Tag) else str(c)).strip() else "-")
-                 + hashlib.sha1(" ".join(str(c).split()).encode()).hexdigest()[:12] for c in nodes[-n:])
+    return tuple(
+        ("T" if (c.get_text() if isinstance(c, Tag) else str(c)).strip() else "-")
+        + hashlib.sha1(" ".join(str(c).split()).encode()).hexdigest()[:12]
+        for c in nodes[-n:]
+    )
 
 
 def strip_tail(el: Tag, k: int) -> None:
     nodes = [c for c in el.children if not (isinstance(c, str) and not c.strip())]
-    for c in nodes[len(nodes) - k:]:
+    for c in nodes[len(nodes) - k :]:
         c.extract()
 
 
 # ---------------------------------------------------------------- the source
+
 
 @dataclass
 class Mirror:
@@ -171,16 +246,19 @@ class Mirror:
             return None
         soup = BeautifulSoup(raw, "lxml")
         page_path = self.layout.page_path(rec.rel)
-        meta = pagemeta.read_meta(soup, pagemeta.PageMeta(kind=rec.kind, reason=rec.reason, type=rec.type),
-                                  self.site.title, page_path)
+        meta = pagemeta.read_meta(
+            soup, pagemeta.PageMeta(kind=rec.kind, reason=rec.reason, type=rec.type), self.site.title, page_path
+        )
         link = self.page_url(rec)
         el, selector = select_content(soup, self.content_selector)
         removed: list[str] = []
         local: dict[str, str] = {}
         content = ""
         if el is None:
-            self.warn(f"{rec.file}: no post content found (tried {', '.join(CONTENT_SELECTORS[:6])}, ...); "
-                      "pass --content-selector")
+            self.warn(
+                f"{rec.file}: no post content found (tried {', '.join(CONTENT_SELECTORS[:6])}, ...); "
+                "pass --content-selector"
+            )
         else:
             removed = clean_content(el)
             k = self.boilerplate.get(rec.rel, 0)
@@ -196,8 +274,11 @@ class Mirror:
         modified, modified_gmt = pagemeta.to_local_and_utc(meta.modified)
         terms = tuple(Term("category", s, self.term_names.get(("category", s), n)) for s, n in meta.categories)
         terms += tuple(Term("post_tag", s, self.term_names.get(("post_tag", s), n)) for s, n in meta.tags)
-        post_meta: dict[str, object] = {"_wpm_rendered": True, "_wpm_matched": dict(meta.matched),
-                                        "_wpm_page_path": page_path}
+        post_meta: dict[str, object] = {
+            "_wpm_rendered": True,
+            "_wpm_matched": dict(meta.matched),
+            "_wpm_page_path": page_path,
+        }
         if meta.image:
             post_meta["_og_image"] = mirror_url_to_link(meta.image, page_path, self.site)
         if local:
@@ -205,12 +286,24 @@ class Mirror:
         if removed:
             post_meta["_wpm_removed"] = removed
         return Post(
-            source=str(rec.file), id=meta.id, title=meta.title, slug=slug_of(link), link=link,
+            source=str(rec.file),
+            id=meta.id,
+            title=meta.title,
+            slug=slug_of(link),
+            link=link,
             parent=self.parent_of(link) if rec.type == "page" else None,
-            type=rec.type or "post", status="publish",
-            date=date, date_gmt=date_gmt, modified=modified, modified_gmt=modified_gmt,
-            author=meta.author, terms=terms, excerpt=meta.excerpt, content=content,
-            content_format="html", meta=post_meta,
+            type=rec.type or "post",
+            status="publish",
+            date=date,
+            date_gmt=date_gmt,
+            modified=modified,
+            modified_gmt=modified_gmt,
+            author=meta.author,
+            terms=terms,
+            excerpt=meta.excerpt,
+            content=content,
+            content_format="html",
+            meta=post_meta,
         )
 
     def parent_of(self, link: str) -> int | None:
@@ -255,6 +348,7 @@ def warn_once(warn: Warn) -> Warn:
         if message not in seen:
             seen.add(message)
             warn(message)
+
     return once
 
 
@@ -269,16 +363,24 @@ def walk_pages(roots: list[Path]) -> Iterator[tuple[Path, Path, str]]:
                 yield f, root, rel
 
 
-def open_mirror(paths: list[Path], warn: Warn, content_selector: str = "", site_url: str = "",
-                keep_boilerplate: bool = False, **_: object) -> Mirror:
+def open_mirror(
+    paths: list[Path],
+    warn: Warn,
+    content_selector: str = "",
+    site_url: str = "",
+    keep_boilerplate: bool = False,
+    **_: object,
+) -> Mirror:
     roots = [Path(p) for p in paths]
     if content_selector:
         try:
             pagemeta.compiled(content_selector)
         except (soupsieve.SelectorSyntaxError, ValueError, TypeError) as exc:
             reason = str(exc).splitlines()[0]
-            raise OptionsError(f"--content-selector {content_selector!r}: not a CSS selector ({reason}); "
-                               "e.g. 'div.post-text' or 'article .body'") from None
+            raise OptionsError(
+                f"--content-selector {content_selector!r}: not a CSS selector ({reason}); "
+                "e.g. 'div.post-text' or 'article .body'"
+            ) from None
     warn = warn_once(warn)  # posts() runs twice (index pass, conversion pass): each warning once
     mirror = Mirror(roots, warn, content_selector=content_selector, keep_boilerplate=keep_boilerplate)
     scanned: list[PageRecord] = []
@@ -315,25 +417,35 @@ def open_mirror(paths: list[Path], warn: Warn, content_selector: str = "", site_
         collect_term_names(soup, mirror.term_names)
         scanned.append(rec)
     if not scanned:
-        raise InputError(str(roots[0]), "no .html pages found in this mirror",
-                         hint="pass the folder HTTrack or wget wrote")
+        raise InputError(
+            str(roots[0]), "no .html pages found in this mirror", hint="pass the folder HTTrack or wget wrote"
+        )
     mirror.layout, how = infer_layout(scanned, roots, site_url)
     if not how:
-        warn(f"{roots[0]}: cannot tell the site's address from the pages (no canonical, og:url or oEmbed link); "
-             f"links use {mirror.layout.site_url} (pass --site-url)")
+        warn(
+            f"{roots[0]}: cannot tell the site's address from the pages (no canonical, og:url or oEmbed link); "
+            f"links use {mirror.layout.site_url} (pass --site-url)"
+        )
     site_name = titles.most_common(1)[0][0] if titles and titles.most_common(1)[0][1] > 1 else ""
-    mirror.site = Site(title=site_name, link=mirror.layout.site_url,
-                       authors=tuple(Author(login, name) for login, name in sorted(authors.items())))
+    mirror.site = Site(
+        title=site_name,
+        link=mirror.layout.site_url,
+        authors=tuple(Author(login, name) for login, name in sorted(authors.items())),
+    )
     choose_pages(mirror, scanned)
     if not keep_boilerplate:
         mirror.boilerplate = find_boilerplate(mirror.pages)
         if mirror.boilerplate:
-            warn(f"{roots[0]}: {len(mirror.boilerplate)} posts end with the same block (banners, share rows); "
-                 "removed from each (see _wpm_removed in inspect)")
+            warn(
+                f"{roots[0]}: {len(mirror.boilerplate)} posts end with the same block (banners, share rows); "
+                "removed from each (see _wpm_removed in inspect)"
+            )
     summary = Counter(kind for _, kind, _ in mirror.skipped)
     if summary:
-        warn(f"{roots[0]}: {len(mirror.pages)} post/page files kept; skipped "
-             + ", ".join(f"{n} {k}" for k, n in sorted(summary.items())))
+        warn(
+            f"{roots[0]}: {len(mirror.pages)} post/page files kept; skipped "
+            + ", ".join(f"{n} {k}" for k, n in sorted(summary.items()))
+        )
     return mirror
 
 
@@ -352,11 +464,13 @@ def choose_pages(mirror: Mirror, scanned: list[PageRecord]) -> None:
             key = by_id.setdefault(rec.id, key)
         groups.setdefault(key, []).append(rec)
     for key, recs in groups.items():
-        def rank(r: PageRecord) -> tuple[int, int, int, str]:
-            own = mirror_url_to_link(posixpath.basename(mirror.layout.page_path(r.rel)),
-                                     mirror.layout.page_path(r.rel), mirror.site)
-            return (r.kind == "duplicate", url_identity(own) != key,
-                    bool(pagemeta.DUPLICATE_PATH.search(r.rel)), r.rel)
+
+        def rank(r: PageRecord, key: str = key) -> tuple[bool, bool, bool, str]:
+            own = mirror_url_to_link(
+                posixpath.basename(mirror.layout.page_path(r.rel)), mirror.layout.page_path(r.rel), mirror.site
+            )
+            return (r.kind == "duplicate", url_identity(own) != key, bool(pagemeta.DUPLICATE_PATH.search(r.rel)), r.rel)
+
         recs.sort(key=rank)
         best = recs[0]
         if best.kind == "duplicate":

@@ -13,9 +13,10 @@ import os
 import posixpath
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from bs4 import Tag
@@ -23,6 +24,7 @@ from bs4 import Tag
 from ..models import Site
 
 PAGE_SUFFIXES = (".html", ".htm", ".xhtml")
+
 
 @dataclass
 class Layout:
@@ -153,12 +155,23 @@ def align_path(rel: str, url: str) -> tuple[str, str] | None:
     return site_dir, url_root
 
 
-URL_ATTRS = ("href", "src", "poster", "data-src", "data-lazy-src", "data-orig-file", "data-medium-file",
-             "data-large-file", "data-full-url", "data-link")
+URL_ATTRS = (
+    "href",
+    "src",
+    "poster",
+    "data-src",
+    "data-lazy-src",
+    "data-orig-file",
+    "data-medium-file",
+    "data-large-file",
+    "data-full-url",
+    "data-link",
+)
 
 
-def absolutize(el: Tag, page_path: str, site: Site, site_root: Path | None,
-               mirror_root: Path | None = None) -> dict[str, str]:
+def absolutize(
+    el: Tag, page_path: str, site: Site, site_root: Path | None, mirror_root: Path | None = None
+) -> dict[str, str]:
     """Make every relative URL in el absolute (in place); return {absolute URL: mirror file} for
     referenced files that exist in the mirror (images first of all, HTTrack names included)."""
     local: dict[str, str] = {}
@@ -181,7 +194,7 @@ def absolutize(el: Tag, page_path: str, site: Site, site_root: Path | None,
                 for cand in tag[attr].split(","):
                     bits = cand.strip().split(None, 1)
                     if bits:
-                        cands.append(" ".join([fix(bits[0])] + bits[1:]))
+                        cands.append(" ".join([fix(bits[0]), *bits[1:]]))
                 tag[attr] = ", ".join(cands)
     return local
 

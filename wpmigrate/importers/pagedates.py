@@ -4,22 +4,33 @@ from __future__ import annotations
 
 import posixpath
 import re
-from datetime import datetime, timezone
-from typing import Any, Iterable
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
 
 from bs4 import Tag
 
-
-MONTHS = {m: i for i, names in enumerate([
-    (), ("january", "jan", "janvier", "janv", "januar", "enero", "gennaio"),
-    ("february", "feb", "février", "fevrier", "févr", "februar", "febrero", "febbraio"),
-    ("march", "mar", "mars", "märz", "marzo"), ("april", "apr", "avril", "avr", "abril", "aprile"),
-    ("may", "mai", "mayo", "maggio"), ("june", "jun", "juin", "juni", "junio", "giugno"),
-    ("july", "jul", "juillet", "juil", "juli", "julio", "luglio"),
-    ("august", "aug", "août", "aout", "agosto"), ("september", "sep", "sept", "septembre", "septiembre", "settembre"),
-    ("october", "oct", "octobre", "oktober", "octubre", "ottobre"),
-    ("november", "nov", "novembre", "noviembre"), ("december", "dec", "décembre", "decembre", "dezember", "diciembre", "dicembre"),
-]) for m in names}
+MONTHS = {
+    m: i
+    for i, names in enumerate(
+        [
+            (),
+            ("january", "jan", "janvier", "janv", "januar", "enero", "gennaio"),
+            ("february", "feb", "février", "fevrier", "févr", "februar", "febrero", "febbraio"),
+            ("march", "mar", "mars", "märz", "marzo"),
+            ("april", "apr", "avril", "avr", "abril", "aprile"),
+            ("may", "mai", "mayo", "maggio"),
+            ("june", "jun", "juin", "juni", "junio", "giugno"),
+            ("july", "jul", "juillet", "juil", "juli", "julio", "luglio"),
+            ("august", "aug", "août", "aout", "agosto"),
+            ("september", "sep", "sept", "septembre", "septiembre", "settembre"),
+            ("october", "oct", "octobre", "oktober", "octubre", "ottobre"),
+            ("november", "nov", "novembre", "noviembre"),
+            ("december", "dec", "décembre", "decembre", "dezember", "diciembre", "dicembre"),
+        ]
+    )
+    for m in names
+}
 
 
 def parse_date(value: str) -> datetime | None:
@@ -82,4 +93,4 @@ def to_local_and_utc(value: datetime | None) -> tuple[datetime | None, datetime 
         return None, None
     if value.tzinfo is None:
         return value, None
-    return value.replace(tzinfo=None), value.astimezone(timezone.utc).replace(tzinfo=None)
+    return value.replace(tzinfo=None), value.astimezone(UTC).replace(tzinfo=None)

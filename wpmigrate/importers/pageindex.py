@@ -41,8 +41,11 @@ class PageIndex:
                 pattern = compiled(part)
                 hits = [el for el in self._candidates(part.split()[-1], bare=True) if pattern.match(el)]
             for el in hits:
-                if id(el) not in found and not el.decomposed and (
-                        scope is None or el is scope or any(p is scope for p in el.parents)):
+                if (
+                    id(el) not in found
+                    and not el.decomposed
+                    and (scope is None or el is scope or any(p is scope for p in el.parents))
+                ):
                     found[id(el)] = el
         return sorted(found.values(), key=lambda el: self.pos.get(id(el), 0))
 
@@ -67,7 +70,7 @@ class PageIndex:
         return [el for el in cands if not el.decomposed and pattern.match(el)]
 
     @classmethod
-    def of(cls, soup: BeautifulSoup) -> "PageIndex":
+    def of(cls, soup: BeautifulSoup) -> PageIndex:
         """The index of a whole page, built once per soup (readers and content selection share it)."""
         cached = soup.__dict__.get("_wpm_index")
         if cached is None:

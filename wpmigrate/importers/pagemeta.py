@@ -11,15 +11,20 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Callable, Iterable
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from bs4 import BeautifulSoup, Comment, Tag
 
 from .pagedates import (  # noqa: F401  (re-exported)
-    MONTHS, date_from_archive_link, parse_date, parse_human_date, to_local_and_utc,
+    MONTHS,
+    date_from_archive_link,
+    parse_date,
+    parse_human_date,
+    to_local_and_utc,
 )
 from .pageindex import PageIndex, compiled  # noqa: F401  (re-exported)
 
@@ -28,10 +33,19 @@ from .pageindex import PageIndex, compiled  # noqa: F401  (re-exported)
 POST_JSONLD_TYPES = {"blogposting", "article", "newsarticle", "techarticle", "report", "socialmediaposting"}
 # WordPress body_class() values of pages that list posts rather than show one.
 LISTING_BODY = {
-    "archive": "archive", "category": "category listing", "tag": "tag listing", "author": "author listing",
-    "date": "date archive", "blog": "posts index", "search": "search results", "search-results": "search results",
-    "search-no-results": "search results", "paged": "pagination", "error404": "404 page",
-    "post-type-archive": "archive", "tax-post_format": "format archive",
+    "archive": "archive",
+    "category": "category listing",
+    "tag": "tag listing",
+    "author": "author listing",
+    "date": "date archive",
+    "blog": "posts index",
+    "search": "search results",
+    "search-results": "search results",
+    "search-no-results": "search results",
+    "paged": "pagination",
+    "error404": "404 page",
+    "post-type-archive": "archive",
+    "tax-post_format": "format archive",
 }
 LISTING_PATH = re.compile(
     r"(^|/)(category|tag|author|topics?|series|type|search|comments|feed|wp-json|wp-admin|wp-login\.php|"
@@ -82,8 +96,8 @@ def first_of(meta: PageMeta, name: str, readers: Iterable[Reader]) -> Any:
     return None
 
 
-
 # ---------------------------------------------------------------- small readers
+
 
 def meta_content(soup: BeautifulSoup, *names: str) -> str:
     metas = _metas(soup)
@@ -151,8 +165,6 @@ def text_of(el: Tag | None) -> str:
     return " ".join(el.get_text(" ").split()) if el else ""
 
 
-
-
 def term_slug(href: str, base: str) -> str:
     """`category/news/` or `?cat=news` -> 'news' (percent-decoded)."""
     path = urlsplit(href).path
@@ -179,24 +191,26 @@ def class_terms(classes: Iterable[str], prefix: str) -> list[tuple[str, str]]:
     out = []
     for c in classes:
         if c.startswith(prefix) and len(c) > len(prefix):
-            slug = unquote(c[len(prefix):])
+            slug = unquote(c[len(prefix) :])
             out.append((slug, slug))
     return out
 
 
 # ---------------------------------------------------------------- classification
 
+
 def is_xml(raw: str) -> bool:
     head = raw.lstrip("\ufeff \r\n\t")[:400].lower()
-    return head.startswith("<?xml") and "<html" not in head or head.startswith(("<rss", "<feed", "<urlset"))
+    return (head.startswith("<?xml") and "<html" not in head) or head.startswith(("<rss", "<feed", "<urlset"))
 
 
 def classify_page(soup: BeautifulSoup, raw: str, rel_path: str) -> tuple[str, str, str]:
     """(kind, reason, post type) of one mirrored file, from what WordPress and themes put in it."""
     if is_xml(raw):
         return "feed", "XML feed or sitemap", ""
-    if soup.body is None or (soup.find("meta", attrs={"http-equiv": re.compile("refresh", re.I)})
-                             and len(text_of(soup.body)) < 200):
+    if soup.body is None or (
+        soup.find("meta", attrs={"http-equiv": re.compile("refresh", re.I)}) and len(text_of(soup.body)) < 200
+    ):
         return "redirect", "redirect or empty page", ""
     html = soup.find("html")
     if html is not None and (html.has_attr("amp") or html.has_attr("⚡")):
@@ -210,9 +224,18 @@ def classify_page(soup: BeautifulSoup, raw: str, rel_path: str) -> tuple[str, st
     if "attachment" in classes or "single-attachment" in classes:
         return "attachment", "attachment page (body class 'attachment')", "attachment"
     if "single" in classes or any(c.startswith("postid-") for c in classes):
-        ptype = "post" if "single-post" in classes else next(
-            (c[len("single-"):] for c in sorted(classes) if c.startswith("single-")
-             and not NOT_TYPE_CLASS.match(c[len("single-"):])), "post")
+        ptype = (
+            "post"
+            if "single-post" in classes
+            else next(
+                (
+                    c[len("single-") :]
+                    for c in sorted(classes)
+                    if c.startswith("single-") and not NOT_TYPE_CLASS.match(c[len("single-") :])
+                ),
+                "post",
+            )
+        )
         return "post", "body class 'single'", ptype
     if "page" in classes or any(c.startswith("page-id-") for c in classes):
         return "page", "body class 'page'", "page"
@@ -222,16 +245,19 @@ def classify_page(soup: BeautifulSoup, raw: str, rel_path: str) -> tuple[str, st
     if ld_article(soup):
         return "post", "JSON-LD BlogPosting/Article", "post"
     # Comments are <article class="comment"> in many themes: not posts.
-    articles = [a for a in soup.find_all("article") if not any("comment" in c for c in a.get("class", []))
-                and a.find_parent(class_=re.compile("comment")) is None]
+    articles = [
+        a
+        for a in soup.find_all("article")
+        if not any("comment" in c for c in a.get("class", [])) and a.find_parent(class_=re.compile("comment")) is None
+    ]
     contents = soup.select(".entry-content, .post-content, [itemprop=articleBody]")
     if len(articles) > 1 or len(contents) > 1:
         return "listing", f"{max(len(articles), len(contents))} posts on one page", ""
     if LISTING_PATH.search(rel_path):
         return "listing", "archive-like path", ""
-    if len(articles) == 1 or len(contents) == 1:
-        if {"post", "type-post", "hentry"} & set(articles[0].get("class", []) if articles else []) or contents:
-            return "post", "one article.post / .entry-content", "post"
+    one = len(articles) == 1 or len(contents) == 1
+    if one and ({"post", "type-post", "hentry"} & set(articles[0].get("class", []) if articles else []) or contents):
+        return "post", "one article.post / .entry-content", "post"
     return "unknown", "no WordPress post markers", ""
 
 
@@ -246,7 +272,7 @@ def strip_site_name(title: str, site_name: str) -> str:
             if title.endswith(sep + site_name):
                 return title[: -len(sep + site_name)].strip()
             if title.startswith(site_name + sep):
-                return title[len(site_name + sep):].strip()
+                return title[len(site_name + sep) :].strip()
     return ""
 
 
@@ -270,23 +296,40 @@ def read_meta(soup: BeautifulSoup, meta: PageMeta, site_name: str = "", page_pat
     html = next(iter(idx.by_tag.get("html", [])), None)
     meta.lang = (html.get("lang", "") if html else "") or meta_content(soup, "og:locale")
 
-    meta.id = first_of(meta, "id", [
-        ("body class postid-N/page-id-N", lambda: _int_class(body_classes(soup), ("postid-", "page-id-"))),
-        ("article id post-N", lambda: _int_re(r"^post-(\d+)$", article.get("id", ""))),
-        ("link rel=shortlink ?p=N", lambda: _int_query(_link_href(soup, "shortlink"), "p")),
-    ])
+    meta.id = first_of(
+        meta,
+        "id",
+        [
+            ("body class postid-N/page-id-N", lambda: _int_class(body_classes(soup), ("postid-", "page-id-"))),
+            ("article id post-N", lambda: _int_re(r"^post-(\d+)$", article.get("id", ""))),
+            ("link rel=shortlink ?p=N", lambda: _int_query(_link_href(soup, "shortlink"), "p")),
+        ],
+    )
     meta.canonical = _link_href(soup, "canonical")
-    meta.url = first_of(meta, "url", [
-        ("link rel=canonical", lambda: meta.canonical if "://" in meta.canonical else ""),
-        ("og:url", lambda: meta_content(soup, "og:url")),
-        ("oEmbed discovery link", lambda: _oembed_url(soup)),
-        ("JSON-LD url", lambda: _ld_str(ld.get("mainEntityOfPage")) or _ld_str(ld.get("url"))),
-        ("HTTrack 'Mirrored from' comment", lambda: _httrack_origin(soup)),
-    ]) or ""
+    meta.url = (
+        first_of(
+            meta,
+            "url",
+            [
+                ("link rel=canonical", lambda: meta.canonical if "://" in meta.canonical else ""),
+                ("og:url", lambda: meta_content(soup, "og:url")),
+                ("oEmbed discovery link", lambda: _oembed_url(soup)),
+                ("JSON-LD url", lambda: _ld_str(ld.get("mainEntityOfPage")) or _ld_str(ld.get("url"))),
+                ("HTTrack 'Mirrored from' comment", lambda: _httrack_origin(soup)),
+            ],
+        )
+        or ""
+    )
     raw_title = text_of(soup.title)
     title_readers: list[Reader] = [("og:title", lambda: _strip_site(meta_content(soup, "og:title"), meta.site_name))]
-    for sel in ("h1.entry-title", ".entry-title", "h1.post-title", "h1[itemprop=headline]", "h1.page-title",
-                ".page-title h1"):
+    for sel in (
+        "h1.entry-title",
+        ".entry-title",
+        "h1.post-title",
+        "h1[itemprop=headline]",
+        "h1.page-title",
+        ".page-title h1",
+    ):
         title_readers.append((sel, lambda sel=sel: text_of(idx.first(sel))))
     title_readers += [
         ("JSON-LD headline", lambda: _ld_str(ld.get("headline"))),
@@ -297,71 +340,156 @@ def read_meta(soup: BeautifulSoup, meta: PageMeta, site_name: str = "", page_pat
     meta.title = first_of(meta, "title", title_readers) or ""
 
     published_time = idx.first("time.entry-date.published[datetime], time.published[datetime]")
-    meta.published = first_of(meta, "published", [
-        ("article:published_time", lambda: parse_date(meta_content(soup, "article:published_time"))),
-        ("JSON-LD datePublished", lambda: parse_date(_ld_str(ld.get("datePublished")))),
-        ("time.published[datetime]", lambda: parse_date(published_time["datetime"]) if published_time else None),
-        ("time.entry-date[datetime]", lambda: _time_attr(idx.first("time.entry-date[datetime]"))),
-        ("time.updated[datetime] (FoundationPress)", lambda: _time_attr(idx.first("time.updated[datetime]"))),
-        ("time[datetime]", lambda: _time_attr(idx.first("time[datetime]", article))),
-        ("meta date/DC.date", lambda: parse_date(meta_content(soup, "date", "DC.date", "dc.date", "pubdate"))),
-        ("time text", lambda: parse_human_date(text_of(idx.first("time", article) or idx.first("time")))),
-        ("day-archive link", lambda: date_from_archive_link(in_article, page_path)),
-        (".posted-on/.entry-date/.post-date/.metadata-item text", lambda: next(filter(None, (
-            parse_human_date(text_of(el)) for el in idx.select(
-                ".posted-on, .entry-date, .post-date, .date, .metadata-item, .entry-meta, .post-meta"))), None)),
-    ])
-    meta.modified = first_of(meta, "modified", [
-        ("article:modified_time", lambda: parse_date(meta_content(soup, "article:modified_time", "og:updated_time"))),
-        ("JSON-LD dateModified", lambda: parse_date(_ld_str(ld.get("dateModified")))),
-        ("time.updated[datetime]", lambda: _time_attr(idx.first("time.updated[datetime]"))
-            if meta.matched.get("published", "").startswith(("time.published", "time.entry-date", "article:", "JSON"))
-            else None),
-    ])
+    meta.published = first_of(
+        meta,
+        "published",
+        [
+            ("article:published_time", lambda: parse_date(meta_content(soup, "article:published_time"))),
+            ("JSON-LD datePublished", lambda: parse_date(_ld_str(ld.get("datePublished")))),
+            ("time.published[datetime]", lambda: parse_date(published_time["datetime"]) if published_time else None),
+            ("time.entry-date[datetime]", lambda: _time_attr(idx.first("time.entry-date[datetime]"))),
+            ("time.updated[datetime] (FoundationPress)", lambda: _time_attr(idx.first("time.updated[datetime]"))),
+            ("time[datetime]", lambda: _time_attr(idx.first("time[datetime]", article))),
+            ("meta date/DC.date", lambda: parse_date(meta_content(soup, "date", "DC.date", "dc.date", "pubdate"))),
+            ("time text", lambda: parse_human_date(text_of(idx.first("time", article) or idx.first("time")))),
+            ("day-archive link", lambda: date_from_archive_link(in_article, page_path)),
+            (
+                ".posted-on/.entry-date/.post-date/.metadata-item text",
+                lambda: next(
+                    filter(
+                        None,
+                        (
+                            parse_human_date(text_of(el))
+                            for el in idx.select(
+                                ".posted-on, .entry-date, .post-date, .date, .metadata-item, .entry-meta, .post-meta"
+                            )
+                        ),
+                    ),
+                    None,
+                ),
+            ),
+        ],
+    )
+    meta.modified = first_of(
+        meta,
+        "modified",
+        [
+            (
+                "article:modified_time",
+                lambda: parse_date(meta_content(soup, "article:modified_time", "og:updated_time")),
+            ),
+            ("JSON-LD dateModified", lambda: parse_date(_ld_str(ld.get("dateModified")))),
+            (
+                "time.updated[datetime]",
+                lambda: (
+                    _time_attr(idx.first("time.updated[datetime]"))
+                    if meta.matched.get("published", "").startswith(
+                        ("time.published", "time.entry-date", "article:", "JSON")
+                    )
+                    else None
+                ),
+            ),
+        ],
+    )
 
     def scoped(selector: str) -> list[Tag]:
         # The post's own article first: related-post widgets carry rel="category tag" links too.
         return (idx.select(selector, article) if article is not soup else []) or idx.select(selector)
 
-    meta.categories = first_of(meta, "categories", [
-        ('a[rel~="category"]', lambda: links_terms(scoped('a[rel~="category"]'), "category")),
-        ("article:section", lambda: [(s.lower(), s) for s in meta_all(soup, "article:section")]),
-        (".cat-links/.post-categories/.h-blog-categories a", lambda: links_terms(scoped(
-            ".cat-links a, .post-categories a, .entry-categories a, .categories-links a, .h-blog-categories a, "
-            ".post-category a, .meta-category a"), "category")),
-        ("link to /category/", lambda: links_terms([a for a in in_article if "/category/" in a["href"]], "category")),
-        ("post class category-*", lambda: class_terms(classes, "category-")),
-        ("JSON-LD articleSection", lambda: [(s.lower(), s) for s in _ld_list(ld.get("articleSection"))]),
-    ]) or []
-    meta.tags = first_of(meta, "tags", [
-        ('a[rel="tag"]', lambda: links_terms([a for a in scoped('a[rel~="tag"]')
-                                              if "category" not in a.get("rel", [])], "tag")),
-        ("article:tag", lambda: [(t.lower(), t) for t in meta_all(soup, "article:tag")]),
-        (".tags-links/.post-tags/.tags-container a", lambda: links_terms(scoped(
-            ".tags-links a, .tag-links a, .post-tags a, .entry-tags a, .tags-container a, a.tags"), "tag")),
-        ("link to /tag/", lambda: links_terms([a for a in in_article if "/tag/" in a["href"]], "tag")),
-        ("post class tag-*", lambda: class_terms(classes, "tag-")),
-        ("JSON-LD keywords", lambda: [(k.lower(), k) for k in _ld_list(ld.get("keywords"))]),
-    ]) or []
+    meta.categories = (
+        first_of(
+            meta,
+            "categories",
+            [
+                ('a[rel~="category"]', lambda: links_terms(scoped('a[rel~="category"]'), "category")),
+                ("article:section", lambda: [(s.lower(), s) for s in meta_all(soup, "article:section")]),
+                (
+                    ".cat-links/.post-categories/.h-blog-categories a",
+                    lambda: links_terms(
+                        scoped(
+                            ".cat-links a, .post-categories a, .entry-categories a, .categories-links a, .h-blog-categories a, "
+                            ".post-category a, .meta-category a"
+                        ),
+                        "category",
+                    ),
+                ),
+                (
+                    "link to /category/",
+                    lambda: links_terms([a for a in in_article if "/category/" in a["href"]], "category"),
+                ),
+                ("post class category-*", lambda: class_terms(classes, "category-")),
+                ("JSON-LD articleSection", lambda: [(s.lower(), s) for s in _ld_list(ld.get("articleSection"))]),
+            ],
+        )
+        or []
+    )
+    meta.tags = (
+        first_of(
+            meta,
+            "tags",
+            [
+                (
+                    'a[rel="tag"]',
+                    lambda: links_terms(
+                        [a for a in scoped('a[rel~="tag"]') if "category" not in a.get("rel", [])], "tag"
+                    ),
+                ),
+                ("article:tag", lambda: [(t.lower(), t) for t in meta_all(soup, "article:tag")]),
+                (
+                    ".tags-links/.post-tags/.tags-container a",
+                    lambda: links_terms(
+                        scoped(".tags-links a, .tag-links a, .post-tags a, .entry-tags a, .tags-container a, a.tags"),
+                        "tag",
+                    ),
+                ),
+                ("link to /tag/", lambda: links_terms([a for a in in_article if "/tag/" in a["href"]], "tag")),
+                ("post class tag-*", lambda: class_terms(classes, "tag-")),
+                ("JSON-LD keywords", lambda: [(k.lower(), k) for k in _ld_list(ld.get("keywords"))]),
+            ],
+        )
+        or []
+    )
 
     author_link = idx.first('a[rel~="author"]') or next(
-        (a for a in anchors if re.search(r"(^|/)author/[^/]+", a["href"])), None)
-    meta.author_name = first_of(meta, "author", [
-        ("meta author", lambda: meta_content(soup, "author")),
-        ("JSON-LD author", lambda: _ld_name(ld.get("author"))),
-        ('a[rel="author"] / link to /author/', lambda: text_of(author_link)),
-        (".byline/.vcard .fn", lambda: text_of(idx.first(".byline .fn, .vcard .fn, .author-name, .byline a"))),
-    ]) or ""
+        (a for a in anchors if re.search(r"(^|/)author/[^/]+", a["href"])), None
+    )
+    meta.author_name = (
+        first_of(
+            meta,
+            "author",
+            [
+                ("meta author", lambda: meta_content(soup, "author")),
+                ("JSON-LD author", lambda: _ld_name(ld.get("author"))),
+                ('a[rel="author"] / link to /author/', lambda: text_of(author_link)),
+                (".byline/.vcard .fn", lambda: text_of(idx.first(".byline .fn, .vcard .fn, .author-name, .byline a"))),
+            ],
+        )
+        or ""
+    )
     meta.author = (term_slug(author_link.get("href", ""), "author") if author_link else "") or meta.author_name
-    meta.excerpt = first_of(meta, "excerpt", [
-        ("meta description", lambda: meta_content(soup, "description")),
-        ("og:description", lambda: meta_content(soup, "og:description")),
-        ("JSON-LD description", lambda: _ld_str(ld.get("description"))),
-    ]) or ""
-    meta.image = first_of(meta, "image", [
-        ("og:image", lambda: meta_content(soup, "og:image", "og:image:url", "twitter:image")),
-        ("JSON-LD image", lambda: _ld_str(ld.get("image"))),
-    ]) or ""
+    meta.excerpt = (
+        first_of(
+            meta,
+            "excerpt",
+            [
+                ("meta description", lambda: meta_content(soup, "description")),
+                ("og:description", lambda: meta_content(soup, "og:description")),
+                ("JSON-LD description", lambda: _ld_str(ld.get("description"))),
+            ],
+        )
+        or ""
+    )
+    meta.image = (
+        first_of(
+            meta,
+            "image",
+            [
+                ("og:image", lambda: meta_content(soup, "og:image", "og:image:url", "twitter:image")),
+                ("JSON-LD image", lambda: _ld_str(ld.get("image"))),
+            ],
+        )
+        or ""
+    )
     return meta
 
 
@@ -408,8 +536,8 @@ def _httrack_origin(soup: BeautifulSoup) -> str:
 def _int_class(classes: list[str], prefixes: tuple[str, ...]) -> int | None:
     for c in classes:
         for p in prefixes:
-            if c.startswith(p) and c[len(p):].isdigit():
-                return int(c[len(p):])
+            if c.startswith(p) and c[len(p) :].isdigit():
+                return int(c[len(p) :])
     return None
 
 

@@ -26,7 +26,7 @@ import math
 import re
 from typing import Any
 
-__all__ = ["PhpUnserializeError", "unserialize", "maybe_unserialize", "looks_serialized", "serialize"]
+__all__ = ["PhpUnserializeError", "looks_serialized", "maybe_unserialize", "serialize", "unserialize"]
 
 
 class PhpUnserializeError(ValueError):
@@ -78,14 +78,14 @@ class _Parser:
         self.d = data
 
     def fail(self, pos: int, what: str) -> PhpUnserializeError:
-        return PhpUnserializeError(f"{what} at byte {pos}: {self.d[pos:pos + 20]!r}")
+        return PhpUnserializeError(f"{what} at byte {pos}: {self.d[pos : pos + 20]!r}")
 
     def value(self, pos: int, depth: int) -> tuple[Any, int]:
         d = self.d
         if depth > _MAX_DEPTH:
             raise self.fail(pos, "nested too deeply")
-        tag = d[pos:pos + 1]
-        if tag == b"N" and d[pos + 1:pos + 2] == b";":
+        tag = d[pos : pos + 1]
+        if tag == b"N" and d[pos + 1 : pos + 2] == b";":
             return None, pos + 2
         if tag == b"i":
             m = _INT.match(d, pos)
@@ -121,8 +121,8 @@ class _Parser:
                 m2 = _COUNT_BRACE.match(d, p)
                 if m2:
                     end = m2.end() + int(m2.group(1))
-                    if d[end:end + 1] == b"}":
-                        return d[m2.end():end].decode("utf-8", "replace"), end + 1
+                    if d[end : end + 1] == b"}":
+                        return d[m2.end() : end].decode("utf-8", "replace"), end + 1
         elif tag in (b"r", b"R"):
             m = _REF.match(d, pos)
             if m:
@@ -141,7 +141,7 @@ class _Parser:
                 if (j - start) + d.count(b"\n", start, j) == count and _NEXT.match(d, j + 2):
                     return d[start:j].decode("utf-8", "replace"), j + 2
                 j = d.find(closer, j + 1)
-        if d[end:end + 2] == closer and (closer != b'";' or _NEXT.match(d, end + 2)):
+        if d[end : end + 2] == closer and (closer != b'";' or _NEXT.match(d, end + 2)):
             return d[start:end].decode("utf-8", "replace"), end + 2
         best = None
         i = d.find(closer, start)
@@ -167,11 +167,15 @@ class _Parser:
             if as_object and isinstance(key, str) and key.startswith("\0"):
                 key = key.rsplit("\0", 1)[-1]  # "\0*\0prop" (protected), "\0Class\0prop" (private)
             pairs.append((key, val))
-        if d[pos:pos + 1] != b"}":
+        if d[pos : pos + 1] != b"}":
             raise self.fail(pos, "expected '}'")
         pos += 1
-        if not as_object and pairs and all(k == i for i, (k, _v) in enumerate(pairs)) \
-                and all(type(k) is int for k, _v in pairs):
+        if (
+            not as_object
+            and pairs
+            and all(k == i for i, (k, _v) in enumerate(pairs))
+            and all(type(k) is int for k, _v in pairs)
+        ):
             return [v for _k, v in pairs], pos
         return dict(pairs), pos
 

@@ -27,17 +27,17 @@ import gzip
 import re
 import zlib
 from collections import Counter
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterator
 from urllib.parse import unquote
 
 from lxml import etree
 
 from ..errors import WxrError
 from ..models import Author, Comment, Post, Site, Term
-from .phpserialize import maybe_unserialize, looks_serialized
+from .phpserialize import looks_serialized, maybe_unserialize
 from .xmlrepair import XmlRepairer
 
 Warn = Callable[[str], None]
@@ -85,8 +85,10 @@ class WxrExport:
                 if value and not merged.get(key):
                     merged[key] = value
                 elif value and key == "base_site_url" and value.rstrip("/") != merged[key].rstrip("/"):
-                    self.say(f"{path}: base_site_url {value} differs from {merged[key]} of the first file; "
-                              "are these exports of one site?")
+                    self.say(
+                        f"{path}: base_site_url {value} differs from {merged[key]} of the first file; "
+                        "are these exports of one site?"
+                    )
             for a in file_authors:
                 authors.setdefault(a.login, a)
             for t in terms:
@@ -135,15 +137,19 @@ class WxrExport:
         if not saw_channel:
             raise WxrError(str(path), "an <rss> file without <channel>: not a WordPress export", hint=HINT_NOT_WXR)
         if not saw_wp:
-            raise WxrError(str(path), "an RSS feed, not a WordPress export (no wp: elements)",
-                           hint="a feed holds only recent posts; " + HINT_NOT_WXR)
+            raise WxrError(
+                str(path),
+                "an RSS feed, not a WordPress export (no wp: elements)",
+                hint="a feed holds only recent posts; " + HINT_NOT_WXR,
+            )
         facts.setdefault("generator", comment_generator)
         version = facts.get("wxr_version", "")
         if not version:
             self.say(f"{path}: no wp:wxr_version; reading it as WXR 1.2")
         elif version not in KNOWN_VERSIONS:
-            self.say(f"{path}:{version_line}: wp:wxr_version is {version!r}, not 1.0, 1.1 or 1.2; "
-                      "reading it as WXR 1.2")
+            self.say(
+                f"{path}:{version_line}: wp:wxr_version is {version!r}, not 1.0, 1.1 or 1.2; reading it as WXR 1.2"
+            )
         return facts, authors, terms
 
     # -- items ------------------------------------------------------------------------------------------
@@ -170,8 +176,13 @@ class WxrExport:
                 continue  # comments, PIs
             key = _key(child)
             if key == ":category":
-                raw_terms.append((_normal_domain(child.get("domain", "")) or "category",
-                                  unquote(child.get("nicename", "")), _text(child)))
+                raw_terms.append(
+                    (
+                        _normal_domain(child.get("domain", "")) or "category",
+                        unquote(child.get("nicename", "")),
+                        _text(child),
+                    )
+                )
             elif key == "wp:postmeta":
                 mk, mv = _pair(child)
                 meta[mk] = self._decode_meta(source, line, mk, mv)
@@ -189,19 +200,32 @@ class WxrExport:
                 if "wp:post_date" not in f:
                     date = pub.replace(tzinfo=None)
                 if "wp:post_date_gmt" not in f:
-                    date_gmt = pub.astimezone(timezone.utc).replace(tzinfo=None)
+                    date_gmt = pub.astimezone(UTC).replace(tzinfo=None)
         return Post(
-            source=source, line=line, id=_int(f.get("wp:post_id")), title=f.get(":title", ""),
-            slug=unquote(f.get("wp:post_name", "")), link=f.get(":link", ""), guid=f.get(":guid", ""),
+            source=source,
+            line=line,
+            id=_int(f.get("wp:post_id")),
+            title=f.get(":title", ""),
+            slug=unquote(f.get("wp:post_name", "")),
+            link=f.get(":link", ""),
+            guid=f.get(":guid", ""),
             # wp_insert_post() makes a post without status a draft; so do we
-            status=f.get("wp:status") or "draft", type=f.get("wp:post_type") or "post",
-            date=date, date_gmt=date_gmt,
+            status=f.get("wp:status") or "draft",
+            type=f.get("wp:post_type") or "post",
+            date=date,
+            date_gmt=date_gmt,
             modified=self._date(where, f, "wp:post_modified"),
             modified_gmt=self._date(where, f, "wp:post_modified_gmt"),
-            author=f.get("dc:creator", ""), terms=tuple(terms), excerpt=f.get("excerpt:encoded", ""),
-            content=f.get("content:encoded", ""), parent=_int(f.get("wp:post_parent")) or None,
-            menu_order=_int(f.get("wp:menu_order")) or 0, sticky=f.get("wp:is_sticky", "0") == "1",
-            password=f.get("wp:post_password", ""), meta=meta, attachment_url=f.get("wp:attachment_url", ""),
+            author=f.get("dc:creator", ""),
+            terms=tuple(terms),
+            excerpt=f.get("excerpt:encoded", ""),
+            content=f.get("content:encoded", ""),
+            parent=_int(f.get("wp:post_parent")) or None,
+            menu_order=_int(f.get("wp:menu_order")) or 0,
+            sticky=f.get("wp:is_sticky", "0") == "1",
+            password=f.get("wp:post_password", ""),
+            meta=meta,
+            attachment_url=f.get("wp:attachment_url", ""),
             comments=tuple(comments),
         )
 
@@ -229,11 +253,16 @@ class WxrExport:
     def _read_comment(self, el: etree._Element) -> Comment:
         f = {_key(c): _text(c) for c in el if isinstance(c.tag, str) and _key(c) != "wp:commentmeta"}
         return Comment(
-            id=_int(f.get("wp:comment_id")), author=f.get("wp:comment_author", ""),
-            author_email=f.get("wp:comment_author_email", ""), author_url=f.get("wp:comment_author_url", ""),
-            date=_wpdate(f.get("wp:comment_date", "")), date_gmt=_wpdate(f.get("wp:comment_date_gmt", "")),
-            content=f.get("wp:comment_content", ""), approved=f.get("wp:comment_approved", "1"),
-            parent=_int(f.get("wp:comment_parent")) or None, type=f.get("wp:comment_type", ""),
+            id=_int(f.get("wp:comment_id")),
+            author=f.get("wp:comment_author", ""),
+            author_email=f.get("wp:comment_author_email", ""),
+            author_url=f.get("wp:comment_author_url", ""),
+            date=_wpdate(f.get("wp:comment_date", "")),
+            date_gmt=_wpdate(f.get("wp:comment_date_gmt", "")),
+            content=f.get("wp:comment_content", ""),
+            approved=f.get("wp:comment_approved", "1"),
+            parent=_int(f.get("wp:comment_parent")) or None,
+            type=f.get("wp:comment_type", ""),
         )
 
     def _date(self, where: str, f: dict[str, str], key: str) -> datetime | None:
@@ -258,8 +287,10 @@ class WxrExport:
         if final:
             for kind, n in counts.items():
                 if n > MAX_WARNINGS_PER_KIND:
-                    self.say(f"{path}: ... and {n - MAX_WARNINGS_PER_KIND} more repairs like "
-                              f"'{_REPAIR_TEXT[kind].format(detail='...')}'")
+                    self.say(
+                        f"{path}: ... and {n - MAX_WARNINGS_PER_KIND} more repairs like "
+                        f"'{_REPAIR_TEXT[kind].format(detail='...')}'"
+                    )
 
 
 def open_wxr(paths: list[Path], warn: Warn) -> WxrExport:
@@ -268,12 +299,20 @@ def open_wxr(paths: list[Path], warn: Warn) -> WxrExport:
 
 
 # -- the event stream ---------------------------------------------------------------------------------
-def _events(path: Path, export: WxrExport, events: tuple[str, ...], tag: str | None
-            ) -> Iterator[tuple[str, etree._Element]]:
+def _events(
+    path: Path, export: WxrExport, events: tuple[str, ...], tag: str | None
+) -> Iterator[tuple[str, etree._Element]]:
     """Parser events over the repaired bytes of `path`; any fault becomes a one-line WxrError."""
     repairer = XmlRepairer()
-    parser = etree.XMLPullParser(events=events, tag=tag, resolve_entities=False, no_network=True,
-                                 load_dtd=False, huge_tree=True, remove_comments=False)
+    parser = etree.XMLPullParser(
+        events=events,
+        tag=tag,
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=True,
+        remove_comments=False,
+    )
     seen_root = False
     counts: Counter[str] = Counter()
     done = 0  # repairs already reported
@@ -312,8 +351,11 @@ def _events(path: Path, export: WxrExport, events: tuple[str, ...], tag: str | N
         _check_sniffed_root(path, repairer)
         raise _syntax_error(path, e, repairer.lines if repairer.at_eof else None) from None
     except (OSError, EOFError, zlib.error) as e:
-        hint = "download or copy the file again" if isinstance(e, (EOFError, zlib.error, gzip.BadGzipFile)) \
+        hint = (
+            "download or copy the file again"
+            if isinstance(e, (EOFError, zlib.error, gzip.BadGzipFile))
             else "check the path and its permissions"
+        )
         raise WxrError(str(path), f"cannot read: {getattr(e, 'strerror', None) or e}", hint=hint) from None
 
 
@@ -346,7 +388,7 @@ _TRAILER = re.compile(r",? line \d+, column \d+$")
 
 def _syntax_error(path: Path, e: etree.XMLSyntaxError, last_line: int | None) -> WxrError:
     msg = _TRAILER.sub("", (e.msg or str(e)).strip())
-    line, column = (e.position if e.position and e.position[0] else (e.lineno or None, None))
+    line, column = e.position if e.position and e.position[0] else (e.lineno or None, None)
     hint = HINT_DAMAGED
     m = _MISMATCH.match(msg)
     if m:
@@ -365,9 +407,16 @@ def _syntax_error(path: Path, e: etree.XMLSyntaxError, last_line: int | None) ->
 # -- element helpers ----------------------------------------------------------------------------------
 _KIND_CACHE: dict[tuple[str, str | None], str] = {}
 _PREFIX_KINDS = {"wp", "excerpt", "content", "dc"}
-_SITE_FIELDS = {":title": "title", ":link": "link", ":description": "description", ":language": "language",
-                "wp:base_site_url": "base_site_url", "wp:base_blog_url": "base_blog_url",
-                "wp:wxr_version": "wxr_version", ":generator": "generator"}
+_SITE_FIELDS = {
+    ":title": "title",
+    ":link": "link",
+    ":description": "description",
+    ":language": "language",
+    "wp:base_site_url": "base_site_url",
+    "wp:base_blog_url": "base_blog_url",
+    "wp:wxr_version": "wxr_version",
+    ":generator": "generator",
+}
 _RAW_FIELDS: set[str] = set()  # fields kept with their surrounding whitespace (none so far)
 _WP_ZERO = re.compile(r"^0000-00-00")
 
@@ -442,21 +491,33 @@ def _pair(el: etree._Element) -> tuple[str, str]:
 
 def _read_author(el: etree._Element) -> Author:
     f = {_key(c): _text(c) for c in el if isinstance(c.tag, str)}
-    return Author(login=f.get("wp:author_login", ""), display_name=f.get("wp:author_display_name", ""),
-                  email=f.get("wp:author_email", ""), first_name=f.get("wp:author_first_name", ""),
-                  last_name=f.get("wp:author_last_name", ""))
+    return Author(
+        login=f.get("wp:author_login", ""),
+        display_name=f.get("wp:author_display_name", ""),
+        email=f.get("wp:author_email", ""),
+        first_name=f.get("wp:author_first_name", ""),
+        last_name=f.get("wp:author_last_name", ""),
+    )
 
 
 def _read_term(key: str, el: etree._Element) -> Term | None:
     f = {_key(c): _text(c) for c in el if isinstance(c.tag, str)}
     if key == "wp:category":
-        domain, slug, name, parent = ("category", f.get("wp:category_nicename", ""), f.get("wp:cat_name", ""),
-                                      f.get("wp:category_parent", ""))
+        domain, slug, name, parent = (
+            "category",
+            f.get("wp:category_nicename", ""),
+            f.get("wp:cat_name", ""),
+            f.get("wp:category_parent", ""),
+        )
     elif key == "wp:tag":
         domain, slug, name, parent = "post_tag", f.get("wp:tag_slug", ""), f.get("wp:tag_name", ""), ""
     else:
-        domain, slug, name, parent = (f.get("wp:term_taxonomy", ""), f.get("wp:term_slug", ""),
-                                      f.get("wp:term_name", ""), f.get("wp:term_parent", ""))
+        domain, slug, name, parent = (
+            f.get("wp:term_taxonomy", ""),
+            f.get("wp:term_slug", ""),
+            f.get("wp:term_name", ""),
+            f.get("wp:term_parent", ""),
+        )
     if not (slug or name):
         return None
     return Term(_normal_domain(domain) or "category", unquote(slug), name, unquote(parent))
@@ -492,4 +553,4 @@ def _pubdate(raw: str) -> datetime | None:
         value = parsedate_to_datetime(raw)
     except (TypeError, ValueError, IndexError):
         return None
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)

@@ -39,8 +39,10 @@ _TEXT_TOKENS = ("<![CDATA[", "<!--", "<?", "]]>", "&")
 # closed the WordPress way. Never stops inside a token, so chunk ends are safe (the slow path handles them).
 # Possessive quantifiers: a CDATA section not followed by `</` must fail at once, not backtrack
 # exponentially through its text.
-_BORING = re.compile(r"(?:[^<&\]]++|<(?=[^!?])|\](?=[^\]])|&(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);"
-                     r"|<!\[CDATA\[(?:[^\]]++|\](?!\]>))*+\]\]>(?=</|<!\[CDATA\[))*+")
+_BORING = re.compile(
+    r"(?:[^<&\]]++|<(?=[^!?])|\](?=[^\]])|&(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);"
+    r"|<!\[CDATA\[(?:[^\]]++|\](?!\]>))*+\]\]>(?=</|<!\[CDATA\[))*+"
+)
 _VALID_REF = re.compile(r"&(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);")
 _ENTITY = re.compile(r"&([A-Za-z_][\w.-]{0,40});")
 _PARTIAL_ENTITY = re.compile(r"&(?:#x?[0-9a-fA-F]*|[A-Za-z_][\w.-]{0,40})?")
@@ -121,8 +123,14 @@ class XmlRepairer:
         junk = head[:cut]
         if junk.strip():
             text = junk.decode("utf-8", "replace").strip()
-            self.repairs.append(Repair("junk", 1, f"{len(junk)} bytes before {'<?xml' if decl else '<rss'}"
-                                       f" (a PHP warning or notice?): {_snippet(text)}"))
+            self.repairs.append(
+                Repair(
+                    "junk",
+                    1,
+                    f"{len(junk)} bytes before {'<?xml' if decl else '<rss'}"
+                    f" (a PHP warning or notice?): {_snippet(text)}",
+                )
+            )
         elif junk:
             self.repairs.append(Repair("whitespace", 1, "leading whitespace before <?xml"))
         sniff = head[end:].decode("utf-8", "replace")
@@ -151,7 +159,7 @@ class XmlRepairer:
 
     def _decode_utf8(self, data: bytes, final: bool) -> str:
         keep = 0 if final else _incomplete_tail(data)
-        self._pending = data[len(data) - keep:] if keep else b""
+        self._pending = data[len(data) - keep :] if keep else b""
         if keep:
             data = data[:-keep]
         try:
@@ -173,8 +181,9 @@ class XmlRepairer:
                 fixed = bad.decode("cp1252", "replace") if b"\x81" not in bad else bad.decode("latin-1")
                 parts.append(fixed)
                 line = self._decoded_line + data.count(b"\n", 0, start)
-                self.repairs.append(Repair("encoding", line, f"bytes {bad.hex(' ')} are not UTF-8; read as "
-                                           f"Windows-1252 {fixed!r}"))
+                self.repairs.append(
+                    Repair("encoding", line, f"bytes {bad.hex(' ')} are not UTF-8; read as Windows-1252 {fixed!r}")
+                )
                 pos = end
 
     def _remove_controls(self, text: str) -> str:
@@ -211,7 +220,7 @@ class XmlRepairer:
                 if tok == "&":
                     ok = _VALID_REF.match(buf, at)
                     if ok:  # the common case: &amp; &#8217; ...
-                        out.append(buf[pos:ok.end()])
+                        out.append(buf[pos : ok.end()])
                         pos = ok.end()
                         continue
                     out.append(buf[pos:at])
@@ -224,7 +233,7 @@ class XmlRepairer:
                 if tok == "<![CDATA[":  # fast path: a whole section properly closed, in one step
                     i = buf.find("]]>", at + 9)
                     if i != -1 and buf.startswith(_CDATA_CLOSE_NEXT, i + 3):
-                        out.append(buf[pos:i + 3])
+                        out.append(buf[pos : i + 3])
                         pos = i + 3
                         continue
                 out.append(buf[pos:at])
@@ -245,13 +254,13 @@ class XmlRepairer:
                 k = i + 3
                 while k < n and buf[k] in " \t\r\n":
                     k += 1
-                rest = buf[k:k + 9]
+                rest = buf[k : k + 9]
                 if not final and len(rest) < 9 and any(t.startswith(rest) for t in _CDATA_CLOSE_NEXT):
                     out.append(buf[pos:i])
                     pos = i
                     break  # cannot tell yet whether this "]]>" ends the section
                 if k >= n or rest.startswith(_CDATA_CLOSE_NEXT):
-                    out.append(buf[pos:i + 3])
+                    out.append(buf[pos : i + 3])
                     self._state = "text"
                 else:
                     out.append(buf[pos:i] + "]]]]><![CDATA[>")
@@ -265,7 +274,7 @@ class XmlRepairer:
                     out.append(buf[pos:cut])
                     pos = cut
                     break
-                out.append(buf[pos:i + len(close)])
+                out.append(buf[pos : i + len(close)])
                 pos = i + len(close)
                 self._state = "text"
         self._carry_line += buf.count("\n", 0, pos)
@@ -289,7 +298,7 @@ class XmlRepairer:
         if not final and tail and tail.end() == len(buf) and len(buf) - at < 48:
             return None
         out.append("&amp;")
-        self._note("amp", buf, at, _snippet(buf[max(0, at - 30):at + 30]))
+        self._note("amp", buf, at, _snippet(buf[max(0, at - 30) : at + 30]))
         return at + 1
 
     def _note(self, kind: str, buf: str, at: int, detail: str) -> None:
