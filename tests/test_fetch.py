@@ -12,7 +12,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from wpmigrate.fetch import check_content, fetch_assets, map_host, mirror_names
+from wpmigrate.fetch import FetchOptions, check_content, fetch_assets, map_host, mirror_names
 from wpmigrate.settings import Settings
 
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "assets"
@@ -39,10 +39,10 @@ def http(server: HTTPServer) -> Iterator[HTTPServer]:
     server.clear()
 
 
-def _settings(**kw: object) -> Settings:
+def _settings(**kw: object) -> FetchOptions:
     base: dict[str, object] = {"timeout": 2.0, "retries": 2, "concurrency": 4, "per_host": 2}
     base.update(kw)
-    return Settings(**base)  # type: ignore[arg-type]
+    return FetchOptions.from_settings(Settings(**base))  # type: ignore[arg-type]
 
 
 def _bodies(server: HTTPServer) -> list[tuple[str, int, int]]:
