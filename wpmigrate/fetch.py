@@ -452,9 +452,7 @@ def fetch_assets(
     return results
 
 
-def locate_assets(
-    wanted: Mapping[str, list[str]], mirrors: tuple[Path, ...], cache_dir: Path
-) -> dict[str, str | None]:
+def locate_assets(wanted: Mapping[str, list[str]], mirrors: tuple[Path, ...], cache_dir: Path) -> dict[str, str | None]:
     """For a dry run or --check: where each asset's bytes already are (mirror or cache), no network."""
     cache = AssetCache(cache_dir)
     found: dict[str, str | None] = {}
