@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import email.utils
 import re
 import threading
 import time
@@ -12,7 +13,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from wpmigrate.fetch import check_content, fetch_assets, map_host, mirror_names
+from wpmigrate.fetch import FetchOptions, check_content, fetch_assets, map_host, mirror_names
 from wpmigrate.settings import Settings
 
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "assets"
@@ -39,10 +40,10 @@ def http(server: HTTPServer) -> Iterator[HTTPServer]:
     server.clear()
 
 
-def _settings(**kw: object) -> Settings:
+def _settings(**kw: object) -> FetchOptions:
     base: dict[str, object] = {"timeout": 2.0, "retries": 2, "concurrency": 4, "per_host": 2}
     base.update(kw)
-    return Settings(**base)  # type: ignore[arg-type]
+    return FetchOptions.from_settings(Settings(**base))  # type: ignore[arg-type]
 
 
 def _bodies(server: HTTPServer) -> list[tuple[str, int, int]]:
@@ -74,9 +75,19 @@ def test_404_fails_with_the_reason(http: HTTPServer, tmp_path: Path) -> None:
 def test_500_then_200_is_retried(http: HTTPServer, tmp_path: Path) -> None:
     http.expect_ordered_request("/flaky.png").respond_with_data(b"oops", status=500)
     http.expect_ordered_request("/flaky.png").respond_with_data(PNG, content_type="image/png")
-    r = fetch_assets({"a/f.png": [http.url_for("/flaky.png")]}, _settings(), tmp_path)["a/f.png"]
+    naps: list[float] = []
+    r = fetch_assets({"a/f.png": [http.url_for("/flaky.png")]}, _settings(), tmp_path, sleep=naps.append)["a/f.png"]
     assert r.ok and Path(r.path).read_bytes() == PNG
     assert [s for _, s, _ in _bodies(http)] == [500, 200]
+    assert naps == [0.5]  # the first back-off, recorded instead of spent
+
+
+def test_backoff_doubles_until_the_retries_are_spent(http: HTTPServer, tmp_path: Path) -> None:
+    http.expect_request("/down.png").respond_with_data(b"oops", status=503)
+    naps: list[float] = []
+    r = fetch_assets({"a/d.png": [http.url_for("/down.png")]}, _settings(retries=3), tmp_path, sleep=naps.append)
+    assert not r["a/d.png"].ok and r["a/d.png"].reason.endswith("down.png: HTTP 503")
+    assert naps == [0.5, 1.0, 2.0] and len(http.log) == 4
 
 
 def test_slow_response_times_out(http: HTTPServer, tmp_path: Path) -> None:
@@ -86,19 +97,42 @@ def test_slow_response_times_out(http: HTTPServer, tmp_path: Path) -> None:
 
     http.expect_request("/slow.png").respond_with_handler(slow)
     start = time.monotonic()
-    r = fetch_assets({"a/s.png": [http.url_for("/slow.png")]}, _settings(timeout=0.2, retries=1), tmp_path)["a/s.png"]
+    naps: list[float] = []
+    options = _settings(timeout=0.2, retries=1)
+    r = fetch_assets({"a/s.png": [http.url_for("/slow.png")]}, options, tmp_path, sleep=naps.append)["a/s.png"]
     assert not r.ok and "timed out" in r.reason
+    assert naps == [0.5]  # a timeout is retried
     assert time.monotonic() - start < 3
     assert not list(tmp_path.rglob("files/*/*"))
 
 
 def test_429_honours_retry_after(http: HTTPServer, tmp_path: Path) -> None:
-    http.expect_ordered_request("/busy.gif").respond_with_data(b"slow down", status=429, headers={"Retry-After": "1"})
+    http.expect_ordered_request("/busy.gif").respond_with_data(b"slow down", status=429, headers={"Retry-After": "2"})
     http.expect_ordered_request("/busy.gif").respond_with_data(GIF, content_type="image/gif")
+    naps: list[float] = []
     start = time.monotonic()
-    r = fetch_assets({"a/b.gif": [http.url_for("/busy.gif")]}, _settings(), tmp_path)["a/b.gif"]
+    r = fetch_assets({"a/b.gif": [http.url_for("/busy.gif")]}, _settings(), tmp_path, sleep=naps.append)["a/b.gif"]
     assert r.ok and Path(r.path).read_bytes() == GIF
-    assert time.monotonic() - start >= 1.0
+    assert naps == [2.0]
+    assert time.monotonic() - start < 2.0  # the wait was recorded, not spent
+
+
+@pytest.mark.parametrize(
+    ("retry_after", "low", "high"),
+    [
+        ("3600", 60.0, 60.0),  # capped: a server asking for an hour does not stall the run
+        ("in 30 s", 25.0, 30.0),  # an HTTP date (made when the test runs): the time left until then
+        ("soon", 0.5, 0.5),  # unreadable: the usual back-off
+    ],
+)
+def test_retry_after_forms(http: HTTPServer, tmp_path: Path, retry_after: str, low: float, high: float) -> None:
+    if retry_after == "in 30 s":
+        retry_after = email.utils.formatdate(time.time() + 30, usegmt=True)
+    http.expect_ordered_request("/b.gif").respond_with_data(b"", status=503, headers={"Retry-After": retry_after})
+    http.expect_ordered_request("/b.gif").respond_with_data(GIF, content_type="image/gif")
+    naps: list[float] = []
+    assert fetch_assets({"a/b.gif": [http.url_for("/b.gif")]}, _settings(), tmp_path, sleep=naps.append)["a/b.gif"].ok
+    assert len(naps) == 1 and low <= naps[0] <= high, naps
 
 
 def test_html_page_with_200_is_not_an_image(http: HTTPServer, tmp_path: Path) -> None:

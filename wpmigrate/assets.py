@@ -1,12 +1,12 @@
-"""Media URLs -> one local file each. Pure: no disk, no network (fetch.py does the I/O).
+"""Media URLs -> one local file each. Pure: no disk, no network (assetstage.py and fetch.py do the I/O).
 
     reference in a post --parse_reference--> Origin: absolute origin URL (+ its Photon form)
     origin --original_candidates--> [best original, ..., the referenced variant]
     best original --local_path--> assets/images/YYYY/MM/name.ext (deterministic, safe everywhere)
 
-AssetResolver ties these together for the converter (ConvertContext.rewrite_asset) and tells
-fetch.py what to fetch; relink_failed() points references of assets that could not be fetched
-back at their absolute origin URL, so a failure never leaves a dead local path.
+AssetResolver ties these together for the converter (ConvertContext.rewrite_asset) and tells the
+asset stage (assetstage.py) what to fetch; relink_failed() points references of assets that could
+not be fetched back at their absolute origin URL, so a failure never leaves a dead local path.
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ from urllib.parse import parse_qs, quote, unquote, urlsplit, urlunsplit
 
 from .emit.links import host_key
 from .emit.paths import check_relpath
+from .models import Site
+from .settings import Settings
 
 _AMP = re.compile(r"&(?:amp|#0*38|#x0*26);", re.I)
 _PHOTON = re.compile(r"^i\d+\.wp\.com$")
@@ -337,13 +339,17 @@ class AssetResolver:
     origin URL (for WordPress URLs: without Photon, size args and `&amp;`)."""
 
     def __init__(
-        self, site: Any, attachments: Mapping[int, Any] | Iterable[Any], settings: Any, extra_hosts: Iterable[str] = ()
+        self,
+        site: Site,
+        attachments: Mapping[int, Any] | Iterable[Any],
+        settings: Settings,
+        extra_hosts: Iterable[str] = (),
     ) -> None:
         self.settings = settings
-        mapped = [old.split("://")[-1].split("/")[0] for old, _ in getattr(settings, "host_map", ())]
+        mapped = [old.split("://")[-1].split("/")[0] for old, _ in settings.host_map]
         self.hosts = [*site_hosts_of(site), *extra_hosts, *mapped]
         self.primary = frozenset(host_key(h) for h in self.hosts)
-        self.allowed = self.primary | {host_key(h) for h in getattr(settings, "asset_hosts", ())}
+        self.allowed = self.primary | {host_key(h) for h in settings.asset_hosts}
         self.base = getattr(site, "link", "") or getattr(site, "base_blog_url", "")
         values = attachments.values() if isinstance(attachments, Mapping) else attachments
         self.index = attachment_index(values)

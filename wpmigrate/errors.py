@@ -5,8 +5,10 @@ WpMigrateError                 base: catch this to catch anything the tool raise
  │    └── WxrError             ... and it is (or claims to be) a WordPress export
  ├── OptionsError              a flag or config key is wrong (exit 2): names the option
  ├── ConvertError              one post could not be converted; the run goes on (exit 1 at the end)
- ├── FetchError                one asset could not be fetched; the reference keeps its origin URL
  └── UnsafePathError           a slug or URL tried to leave the output folder; the post is skipped
+
+An asset that cannot be downloaded is not an exception: fetch.FetchResult (ok=False, reason) says why,
+the run lists it under "assets failed" (exit 1 only with --strict) and the post keeps its origin URL.
 """
 
 from __future__ import annotations
@@ -55,15 +57,6 @@ class ConvertError(WpMigrateError):
     def __init__(self, where: str, message: str) -> None:
         self.where = where
         super().__init__(f"{where}: {message}")
-
-
-class FetchError(WpMigrateError):
-    """One asset could not be fetched (HTTP status, timeout, size cap, wrong content type)."""
-
-    def __init__(self, url: str, reason: str) -> None:
-        self.url = url
-        self.reason = reason
-        super().__init__(f"{url}: {reason}")
 
 
 class UnsafePathError(WpMigrateError):

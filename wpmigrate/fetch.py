@@ -1,14 +1,18 @@
-"""The one place that downloads: assets wanted by an AssetResolver -> files in the asset cache.
+"""The one place that downloads: candidate URLs of an asset -> a FetchResult (a file in the asset
+cache or a mirror, or why not). What to fetch and what to do with the results is assetstage.py's job.
 
 For each asset, the URLs to try (best original first) are looked up, in this order:
-    1. local mirror folders (settings.mirrors; HTTrack or wget layout)
+    1. local mirror folders (FetchOptions.mirrors; HTTrack or wget layout)
     2. the asset cache (revalidated with If-None-Match / If-Modified-Since when it has validators;
        used as is when offline or when the server gave no validators)
     3. the network: each URL in order (origin, then the Photon URL without size args), through
-       settings.host_map (OLD host -> NEW base URL)
-    4. the Wayback Machine, only when settings.wayback.
-settings.offline stops after 2. Nothing here writes outside `cache_dir`; the writer copies cache
+       FetchOptions.host_map (OLD host -> NEW base URL)
+    4. the Wayback Machine, only when FetchOptions.wayback.
+FetchOptions.offline stops after 2. Nothing here writes outside `cache_dir`; the writer copies cache
 or mirror files into the output (OutputFile.data_path).
+
+A failed download is not an exception for the caller: it is a FetchResult with ok=False and a
+reason, which the run reports (assets_failed) while the post keeps the asset's origin URL.
 
 The cache: `cache_dir/index.json` (URL -> file, ETag, Last-Modified, type, size) and the bodies in
 `cache_dir/files/ab/<sha256 of URL>`, each written to a temp file then os.replace()d in.
@@ -25,19 +29,49 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any
+from typing import TypedDict
 from urllib.parse import unquote, urlsplit
 
 import httpx
 
 from . import __version__
+from .settings import Settings
 
 RETRY_STATUSES = {429, 500, 502, 503, 504}
 MAX_RETRY_AFTER = 60.0
 _IMAGE_EXTS = {"jpg", "jpeg", "jpe", "png", "gif", "webp", "bmp", "ico", "svg", "avif", "heic", "heif", "tif", "tiff"}
 _HTML_EXTS = {"html", "htm", "xhtml", "php"}
+
+
+@dataclass(frozen=True)
+class FetchOptions:
+    """The Settings fields the downloader reads (each documented on Settings, which holds the defaults)."""
+
+    mirrors: tuple[Path, ...]
+    host_map: tuple[tuple[str, str], ...]
+    offline: bool
+    wayback: bool
+    wayback_url: str
+    timeout: float
+    retries: int
+    concurrency: int
+    per_host: int
+    max_asset_bytes: int
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> FetchOptions:
+        return cls(**{f.name: getattr(settings, f.name) for f in fields(cls)})
+
+
+# One URL in the cache index (index.json), read back as is: any key may be missing. "from" is the URL
+# the body came from after redirects; not a Python name, hence the functional form.
+CacheEntry = TypedDict(
+    "CacheEntry",
+    {"etag": str, "last_modified": str, "content_type": str, "bytes": int, "from": str},
+    total=False,
+)
 
 
 @dataclass(frozen=True)
@@ -163,7 +197,7 @@ class AssetCache:
         self.dir = Path(cache_dir)
         self.index_path = self.dir / "index.json"
         self._lock = threading.Lock()
-        self.entries: dict[str, dict[str, Any]] = {}
+        self.entries: dict[str, CacheEntry] = {}
         try:
             data = json.loads(self.index_path.read_text(encoding="utf-8"))
             if isinstance(data, dict) and isinstance(data.get("entries"), dict):
@@ -175,14 +209,14 @@ class AssetCache:
         digest = hashlib.sha256(url.encode("utf-8")).hexdigest()
         return self.dir / "files" / digest[:2] / digest
 
-    def get(self, url: str) -> dict[str, Any] | None:
+    def get(self, url: str) -> CacheEntry | None:
         with self._lock:
             entry = self.entries.get(url)
         if entry and self.file_for(url).is_file():
             return entry
         return None
 
-    def put(self, url: str, entry: dict[str, Any]) -> None:
+    def put(self, url: str, entry: CacheEntry) -> None:
         with self._lock:
             self.entries[url] = entry
 
@@ -219,24 +253,27 @@ def _retry_after(value: str | None) -> float | None:
 
 
 class Fetcher:
+    """Fetches one asset at a time (thread-safe). `sleep` waits between retries: tests pass a fake one
+    that records the waits instead of spending them."""
+
     def __init__(
         self,
-        settings: Any,
+        options: FetchOptions,
         cache_dir: Path,
         client: httpx.Client | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        self.s = settings
+        self.s = options
         self.cache = AssetCache(cache_dir)
         self.sleep = sleep
         self._own_client = client is None
         self.client = client or httpx.Client(
             follow_redirects=True,
             max_redirects=5,
-            timeout=httpx.Timeout(settings.timeout),
+            timeout=httpx.Timeout(options.timeout),
             headers={"User-Agent": f"wpmigrate/{__version__}"},
             limits=httpx.Limits(
-                max_connections=max(1, settings.concurrency), max_keepalive_connections=max(1, settings.concurrency)
+                max_connections=max(1, options.concurrency), max_keepalive_connections=max(1, options.concurrency)
             ),
         )
         self._slots: dict[str, threading.Semaphore] = {}
@@ -276,7 +313,8 @@ class Fetcher:
             reasons.append(f"{url}: {result.reason}")
         if self.s.wayback and not self.s.offline:
             for url in candidates:
-                if urlsplit(url).hostname and not urlsplit(url).hostname.endswith(".wp.com"):
+                host = urlsplit(url).hostname
+                if host and not host.endswith(".wp.com"):
                     target = f"{self.s.wayback_url.rstrip('/')}/2id_/{url}"
                     result = self._download(url, target, self.cache.get(url), "wayback")
                     if result.ok:
@@ -288,7 +326,7 @@ class Fetcher:
             False, reason="; ".join(reasons) or "no URL to try", url=candidates[-1] if candidates else ""
         )
 
-    def _cached(self, url: str, entry: dict[str, Any], note: str = "") -> FetchResult:
+    def _cached(self, url: str, entry: CacheEntry, note: str = "") -> FetchResult:
         return FetchResult(
             True,
             reason=note,
@@ -299,7 +337,7 @@ class Fetcher:
             source="cache",
         )
 
-    def _download(self, url: str, target: str, entry: dict[str, Any] | None, source: str) -> FetchResult:
+    def _download(self, url: str, target: str, entry: CacheEntry | None, source: str) -> FetchResult:
         """GET `target` for the logical `url`, with retries; conditional when `entry` has validators."""
         headers = {}
         if entry:
@@ -321,7 +359,7 @@ class Fetcher:
                 attempt += 1
 
     def _get_once(
-        self, url: str, target: str, headers: dict[str, str], entry: dict[str, Any] | None, source: str
+        self, url: str, target: str, headers: dict[str, str], entry: CacheEntry | None, source: str
     ) -> FetchResult:
         try:
             with self.client.stream("GET", target, headers=headers) as resp:
@@ -387,14 +425,15 @@ class Fetcher:
 
 def fetch_assets(
     wanted: Mapping[str, list[str]],
-    settings: Any,
+    options: FetchOptions,
     cache_dir: Path,
     progress: Callable[[], None] | None = None,
     client: httpx.Client | None = None,
+    sleep: Callable[[float], None] = time.sleep,
 ) -> dict[str, FetchResult]:
-    """Fetch every wanted asset (local path -> URLs best first), `settings.concurrency` at a time and
-    at most `settings.per_host` per host. Returns local path -> FetchResult, in the order of `wanted`."""
-    fetcher = Fetcher(settings, Path(cache_dir), client)
+    """Fetch every wanted asset (local path -> URLs best first), `options.concurrency` at a time and
+    at most `options.per_host` per host. Returns local path -> FetchResult, in the order of `wanted`."""
+    fetcher = Fetcher(options, Path(cache_dir), client, sleep)
     results: dict[str, FetchResult] = {}
 
     def one(path: str) -> FetchResult:
@@ -405,7 +444,7 @@ def fetch_assets(
                 progress()
 
     try:
-        with ThreadPoolExecutor(max_workers=max(1, settings.concurrency)) as pool:
+        with ThreadPoolExecutor(max_workers=max(1, options.concurrency)) as pool:
             for path, result in zip(wanted, pool.map(one, list(wanted)), strict=False):
                 results[path] = result
     finally:
@@ -413,112 +452,13 @@ def fetch_assets(
     return results
 
 
-# --- the pipeline stage --------------------------------------------------------------------------
-
-
-def default_cache_dir(settings: Any) -> Path:
-    """settings.asset_cache, else $XDG_CACHE_HOME/wpmigrate/assets (~/.cache/...): outside the output
-    folder, so the site is not stored twice and a fresh output folder still re-uses the downloads."""
-    configured = getattr(settings, "asset_cache", None)
-    if configured:
-        return Path(configured)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "wpmigrate" / "assets"
-
-
-def locate_assets(wanted: Mapping[str, list[str]], settings: Any, cache_dir: Path) -> dict[str, str | None]:
+def locate_assets(wanted: Mapping[str, list[str]], mirrors: tuple[Path, ...], cache_dir: Path) -> dict[str, str | None]:
     """For a dry run or --check: where each asset's bytes already are (mirror or cache), no network."""
     cache = AssetCache(cache_dir)
     found: dict[str, str | None] = {}
     for path, urls in wanted.items():
-        hit = next((str(m) for u in urls if (m := find_in_mirror(u, tuple(settings.mirrors))) is not None), None)
+        hit = next((str(m) for u in urls if (m := find_in_mirror(u, tuple(mirrors))) is not None), None)
         if hit is None:
             hit = next((str(cache.file_for(u)) for u in urls if cache.get(u) is not None), None)
         found[path] = hit
     return found
-
-
-def localise_assets(
-    resolver: Any,
-    outputs: list[Any],
-    settings: Any,
-    report: Any,
-    progress_factory: Callable[[str, int], Callable[..., None]] | None = None,
-    failed_before: Mapping[str, str] | None = None,
-    in_output: Mapping[str, str] | None = None,
-) -> tuple[list[Any], dict[str, str]]:
-    """After conversion: fetch what `resolver` handed out, add one asset OutputFile per local file,
-    and point references of assets that failed back at their origin URL.
-
-    Returns (the new outputs, {local path: origin URL} of the assets that could not be fetched: the
-    manifest remembers them, see below).
-
-    A dry run (or --check) fetches nothing. Each asset not yet in a mirror or the cache is either
-    - predicted to fail as it did on the last run (`failed_before`, from the manifest), or certain
-      to fail (--offline): its references point at the origin, as the real run would leave them, so
-      an unchanged export is no drift while a download keeps failing; or
-    - planned with a data_path that does not exist, which the plan reports as "to fetch".
-    Either way it is counted in report.assets_to_fetch unless --offline (the real run would try it).
-
-    `in_output`: {local path: file} of the assets a previous run wrote into the output folder. When
-    an asset is nowhere else (an empty cache on a CI machine, the old host gone), that copy is kept as
-    it is rather than pointing its posts back at a dead origin."""
-    from .assets import make_relinker
-    from .models import OutputFile
-
-    wanted = resolver.wanted()
-    if not wanted:
-        return outputs, {}
-    cache_dir = default_cache_dir(settings)
-    assets: list[Any] = []
-    failed: list[str] = []
-    if settings.dry_run or settings.check:
-        before = failed_before or {}
-        cache = AssetCache(cache_dir)
-        for path, where in locate_assets(wanted, settings, cache_dir).items():
-            where = where or (in_output or {}).get(path)
-            if where:
-                assets.append(OutputFile(path, data_path=where, source=resolver.origin(path), kind="asset"))
-            elif settings.offline:
-                failed.append(path)
-                report.assets_failed.append((resolver.origin(path), "offline: not in a mirror or the cache"))
-            elif path in before:
-                failed.append(path)
-                report.assets_retry.append(resolver.origin(path))
-            else:
-                assets.append(
-                    OutputFile(
-                        path, data_path=str(cache.file_for(wanted[path][0])), source=resolver.origin(path), kind="asset"
-                    )
-                )
-    else:
-        tick = progress_factory("Fetching assets", len(wanted)) if progress_factory else None
-        lock = threading.Lock()
-
-        def progress() -> None:
-            if tick:
-                with lock:
-                    tick()
-
-        results = fetch_assets(wanted, settings, cache_dir, progress if tick else None)
-        for path, result in results.items():
-            if result.ok and result.path:
-                assets.append(OutputFile(path, data_path=result.path, source=resolver.origin(path), kind="asset"))
-                report.assets_fetched += 1
-            elif path in (in_output or {}):
-                assets.append(OutputFile(path, data_path=in_output[path], source=resolver.origin(path), kind="asset"))
-            else:
-                failed.append(path)
-                report.assets_failed.append((resolver.origin(path), result.reason))
-    if failed:
-        relink = make_relinker(resolver.relink_map(failed))
-        relinked = []
-        for out in outputs:
-            if out.data_path is None and out.kind != "asset":
-                text = out.data.decode("utf-8")
-                new = relink(text)
-                if new != text:
-                    out = OutputFile(out.path, new.encode("utf-8"), source=out.source, kind=out.kind)
-            relinked.append(out)
-        outputs = relinked
-    return [*outputs, *assets], {path: resolver.origin(path) for path in sorted(failed)}

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .assets import AssetResolver
+from .assetstage import gather_assets, localise_outputs
 from .convert import Attachment, ConvertContext
 from .convert.post import convert_post
 from .emit import get_profile
@@ -23,7 +24,6 @@ from .emit.jekyll import Placement
 from .emit.links import LinkMap
 from .emit.paths import SlugRegistry, check_relpath, slug_for
 from .errors import OptionsError, UnsafePathError, WpMigrateError
-from .fetch import localise_assets
 from .importers import Source, open_sources
 from .importers.frontmatter import FrontMatterSource
 from .manifest import Manifest, read_manifest
@@ -286,15 +286,16 @@ def run(
     # --- assets hook: fetch wanted assets, add asset OutputFiles, relink failed ones ---
     if settings.download_assets:
         last = read_manifest(settings.out)
-        outputs, unfetched = localise_assets(
-            resolver,
-            outputs,
+        outcomes = gather_assets(
+            resolver.wanted(),
             settings,
-            report,
             progress_factory,
             failed_before=last.unfetched,
             in_output=_assets_in(last, settings.out),
         )
+        stage = localise_outputs(outputs, resolver, outcomes)
+        stage.add_to(report)
+        outputs, unfetched = list(stage.outputs), stage.unfetched
         keep |= set(unfetched)
 
     outputs.sort(key=lambda o: o.path)
