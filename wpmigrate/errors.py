@@ -5,11 +5,18 @@ WpMigrateError                 base: catch this to catch anything the tool raise
  │    └── WxrError             ... and it is (or claims to be) a WordPress export
  ├── OptionsError              a flag or config key is wrong (exit 2): names the option
  ├── ConvertError              one post could not be converted; the run goes on (exit 1 at the end)
- ├── FetchError                one asset could not be fetched; the reference keeps its origin URL
  └── UnsafePathError           a slug or URL tried to leave the output folder; the post is skipped
+
+InternalError (not a WpMigrateError: nobody raises it on purpose) is a bug met while converting one
+post: any exception but the RECORDED ones, re-raised with the post's location (exit 3). An asset that
+cannot be fetched is no exception: the fetcher reports it with its reason and the run goes on.
 """
 
 from __future__ import annotations
+
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 
 class WpMigrateError(Exception):
@@ -57,14 +64,40 @@ class ConvertError(WpMigrateError):
         super().__init__(f"{where}: {message}")
 
 
-class FetchError(WpMigrateError):
-    """One asset could not be fetched (HTTP status, timeout, size cap, wrong content type)."""
-
-    def __init__(self, url: str, reason: str) -> None:
-        self.url = url
-        self.reason = reason
-        super().__init__(f"{url}: {reason}")
-
-
 class UnsafePathError(WpMigrateError):
     """A computed output path would escape the output folder or is not a valid file name."""
+
+
+# A post that fails with one of these is recorded (report.failed) and the run goes on: the failure is
+# ours to explain (RecursionError: markup nested beyond what the parsers take). Anything else is a bug.
+RECORDED: tuple[type[BaseException], ...] = (WpMigrateError, RecursionError)
+
+
+def describe(exc: BaseException) -> str:
+    """ "Type: message", the text recorded for a failed post and shown for an internal error."""
+    return f"{type(exc).__name__}: {exc}"
+
+
+class InternalError(Exception):
+    """A bug met while handling one post. Holds plain strings only, so it survives pickling from a
+    worker process; `details` is the original traceback, shown with -v."""
+
+    def __init__(self, where: str, error: str, details: str = "") -> None:
+        self.where = where
+        self.error = error
+        self.details = details
+        super().__init__(f"{where}: {error}")
+
+    def __reduce__(self) -> tuple[type[InternalError], tuple[str, str, str]]:
+        return (InternalError, (self.where, self.error, self.details))
+
+
+@contextmanager
+def bugs_named(where: str) -> Iterator[None]:
+    """Re-raise an exception that is not RECORDED as an InternalError naming the post `where`."""
+    try:
+        yield
+    except RECORDED:
+        raise
+    except Exception as exc:
+        raise InternalError(where, describe(exc), traceback.format_exc()) from exc
