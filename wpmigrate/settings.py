@@ -182,7 +182,7 @@ def _text(option: str, value: object) -> str:
 
 
 def _path(option: str, value: object) -> Path:
-    if not isinstance(value, str | os.PathLike) or not str(value):
+    if not isinstance(value, str | os.PathLike):
         raise OptionsError(f"{option}: expected a path, not {value!r}")
     return Path(value)
 
