@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -12,6 +13,7 @@ from conftest import FIXTURES, isolated_workdir
 
 from wpmigrate.cli import main
 from wpmigrate.progress import Progress, make_progress, use_color
+from wpmigrate.settings import Settings
 
 EXPORT = FIXTURES / "wxr" / "site.xml"  # 1 post, 1 draft, 1 page, 1 attachment
 SUMMARY = "3 new, 0 changed, 0 unchanged\n"
@@ -62,6 +64,58 @@ def test_config_paths_are_relative_to_the_file(work: Path, monkeypatch: pytest.M
     result = run("-q")
     assert result.exit_code == 0, result.output
     assert result.stdout == "../site: " + SUMMARY and (work / "site" / "ancien.md").is_file()
+
+
+def settings_of(monkeypatch: pytest.MonkeyPatch, *args: object) -> Settings:
+    """The Settings the command line builds (the run itself goes on, without downloads)."""
+    import wpmigrate.pipeline as pipeline
+
+    seen: list[Settings] = []
+    real = pipeline.run
+
+    def spy(settings: Settings, **kw: Any) -> Any:
+        seen.append(settings)
+        return real(settings, **kw)
+
+    monkeypatch.setattr(pipeline, "run", spy)
+    result = run(*args)
+    assert result.exit_code == 0, result.output
+    return seen[0]
+
+
+@pytest.mark.parametrize("value", [True, False])
+def test_a_flag_from_the_file_is_undone_by_its_other_form(
+    work: Path, monkeypatch: pytest.MonkeyPatch, value: bool
+) -> None:
+    (work / "wpmigrate.toml").write_text(
+        f'sources = ["{EXPORT.as_posix()}"]\nassets = false\noffline = {str(value).lower()}\nquiet = true\n'
+    )
+    assert settings_of(monkeypatch).offline is value
+    assert settings_of(monkeypatch, "--no-offline" if value else "--offline").offline is not value
+    assert settings_of(monkeypatch, "--assets", "--offline").download_assets is True
+
+
+def test_a_flags_no_form_is_a_key_too(work: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (work / "wpmigrate.toml").write_text(
+        f'sources = ["{EXPORT.as_posix()}"]\nno-assets = true\nno_quiet = false\nstatus = ["publish"]\n'
+    )
+    settings = settings_of(monkeypatch)
+    assert (settings.download_assets, settings.quiet, settings.statuses) == (False, True, ("publish",))
+    (work / "wpmigrate.toml").write_text(f'sources = ["{EXPORT.as_posix()}"]\nassets = true\nno-assets = true\n')
+    result = run()
+    assert result.exit_code == 2
+    assert result.stderr == "wpmigrate: error: wpmigrate.toml: 'no-assets' and 'assets' are the same option; keep one\n"
+    (work / "wpmigrate.toml").write_text(f'sources = ["{EXPORT.as_posix()}"]\nno-offline = "perhaps"\n')
+    bad = run().stderr
+    assert bad.startswith("wpmigrate: error: wpmigrate.toml: no-offline = 'perhaps': 'perhaps' is not a valid boolean.")
+    assert len(bad.splitlines()) == 1
+
+
+def test_profile_is_a_choice(work: Path) -> None:
+    result = run(EXPORT, "--profile", "hugo")
+    assert result.exit_code == 2 and "Invalid value for '--profile': 'hugo' is not 'jekyll'." in result.stderr
+    (work / "wpmigrate.toml").write_text(f'sources = ["{EXPORT.as_posix()}"]\nprofile = "hugo"\n')
+    assert run().stderr == "wpmigrate: error: wpmigrate.toml: profile = 'hugo': 'hugo' is not 'jekyll'.\n"
 
 
 def test_unknown_key_is_a_one_line_error(work: Path) -> None:

@@ -264,13 +264,12 @@ class _Ctx:
 
 @pytest.mark.parametrize("jobs", [1, 2, 3])
 def test_convert_many_keeps_order_errors_and_side_effects(jobs: int) -> None:
-    from wpmigrate.errors import WpMigrateError
     from wpmigrate.models import Post
     from wpmigrate.parallel import convert_many
 
     posts = [Post(source="e.xml", id=i, title="bad" if i % 7 == 3 else f"t{i}") for i in range(50)]
     ctx = _Ctx()
-    results = list(convert_many(iter(posts), ctx, jobs, _fake_convert, (WpMigrateError,), ctx.rewrite_asset))
+    results = list(convert_many(iter(posts), ctx, jobs, _fake_convert, ctx.rewrite_asset))
     assert [p.id for p, _ in results] == list(range(50))
     assert [r if isinstance(r, str) else r.markdown for _, r in results][:4] == [
         "t0 ctx\n",

@@ -1,60 +1,53 @@
-"""The command line: click commands only. Each builds Settings, calls the library, prints the report,
-and maps errors to exit codes (0 fine, 1 some posts/assets failed or drift/conflicts, 2 unusable input)."""
+"""The command line: click commands only. Each builds Settings (Settings.from_options checks every
+option), calls the library, prints the report, and maps errors to exit codes:
+
+0  all went well (with --check: no drift)
+1  some posts failed to convert or assets to download (--strict), conflicts, or --check drift
+2  unusable input or options: one line naming the file (line, key) or option and what to do
+3  internal error: a bug in wpmigrate, one line naming the post it met it on (-v: the traceback)
+
+Options come in groups shared by the commands that take them, as sqlite-utils does; their defaults
+are read from Settings, where each is written once.
+"""
 
 from __future__ import annotations
 
 import sys
+import traceback
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
 from . import __version__
-from .errors import InputError, OptionsError, WpMigrateError
-from .settings import Settings, split_csv
+from .errors import InternalError, OptionsError, WpMigrateError, describe
+from .settings import EMBED_MODES, MIN_TIMEOUT, OPTION_FIELDS, PROFILES, Settings
+
+EXIT_UNUSABLE = 2
+EXIT_INTERNAL = 3
+DEFAULTS = Settings()
+F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _fail(message: str, code: int = 2) -> click.exceptions.Exit:
+def _fail(message: str, code: int = EXIT_UNUSABLE) -> click.exceptions.Exit:
     click.echo(f"wpmigrate: error: {message}", err=True)
     return click.exceptions.Exit(code)
 
 
-def _asset_options(
-    mirrors: tuple[Path, ...],
-    host_maps: tuple[str, ...],
-    asset_hosts: tuple[str, ...],
-    wayback: bool,
-    wayback_url: str,
-    no_assets: bool,
-    strict: bool,
-    asset_dir: str,
-    asset_url: str | None,
-    asset_cache: Path | None,
-) -> dict[str, object]:
-    """The Settings fields of the asset options (issue 4), checked."""
-    pairs = []
-    for item in host_maps:
-        old, sep, new = item.partition("=")
-        old = old.strip().split("://")[-1].split("/")[0].lower()
-        if not sep or not old or not new.strip().startswith(("http://", "https://")):
-            raise OptionsError(f"--host-map {item!r}: expected OLD=NEW, e.g. www.example.com=http://localhost:8000")
-        pairs.append((old, new.strip()))
-    for folder in mirrors:
-        if not folder.is_dir():
-            raise OptionsError(f"--mirror {folder}: not a folder")
-    hosts = tuple(h for value in asset_hosts for h in split_csv(value))
-    asset_dir = asset_dir.strip().strip("/")
-    return {
-        "mirrors": tuple(mirrors),
-        "host_map": tuple(pairs),
-        "asset_hosts": hosts,
-        "wayback": wayback,
-        "wayback_url": wayback_url,
-        "download_assets": not no_assets,
-        "strict": strict,
-        "asset_dir": asset_dir,
-        "asset_url_prefix": asset_url.rstrip("/") if asset_url else "/" + asset_dir,
-        "asset_cache": asset_cache,
-    }
+def _crash(exc: Exception, verbose: int) -> click.exceptions.Exit:
+    """A bug: one line naming the post it was met on (when one was being converted) and the exception;
+    with -v the traceback first, so the line stays last."""
+    if isinstance(exc, InternalError):
+        where, error, details = f"{exc.where}: ", exc.error, exc.details
+    else:
+        where, error, details = "", describe(exc), "".join(traceback.format_exception(exc))
+    if verbose:
+        click.echo(details.rstrip("\n"), err=True)
+    hint = "the traceback is above" if verbose else "run with -v for the traceback"
+    line = " ".join(f"{where}{error}".split("\n"))
+    click.echo(f"wpmigrate: internal error: {line} (a bug in wpmigrate: {hint}; please report it)", err=True)
+    return click.exceptions.Exit(EXIT_INTERNAL)
 
 
 def _load_config_defaults(ctx: click.Context, _param: click.Parameter, value: Path | None) -> Path | None:
@@ -65,8 +58,30 @@ def _load_config_defaults(ctx: click.Context, _param: click.Parameter, value: Pa
     try:
         ctx.default_map = {**(ctx.default_map or {}), **click_defaults(ctx, value)}
     except OptionsError as exc:
-        raise _fail(str(exc), 2) from None
+        raise _fail(str(exc)) from None
     return value
+
+
+def _default(option: str) -> Any:
+    """The default of an option: its Settings field's."""
+    return getattr(DEFAULTS, OPTION_FIELDS.get(option, option))
+
+
+def _flag(name: str, help: str, *short: str) -> Callable[[F], F]:
+    """An on/off option with its --no- form, so that a value from the configuration file can be undone."""
+    dashed = name.replace("_", "-")
+    return click.option(f"--{dashed}/--no-{dashed}", *short, default=_default(name), help=help)
+
+
+def _group(*options: Callable[[F], F]) -> Callable[[F], F]:
+    """Several options as one decorator, in the order given (as they show in --help)."""
+
+    def apply(command: F) -> F:
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return apply
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -75,226 +90,167 @@ def main() -> None:
     """Move a WordPress site to Markdown for static-site generators, losing nothing."""
 
 
+# Importer options, for convert and inspect alike.
+source_options = _group(
+    click.option(
+        "--content-selector",
+        default=_default("content_selector"),
+        help="Mirrors: CSS selector of the post body, for unusual themes.",
+    ),
+    click.option(
+        "--site-url",
+        default=_default("site_url"),
+        help="The old site's URL, when a mirror or front-matter folder does not say it.",
+    ),
+)
+
+output_options = _group(
+    click.option(
+        "--out",
+        "-o",
+        type=click.Path(path_type=Path),
+        default=None,
+        help=f"Output folder (the Jekyll site root) [default: {DEFAULTS.out}; with --in-place: the current folder].",
+    ),
+    click.option(
+        "--types", default=",".join(DEFAULTS.types), show_default=True, help="Post types to write, comma-separated."
+    ),
+    click.option(
+        "--status",
+        default=None,
+        help="Statuses to write, comma-separated [default: all but trash and auto-draft; drafts go to _drafts/].",
+    ),
+    click.option(
+        "--profile", type=click.Choice(PROFILES), default=_default("profile"), show_default=True, help="Output profile."
+    ),
+    click.option(
+        "--embeds",
+        type=click.Choice(EMBED_MODES),
+        default=_default("embeds"),
+        show_default=True,
+        help="Embeds (YouTube, tweets...) as Markdown links or as raw HTML.",
+    ),
+    click.option("--drop-key", multiple=True, help="Front-matter files: remove this key (repeatable)."),
+    _flag("keep_boilerplate", "Mirrors: keep blocks that end every post (banners, signatures)."),
+    _flag("in_place", "Front-matter files: rewrite each where it is (inside --out), front matter kept as is."),
+)
+
+asset_options = _group(
+    _flag("offline", "No network access at all (assets only from --mirror and the cache)."),
+    click.option(
+        "--mirror",
+        multiple=True,
+        type=click.Path(path_type=Path, file_okay=False),
+        help="Local mirror folder (HTTrack or wget layout) to take assets from first. Repeatable.",
+    ),
+    click.option(
+        "--host-map",
+        multiple=True,
+        metavar="OLD=NEW",
+        help="Fetch assets of host OLD from base URL NEW (a staging copy, a local server). Repeatable.",
+    ),
+    click.option(
+        "--asset-host",
+        multiple=True,
+        help="Also download assets from this host (besides the site's own and WordPress's CDNs). Repeatable.",
+    ),
+    _flag("wayback", "Try the Wayback Machine for assets the origin no longer has."),
+    click.option("--wayback-url", default=_default("wayback_url"), show_default=True, help="Wayback Machine base URL."),
+    _flag("assets", "Download assets [default]; --no-assets: media keep their (cleaned) origin URLs."),
+    _flag("strict", "Exit 1 when any asset could not be fetched."),
+    click.option("--asset-dir", default=_default("asset_dir"), show_default=True, help="Folder for assets inside OUT."),
+    click.option("--asset-url", default=None, help="How posts refer to the asset folder [default: /ASSET_DIR]."),
+    click.option(
+        "--asset-cache",
+        type=click.Path(path_type=Path, file_okay=False),
+        default=None,
+        help="Download cache folder [default: $XDG_CACHE_HOME/wpmigrate/assets].",
+    ),
+    click.option(
+        "--timeout",
+        type=click.FloatRange(min=MIN_TIMEOUT),
+        default=_default("timeout"),
+        show_default=True,
+        help="Seconds to wait for a server before an asset download is retried.",
+    ),
+    click.option(
+        "--retries",
+        type=click.IntRange(min=0),
+        default=_default("retries"),
+        show_default=True,
+        help="Retries of an asset download after a timeout, a 5xx or a 429.",
+    ),
+)
+
+run_control_options = _group(
+    _flag("dry_run", "Write nothing; print what would change."),
+    _flag("diff", "With --dry-run or --check: show unified diffs."),
+    _flag("check", "Write nothing; exit 1 when the output would change (CI drift gate)."),
+    _flag("force", "Overwrite files edited by hand since the last run."),
+    _flag("prune", "Remove files whose source post is gone."),
+    click.option(
+        "--report",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="Also write the report to FILE (.json, .md or .txt).",
+    ),
+    click.option(
+        "--jobs", "-j", type=int, default=_default("jobs"), show_default=True, help="Processes for conversion."
+    ),
+    _flag("quiet", "Print only errors and the final summary line; no progress.", "-q"),
+    click.option(
+        "--verbose", "-v", count=True, help="More detail (repeat for more); internal errors with their traceback."
+    ),
+    click.option(
+        "--config",
+        type=click.Path(path_type=Path, dir_okay=False),
+        default=None,
+        is_eager=True,
+        expose_value=False,
+        callback=_load_config_defaults,
+        help="Read options from this TOML file [default: the nearest wpmigrate.toml, or "
+        "[tool.wpmigrate] in pyproject.toml].",
+    ),
+)
+
+
 @main.command()
 @click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
-@click.option(
-    "--out",
-    "-o",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Output folder (the Jekyll site root) [default: site; with --in-place: the current folder].",
-)
-@click.option("--types", default="post,page", show_default=True, help="Post types to write, comma-separated.")
-@click.option(
-    "--status",
-    "statuses",
-    default=None,
-    help="Statuses to write, comma-separated [default: all but trash and auto-draft; drafts go to _drafts/].",
-)
-@click.option("--profile", default="jekyll", show_default=True, help="Output profile.")
-@click.option("--offline", is_flag=True, help="No network access at all (assets only from --mirror and the cache).")
-@click.option(
-    "--embeds",
-    type=click.Choice(["link", "html"]),
-    default="link",
-    show_default=True,
-    help="Embeds (YouTube, tweets...) as Markdown links or as raw HTML.",
-)
-@click.option("--dry-run", is_flag=True, help="Write nothing; print what would change.")
-@click.option("--diff", is_flag=True, help="With --dry-run or --check: show unified diffs.")
-@click.option("--check", is_flag=True, help="Write nothing; exit 1 when the output would change (CI drift gate).")
-@click.option("--force", is_flag=True, help="Overwrite files edited by hand since the last run.")
-@click.option("--prune", is_flag=True, help="Remove files whose source post is gone.")
-@click.option(
-    "--report",
-    "report_path",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Also write the report to FILE (.json, .md or .txt).",
-)
-@click.option("--jobs", "-j", type=int, default=1, show_default=True, help="Processes for conversion.")
-@click.option(
-    "--mirror",
-    "mirrors",
-    multiple=True,
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Local mirror folder (HTTrack or wget layout) to take assets from first. Repeatable.",
-)
-@click.option(
-    "--host-map",
-    "host_maps",
-    multiple=True,
-    metavar="OLD=NEW",
-    help="Fetch assets of host OLD from base URL NEW (a staging copy, a local server). Repeatable.",
-)
-@click.option(
-    "--asset-host",
-    "asset_hosts",
-    multiple=True,
-    help="Also download assets from this host (besides the site's own and WordPress's CDNs). Repeatable.",
-)
-@click.option("--wayback", is_flag=True, help="Try the Wayback Machine for assets the origin no longer has.")
-@click.option(
-    "--wayback-url", default="https://web.archive.org/web", show_default=True, help="Wayback Machine base URL."
-)
-@click.option("--no-assets", is_flag=True, help="Download nothing; media keep their (cleaned) origin URLs.")
-@click.option("--strict", is_flag=True, help="Exit 1 when any asset could not be fetched.")
-@click.option("--asset-dir", default="assets/images", show_default=True, help="Folder for assets inside OUT.")
-@click.option(
-    "--asset-url", "asset_url", default=None, help="How posts refer to the asset folder [default: /ASSET_DIR]."
-)
-@click.option(
-    "--in-place",
-    is_flag=True,
-    help="Front-matter files: rewrite each where it is (inside --out), front matter kept as is.",
-)
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0.01),
-    default=30.0,
-    show_default=True,
-    help="Seconds to wait for a server before an asset download is retried.",
-)
-@click.option(
-    "--retries",
-    type=click.IntRange(min=0),
-    default=3,
-    show_default=True,
-    help="Retries of an asset download after a timeout, a 5xx or a 429.",
-)
-@click.option(
-    "--asset-cache",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=None,
-    help="Download cache folder [default: $XDG_CACHE_HOME/wpmigrate/assets].",
-)
-@click.option("--content-selector", default="", help="Mirrors: CSS selector of the post body, for unusual themes.")
-@click.option("--drop-key", "drop_keys", multiple=True, help="Front-matter files: remove this key (repeatable).")
-@click.option(
-    "--site-url", default="", help="The old site's URL, when a mirror or front-matter folder does not say it."
-)
-@click.option(
-    "--keep-boilerplate", is_flag=True, help="Mirrors: keep blocks that end every post (banners, signatures)."
-)
-@click.option("--quiet", "-q", is_flag=True, help="Print only errors and the final summary line; no progress.")
-@click.option("--verbose", "-v", count=True, help="More detail (repeat for more).")
-@click.option(
-    "--config",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
-    is_eager=True,
-    expose_value=False,
-    callback=_load_config_defaults,
-    help="Read options from this TOML file [default: the nearest wpmigrate.toml, or "
-    "[tool.wpmigrate] in pyproject.toml].",
-)
-def convert(
-    sources: tuple[Path, ...],
-    out: Path | None,
-    types: str,
-    statuses: str | None,
-    profile: str,
-    offline: bool,
-    embeds: str,
-    dry_run: bool,
-    diff: bool,
-    check: bool,
-    force: bool,
-    prune: bool,
-    report_path: Path | None,
-    jobs: int,
-    quiet: bool,
-    verbose: int,
-    mirrors: tuple[Path, ...] = (),
-    host_maps: tuple[str, ...] = (),
-    asset_hosts: tuple[str, ...] = (),
-    wayback: bool = False,
-    wayback_url: str = "https://web.archive.org/web",
-    no_assets: bool = False,
-    strict: bool = False,
-    asset_dir: str = "assets/images",
-    asset_url: str | None = None,
-    asset_cache: Path | None = None,
-    content_selector: str = "",
-    drop_keys: tuple[str, ...] = (),
-    site_url: str = "",
-    keep_boilerplate: bool = False,
-    in_place: bool = False,
-    timeout: float = 30.0,
-    retries: int = 3,
-) -> None:
+@output_options
+@source_options
+@asset_options
+@run_control_options
+def convert(**values: Any) -> None:
     """Convert WordPress SOURCES (export files, a mirror folder, front-matter files) into OUT."""
     from .pipeline import run
     from .progress import make_progress, use_color
     from .report import colorize_diff, exit_code, render_text, unified_diffs, write_report
 
-    progress = make_progress(quiet=quiet)
+    progress = make_progress(quiet=values["quiet"])
     try:
-        if diff and not (dry_run or check):
-            raise OptionsError("--diff shows what would change: use it with --dry-run or --check")
-        if not sources:
-            raise OptionsError("no SOURCES given: name an export file or folder (or set sources in wpmigrate.toml)")
-        if out is None:
-            out = Path(".") if in_place else Path("site")
-        settings = Settings(
-            sources=tuple(sources),
-            out=out,
-            in_place=in_place,
-            timeout=timeout,
-            retries=retries,
-            types=split_csv(types),
-            statuses=split_csv(statuses) if statuses else None,
-            profile=profile,
-            offline=offline,
-            embeds=embeds,
-            dry_run=dry_run,
-            diff=diff,
-            check=check,
-            force=force,
-            prune=prune,
-            report=report_path,
-            jobs=jobs,
-            quiet=quiet,
-            verbose=verbose,
-            content_selector=content_selector,
-            drop_keys=tuple(drop_keys),
-            site_url=site_url,
-            keep_boilerplate=keep_boilerplate,
-            **_asset_options(
-                mirrors,
-                host_maps,
-                asset_hosts,
-                wayback,
-                wayback_url,
-                no_assets,
-                strict,
-                asset_dir,
-                asset_url,
-                asset_cache,
-            ),
-        )
-        report, plan = run(settings, progress_factory=progress)
-    except (InputError, OptionsError) as exc:
-        raise _fail(str(exc), 2) from None
+        try:
+            settings = Settings.from_options(**values)
+            report, plan = run(settings, progress_factory=progress)
+        finally:
+            progress.close()  # before any message, so that it starts on a line of its own
     except WpMigrateError as exc:
-        raise _fail(str(exc), 2) from None
-    finally:
-        progress.close()
-    if diff:
+        raise _fail(str(exc)) from None
+    except Exception as exc:  # noqa: BLE001 -- a bug: shown as one, never as a failed post
+        raise _crash(exc, values["verbose"]) from None
+    if settings.diff:
         text = unified_diffs(plan)
         click.echo(colorize_diff(text) if use_color(sys.stdout) else text, nl=False)
     click.echo(render_text(report, plan, settings), nl=False)
-    if report_path:
-        write_report(report_path, report, plan, settings)
+    if settings.report:
+        write_report(settings.report, report, plan, settings)
     sys.exit(exit_code(report, plan, settings))
 
 
 @main.command()
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
-@click.option("--content-selector", default="", help="Mirrors: CSS selector of the post body, as for convert.")
-@click.option("--site-url", default="", help="The old site's URL, as for convert.")
-def inspect(sources: tuple[Path, ...], as_json: bool, content_selector: str = "", site_url: str = "") -> None:
+@source_options
+def inspect(sources: tuple[Path, ...], as_json: bool, content_selector: str, site_url: str) -> None:
     """Tell what SOURCES hold before migrating: counts, dates, authors, terms, shortcodes, blocks, image hosts,
     and for a mirror which selector gave each field."""
     from .inspect import inspect_sources, render_inspection
@@ -302,7 +258,7 @@ def inspect(sources: tuple[Path, ...], as_json: bool, content_selector: str = ""
     try:
         facts = inspect_sources(list(sources), content_selector=content_selector, site_url=site_url)
     except WpMigrateError as exc:
-        raise _fail(str(exc), 2) from None
+        raise _fail(str(exc)) from None
     click.echo(render_inspection(facts, as_json=as_json), nl=False)
 
 

@@ -31,12 +31,12 @@ PATH_KEYS = frozenset({"sources", "out", "report", "mirror", "mirrors", "asset_c
 
 
 def default_names() -> dict[str, str]:
-    """Accepted keys when the caller gives none: the Settings fields (and `status` for statuses)."""
-    from .settings import Settings
+    """Accepted keys when the caller gives none: the Settings fields and the option names that differ
+    from theirs (`status`, `mirror`, `assets`...), each giving its field: the result is ready for
+    Settings.from_options()."""
+    from .settings import OPTION_FIELDS, Settings
 
-    names = {f.name: f.name for f in fields(Settings)}
-    names["status"] = "statuses"
-    return names
+    return {**{f.name: f.name for f in fields(Settings)}, **OPTION_FIELDS}
 
 
 def find_config(start_dir: Path) -> tuple[Path, dict[str, Any]] | None:
@@ -81,15 +81,15 @@ def load_config(
     label = f"{_shown(path)} [tool.wpmigrate]" if path.name == PYPROJECT else _shown(path)
     names = dict(names) if names is not None else default_names()
     out: dict[str, Any] = {}
-    given: dict[str, str] = {}
+    given: dict[str, str] = {}  # result key -> the key as written
     for raw_key, value in table.items():
         key = raw_key.replace("-", "_")
         if key not in names:
             known = ", ".join(sorted(k.replace("_", "-") for k in names))
             raise OptionsError(f"{label}: unknown key {raw_key!r} (known: {known})")
-        if key in given:
-            raise OptionsError(f"{label}: {raw_key!r} and {given[key]!r} are the same option; keep one")
-        given[key] = raw_key
+        if names[key] in given:
+            raise OptionsError(f"{label}: {raw_key!r} and {given[names[key]]!r} are the same option; keep one")
+        given[names[key]] = raw_key
         out[names[key]] = _rebase(value, path.parent) if key in PATH_KEYS else value
     return out
 
@@ -131,7 +131,7 @@ def _shown(path: Path) -> str:
 
 
 # Options whose value is one comma-separated string on the command line: a TOML list is joined.
-CSV_PARAMS = ("types", "statuses")
+CSV_PARAMS = ("types", "status")
 
 
 def click_defaults(ctx: Any, config_file: Path | None = None) -> dict[str, Any]:
@@ -142,11 +142,23 @@ def click_defaults(ctx: Any, config_file: Path | None = None) -> dict[str, Any]:
 
     params = {p.name: p for p in ctx.command.params if p.name}
     names = {"sources": "sources"}
+    negated: dict[str, str] = {}  # "no_offline" -> "offline": a flag's --no- form, as a key too
     for param in params.values():
         long = next((o for o in param.opts if o.startswith("--")), None)
         if isinstance(param, click.Option) and long and param.name != "config":
             names[long[2:].replace("-", "_")] = param.name
-    found = load_config(Path.cwd(), names, config_file=config_file)
+            for other in param.secondary_opts:
+                negated[other[2:].replace("-", "_")] = param.name
+    found = load_config(Path.cwd(), {**names, **{k: k for k in negated}}, config_file=config_file)
+    for key, name in negated.items():
+        if key in found:
+            option, raw = key.replace("_", "-"), found.pop(key)
+            if name in found:
+                raise OptionsError(f"{_label(config_file)}: {option!r} and {name!r} are the same option; keep one")
+            try:
+                found[name] = not click.BOOL.convert(raw, None, ctx)
+            except click.BadParameter as exc:
+                raise OptionsError(f"{_label(config_file)}: {option} = {raw!r}: {exc.message}") from None
     for key in CSV_PARAMS:
         if isinstance(found.get(key), list):
             found[key] = ",".join(map(str, found[key]))
@@ -154,7 +166,11 @@ def click_defaults(ctx: Any, config_file: Path | None = None) -> dict[str, Any]:
         try:
             params[key].type_cast_value(ctx, raw)
         except click.BadParameter as exc:
-            where = config_file or (find_config(Path.cwd()) or (Path(CONFIG_NAME), {}))[0]
             option = next((o[2:] for o in params[key].opts if o.startswith("--")), key)
-            raise OptionsError(f"{_shown(where)}: {option} = {raw!r}: {exc.message}") from None
+            raise OptionsError(f"{_label(config_file)}: {option} = {raw!r}: {exc.message}") from None
     return found
+
+
+def _label(config_file: Path | None) -> str:
+    """The configuration file read, as error messages name it."""
+    return _shown(config_file or (find_config(Path.cwd()) or (Path(CONFIG_NAME), {}))[0])

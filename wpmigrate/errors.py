@@ -7,11 +7,17 @@ WpMigrateError                 base: catch this to catch anything the tool raise
  ├── ConvertError              one post could not be converted; the run goes on (exit 1 at the end)
  └── UnsafePathError           a slug or URL tried to leave the output folder; the post is skipped
 
-An asset that cannot be downloaded is not an exception: fetch.FetchResult (ok=False, reason) says why,
-the run lists it under "assets failed" (exit 1 only with --strict) and the post keeps its origin URL.
+InternalError (not a WpMigrateError: nobody raises it on purpose) is a bug met while converting one
+post: any exception but the RECORDED ones, re-raised with the post's location (exit 3). An asset that
+cannot be downloaded is no exception either: fetch.FetchResult (ok=False, reason) says why, the run
+lists it under "assets failed" (exit 1 only with --strict) and the post keeps its origin URL.
 """
 
 from __future__ import annotations
+
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 
 class WpMigrateError(Exception):
@@ -61,3 +67,38 @@ class ConvertError(WpMigrateError):
 
 class UnsafePathError(WpMigrateError):
     """A computed output path would escape the output folder or is not a valid file name."""
+
+
+# A post that fails with one of these is recorded (report.failed) and the run goes on: the failure is
+# ours to explain (RecursionError: markup nested beyond what the parsers take). Anything else is a bug.
+RECORDED: tuple[type[BaseException], ...] = (WpMigrateError, RecursionError)
+
+
+def describe(exc: BaseException) -> str:
+    """ "Type: message", the text recorded for a failed post and shown for an internal error."""
+    return f"{type(exc).__name__}: {exc}"
+
+
+class InternalError(Exception):
+    """A bug met while handling one post. Holds plain strings only, so it survives pickling from a
+    worker process; `details` is the original traceback, shown with -v."""
+
+    def __init__(self, where: str, error: str, details: str = "") -> None:
+        self.where = where
+        self.error = error
+        self.details = details
+        super().__init__(f"{where}: {error}")
+
+    def __reduce__(self) -> tuple[type[InternalError], tuple[str, str, str]]:
+        return (InternalError, (self.where, self.error, self.details))
+
+
+@contextmanager
+def bugs_named(where: str) -> Iterator[None]:
+    """Re-raise an exception that is not RECORDED as an InternalError naming the post `where`."""
+    try:
+        yield
+    except RECORDED:
+        raise
+    except Exception as exc:
+        raise InternalError(where, describe(exc), traceback.format_exc()) from exc

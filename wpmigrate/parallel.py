@@ -6,8 +6,9 @@ Why this is safe to keep deterministic:
 - the converter's context is inherited by forking, not pickled (it holds closures: the link map, the
   asset resolver). Side effects of `ctx.rewrite_asset` (the resolver remembering what to fetch) happen
   in the workers' copies, so the parent replays them from `ConvertedPost.assets`, in order;
-- errors come back as "Type: message" text (exception classes with their own __init__ do not survive
-  pickling), exactly the text a sequential run records.
+- a recorded failure comes back as "Type: message" text (exception classes with their own __init__ do
+  not survive pickling), exactly the text a sequential run records; a bug comes back as the same
+  InternalError a sequential run raises (plain strings, the worker's traceback included).
 
 Where fork is not available (Windows), conversion runs in this process and says so once.
 Memory stays flat: posts are sent in batches, never the whole input at once.
@@ -16,28 +17,33 @@ Memory stays flat: posts are sent in batches, never the whole input at once.
 from __future__ import annotations
 
 import multiprocessing
-import traceback
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from .errors import RECORDED, InternalError, bugs_named, describe
 from .models import ConvertedPost, Post
 
-# The exceptions a conversion may raise for a bad post; the run records them and goes on.
-# (pipeline.convert_all catches the same set for --jobs 1.)
 Outcome = tuple[Post, "ConvertedPost | str"]
 _CTX: Any = None
 _CONVERT: Callable[[Post, Any], ConvertedPost] | None = None
-_RECORDED: tuple[type[BaseException], ...] = ()
 
 
-def _convert_one(post: Post) -> tuple[str, Any]:
+def convert_or_record(post: Post, ctx: Any, convert: Callable[[Post, Any], ConvertedPost]) -> ConvertedPost | str:
+    """The converted post, or "Type: message" when it failed for a RECORDED reason. Any other
+    exception is a bug: raised as an InternalError naming the post."""
+    try:
+        with bugs_named(post.where):
+            return convert(post, ctx)
+    except RECORDED as exc:
+        return describe(exc)
+
+
+def _convert_one(post: Post) -> ConvertedPost | str | InternalError:
     assert _CONVERT is not None
     try:
-        return "ok", _CONVERT(post, _CTX)
-    except _RECORDED as exc:
-        return "failed", f"{type(exc).__name__}: {exc}"
-    except Exception:  # noqa: BLE001 -- a bug: re-raised in the parent with the worker's traceback
-        return "crashed", traceback.format_exc()
+        return convert_or_record(post, _CTX, _CONVERT)
+    except InternalError as exc:  # sent back, raised by the parent in input order (as --jobs 1 does)
+        return exc
 
 
 def _batches(items: Iterable[Post], size: int) -> Iterator[list[Post]]:
@@ -60,32 +66,29 @@ def convert_many(
     ctx: Any,
     jobs: int,
     convert: Callable[[Post, Any], ConvertedPost],
-    recorded: tuple[type[BaseException], ...],
     replay_asset: Callable[[str], Any] | None = None,
 ) -> Iterator[Outcome]:
     """(post, ConvertedPost) or (post, "Type: message") for each post, in input order.
 
-    `recorded`: the exceptions that mark a bad post (others propagate). `replay_asset`: called in
-    this process with each asset URL a worker's conversion passed to ctx.rewrite_asset.
+    A post failing for a RECORDED reason gives its "Type: message"; any other exception raises an
+    InternalError naming the first such post in input order, whatever `jobs` is. `replay_asset`:
+    called in this process with each asset URL a worker's conversion passed to ctx.rewrite_asset.
     """
-    global _CTX, _CONVERT, _RECORDED
+    global _CTX, _CONVERT
     if jobs <= 1 or not fork_available():
         for post in posts:
-            try:
-                yield post, convert(post, ctx)
-            except recorded as exc:
-                yield post, f"{type(exc).__name__}: {exc}"
+            yield post, convert_or_record(post, ctx, convert)
         return
-    _CTX, _CONVERT, _RECORDED = ctx, convert, recorded
+    _CTX, _CONVERT = ctx, convert
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
             for batch in _batches(posts, jobs * 8):
-                for post, (status, value) in zip(batch, pool.map(_convert_one, batch, chunksize=2), strict=False):
-                    if status == "crashed":
-                        raise RuntimeError(f"{post.where}: conversion crashed in a worker process:\n{value}")
-                    if status == "ok" and replay_asset is not None:
+                for post, value in zip(batch, pool.map(_convert_one, batch, chunksize=2), strict=True):
+                    if isinstance(value, InternalError):
+                        raise value
+                    if isinstance(value, ConvertedPost) and replay_asset is not None:
                         for ref in value.assets:
                             replay_asset(ref.url)
                     yield post, value
     finally:
-        _CTX, _CONVERT, _RECORDED = None, None, ()
+        _CTX, _CONVERT = None, None

@@ -23,7 +23,7 @@ from .emit import get_profile
 from .emit.jekyll import Placement
 from .emit.links import LinkMap
 from .emit.paths import SlugRegistry, check_relpath, slug_for
-from .errors import OptionsError, UnsafePathError, WpMigrateError
+from .errors import OptionsError, UnsafePathError, bugs_named
 from .importers import Source, open_sources
 from .importers.frontmatter import FrontMatterSource
 from .manifest import Manifest, read_manifest
@@ -208,10 +208,6 @@ def make_context(index: Index, settings: Settings, rewrite_asset: Callable[[str]
     )
 
 
-# The exceptions that mark one bad post: recorded, and the run goes on (any other is a bug).
-RECORDED = (WpMigrateError, RecursionError, ValueError, TypeError, KeyError, IndexError, AttributeError)
-
-
 def convert_all(
     source: Source,
     index: Index,
@@ -221,10 +217,11 @@ def convert_all(
     progress: Callable[[], None] | None = None,
     replay_asset: Callable[[str], Any] | None = None,
 ) -> Iterator[tuple[Post, Any, Entry]]:
-    """Pass 2: convert every kept post (in settings.jobs processes); failures are recorded and the run
-    goes on. Results come in input order whatever the number of jobs, so the output is the same."""
+    """Pass 2: convert every kept post (in settings.jobs processes); failures ours to explain (errors.RECORDED)
+    are recorded and the run goes on, any other raises InternalError naming the post. Results come in
+    input order whatever the number of jobs, so the output is the same."""
     kept = (post for post in source.posts() if post_key(post) in index.entries)
-    for post, converted in convert_many(kept, ctx, settings.jobs, convert_post, RECORDED, replay_asset):
+    for post, converted in convert_many(kept, ctx, settings.jobs, convert_post, replay_asset):
         entry = index.entries[post_key(post)]
         if progress:
             progress()
@@ -277,7 +274,8 @@ def run(
         source, index, ctx, settings, report, tick, replay_asset=resolver.rewrite if settings.download_assets else None
     ):
         assert entry.placement is not None
-        data = profile.render(post, converted, entry.placement, index.authors.get(post.author, ""))
+        with bugs_named(post.where):
+            data = profile.render(post, converted, entry.placement, index.authors.get(post.author, ""))
         outputs.append(OutputFile(entry.placement.path, data, source=_source_id(post), kind=entry.placement.kind))
         produced.pop(entry.key, None)
     # A post that failed to convert keeps its file from the last run: neither stale nor pruned.

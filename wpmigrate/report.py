@@ -5,7 +5,8 @@ list in it is sorted, so the same run gives the same report byte for byte (no ti
 The JSON layout is documented in docs/report-schema.json; bump SCHEMA_VERSION on incompatible change.
 
 Exit codes (exit_code): 0 fine; 1 some posts failed, some assets failed (with --strict), a conflict,
-or --check found drift; 2 (unusable input or options) is raised before any report exists.
+or --check found drift; 2 (unusable input or options) and 3 (internal error: a bug) are the
+CLI's, raised before any report exists.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""One frozen Settings object, built once from flags (and later wpmigrate.toml), validated once.
+"""One frozen Settings object, built once by Settings.from_options() from flags, wpmigrate.toml or a
+library caller, validated once. The defaults written here are the only ones: the CLI shows them.
 
 Library functions take the Settings (or the few fields they need) explicitly; there is no
 module-level configuration.
@@ -6,8 +7,11 @@ module-level configuration.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any, get_type_hints
 
 from .errors import OptionsError
 
@@ -17,6 +21,16 @@ DEFAULT_EXCLUDED_STATUSES = ("trash", "auto-draft", "inherit")
 PUBLISHED_STATUSES = ("publish",)
 PROFILES = ("jekyll",)
 EMBED_MODES = ("link", "html")
+# Options named otherwise than their Settings field (the option is repeatable, or says it the other way).
+OPTION_FIELDS = {
+    "status": "statuses",
+    "mirror": "mirrors",
+    "asset_host": "asset_hosts",
+    "drop_key": "drop_keys",
+    "assets": "download_assets",
+    "asset_url": "asset_url_prefix",
+}
+MIN_TIMEOUT = 0.01  # seconds
 
 
 @dataclass(frozen=True)
@@ -78,6 +92,41 @@ class Settings:
         if not self.types:
             raise OptionsError("--types: give at least one post type, e.g. post,page")
 
+    @classmethod
+    def from_options(cls, **values: object) -> Settings:
+        """Settings from option values, checked and normalised: the one way the CLI, the configuration
+        file and a library caller build them. Keys are the long option names with _ (`status`,
+        `host_map`, `assets`, `asset_url`...) or the field names; a value left out or None takes the
+        default. Raises OptionsError naming the option."""
+        hints = get_type_hints(cls)
+        given: dict[str, tuple[str, object]] = {}  # field -> (option as given, value)
+        for key, value in values.items():
+            name = OPTION_FIELDS.get(key, key)
+            if name not in hints:
+                raise OptionsError(f"{_option(key)}: no such option")
+            if name in given:
+                raise OptionsError(f"{_option(given[name][0])} and {_option(key)} are the same option; give one")
+            if value is not None:
+                given[name] = (key, value)
+        kw: dict[str, Any] = {}
+        for name, (key, value) in given.items():
+            normalise = _NORMALISE.get(name)
+            kw[name] = normalise(_option(key), value) if normalise else _typed(_option(key), value, hints[name])
+        if "out" not in kw and kw.get("in_place"):
+            kw["out"] = Path(".")
+        kw["asset_dir"] = kw.get("asset_dir", cls.asset_dir).strip().strip("/")
+        url = kw.get("asset_url_prefix")
+        kw["asset_url_prefix"] = url.rstrip("/") if url else "/" + kw["asset_dir"]
+        if kw.get("diff") and not (kw.get("dry_run") or kw.get("check")):
+            raise OptionsError("--diff shows what would change: use it with --dry-run or --check")
+        if not kw.get("sources"):
+            raise OptionsError("no SOURCES given: name an export file or folder (or set sources in wpmigrate.toml)")
+        if kw.get("timeout", cls.timeout) < MIN_TIMEOUT:
+            raise OptionsError(f"--timeout: give {MIN_TIMEOUT} seconds or more")
+        if kw.get("retries", cls.retries) < 0:
+            raise OptionsError("--retries: give 0 or more")
+        return cls(**kw)
+
     def keeps_status(self, status: str) -> bool:
         if self.statuses is None:
             return status not in DEFAULT_EXCLUDED_STATUSES
@@ -111,6 +160,97 @@ def split_csv(value: str | None) -> tuple[str, ...]:
     if not value:
         return ()
     return tuple(v.strip() for v in value.split(",") if v.strip())
+
+
+def _option(key: str) -> str:
+    return "--" + key.replace("_", "-")
+
+
+def _items(option: str, value: object) -> list[object]:
+    """A repeatable option's values: one value, or a list or tuple of them."""
+    if isinstance(value, list | tuple):
+        return list(value)
+    if isinstance(value, str | os.PathLike):
+        return [value]
+    raise OptionsError(f"{option}: expected a value or a list of values, not {value!r}")
+
+
+def _text(option: str, value: object) -> str:
+    if not isinstance(value, str):
+        raise OptionsError(f"{option}: expected text, not {value!r}")
+    return value
+
+
+def _path(option: str, value: object) -> Path:
+    if not isinstance(value, str | os.PathLike):
+        raise OptionsError(f"{option}: expected a path, not {value!r}")
+    return Path(value)
+
+
+def _paths(option: str, value: object) -> tuple[Path, ...]:
+    return tuple(_path(option, v) for v in _items(option, value))
+
+
+def _folders(option: str, value: object) -> tuple[Path, ...]:
+    folders = _paths(option, value)
+    for folder in folders:
+        if not folder.is_dir():
+            raise OptionsError(f"{option} {folder}: not a folder")
+    return folders
+
+
+def _words(option: str, value: object) -> tuple[str, ...]:
+    """Comma-separated words, in one string or several (`--types post,page`, `--asset-host a --asset-host b`)."""
+    return tuple(word for v in _items(option, value) for word in split_csv(_text(option, v)))
+
+
+def _strings(option: str, value: object) -> tuple[str, ...]:
+    return tuple(_text(option, v) for v in _items(option, value))
+
+
+def _host_map(option: str, value: object) -> tuple[tuple[str, str], ...]:
+    """OLD=NEW items (or (OLD, NEW) pairs) -> (old host, new base URL)."""
+    pairs = []
+    for item in _items(option, value):
+        text = "=".join(map(str, item)) if isinstance(item, list | tuple) else _text(option, item)
+        old, sep, new = text.partition("=")
+        old = old.strip().split("://")[-1].split("/")[0].lower()
+        if not sep or not old or not new.strip().startswith(("http://", "https://")):
+            raise OptionsError(f"{option} {text!r}: expected OLD=NEW, e.g. www.example.com=http://localhost:8000")
+        pairs.append((old, new.strip()))
+    return tuple(pairs)
+
+
+# The scalar field types, what a value must be to fill one, and how an error names it.
+_SCALARS: dict[object, tuple[tuple[type, ...], str]] = {
+    bool: ((bool,), "true or false"),
+    int: ((int,), "a whole number"),
+    float: ((int, float), "a number"),
+    str: ((str,), "text"),
+}
+
+
+def _typed(option: str, value: object, kind: object) -> object:
+    """A scalar option's value, checked against its field's type (True is no number)."""
+    accepted, described = _SCALARS[kind]
+    if not isinstance(value, accepted) or (kind is not bool and isinstance(value, bool)):
+        raise OptionsError(f"{option}: expected {described}, not {value!r}")
+    return float(value) if kind is float and isinstance(value, int | float) else value
+
+
+# How each option that is more than one checked scalar becomes its field.
+_NORMALISE: dict[str, Callable[[str, object], object]] = {
+    "sources": _paths,
+    "out": _path,
+    "report": _path,
+    "asset_cache": _path,
+    "mirrors": _folders,
+    "types": _words,
+    "statuses": _words,
+    "asset_hosts": _words,
+    "drop_keys": _strings,
+    "host_map": _host_map,
+}
 
 
 __all__ = ["DEFAULT_EXCLUDED_STATUSES", "PUBLISHED_STATUSES", "Settings", "field", "split_csv"]
