@@ -125,6 +125,12 @@ def facts_of(html_text: str) -> Facts:
     root = lxml.html.fragment_fromstring(html_text, create_parent="div")
     for bad in root.xpath("//script|//style|//template|//title|//head"):
         bad.drop_tree()
+    for hidden in [el for el in root.iter() if isinstance(el.tag, str) and _hidden(el)]:
+        hidden.drop_tree()  # a reader never saw it (TinyMCE's off-screen paste buffer, display:none)
+    for smiley in [i for i in root.iter("img") if _SMILEY_CLASS & set((i.get("class") or "").split())]:
+        # WordPress drew the author's emoji or ":-)" as an image; a reader sees the character
+        smiley.tail = (smiley.get("alt") or "") + (smiley.tail or "")
+        smiley.drop_tree()
     words = WORD.findall(" ".join(root.itertext()))
     links = {_url(a.get("href")) for a in root.iter("a") if _visible_link(a)}
     images = {_url(i.get("src")) for i in root.iter("img") if (i.get("src") or "").strip()}
@@ -145,6 +151,14 @@ def facts_of(html_text: str) -> Facts:
             ]
         counts[key] = len(found)
     return Facts(words, links, images, counts)
+
+
+_SMILEY_CLASS = frozenset(["wp-smiley", "emoji"])
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|(?:left|top)\s*:\s*-\d{4,}px", re.I)
+
+
+def _hidden(el: Any) -> bool:
+    return el.get("id") == "_mcePaste" or bool(_HIDDEN_STYLE.search(el.get("style") or ""))
 
 
 def _visible_link(a: Any) -> bool:
