@@ -90,3 +90,61 @@ def test_real_paste_buffers(tmp_path: Path):
     assert school.count("Bisher wurde ich immer pünktlich um 8 Uhr morgens") == 1
     expo = convert_post(posts[1402], ConvertContext()).markdown
     assert "Portraiture" not in expo and "1122" not in expo and "Portraiure" in expo
+
+
+# -- Flash-era and raw players (alienlebarge: 61 posts) ------------------------------------------------------
+FLASH_YOUTUBE = (
+    '<p><object width="425" height="344"><param name="movie" value="http://www.youtube.com/v/HPPj6viIBmU&amp;hl=en">'
+    '</param><param name="allowFullScreen" value="true"></param><embed src="http://www.youtube.com/v/HPPj6viIBmU&amp;hl=en"'
+    ' type="application/x-shockwave-flash" width="425" height="344"></embed></object></p>'
+)
+
+
+def test_a_flash_youtube_player_becomes_the_video_link_or_the_current_player():
+    assert md(FLASH_YOUTUBE) == (
+        "[YouTube video: https://www.youtube.com/watch?v=HPPj6viIBmU](https://www.youtube.com/watch?v=HPPj6viIBmU)\n"
+    )
+    html_mode = html_to_markdown(FLASH_YOUTUBE, ConvertContext(embeds="html"))
+    assert html_mode == (
+        '<iframe allowfullscreen="" height="315" src="https://www.youtube.com/embed/HPPj6viIBmU" width="560"></iframe>\n'
+    )
+
+
+def test_vimeo_and_dailymotion_players():
+    assert md('<iframe width="500" src="http://player.vimeo.com/video/25588286"></iframe>') == (
+        "[Vimeo video: https://vimeo.com/25588286](https://vimeo.com/25588286)\n"
+    )
+    moogaloop = '<object><param name="movie" value="http://vimeo.com/moogaloop.swf?clip_id=1393362&amp;server=vimeo.com"/></object>'
+    assert md(moogaloop) == "[Vimeo video: https://vimeo.com/1393362](https://vimeo.com/1393362)\n"
+    assert md('<embed src="http://www.dailymotion.com/swf/x2x92r" type="application/x-shockwave-flash">') == (
+        "[Dailymotion video: https://www.dailymotion.com/video/x2x92r](https://www.dailymotion.com/video/x2x92r)\n"
+    )
+
+
+def test_a_link_around_a_player_is_one_link_not_literal_text():
+    html = f'<p>See <a href="http://x.org/">\n{FLASH_YOUTUBE[3:-4]}\n</a> now</p>'
+    assert md(html) == (
+        "See [YouTube video: https://www.youtube.com/watch?v=HPPj6viIBmU](https://www.youtube.com/watch?v=HPPj6viIBmU)"
+        " <http://x.org/> now\n"
+    )
+
+
+def test_an_unknown_flash_file_becomes_a_link_with_a_warning_and_unknown_iframes_stay():
+    warnings: list[str] = []
+    out = html_to_markdown('<embed src="http://ex.org/tour.swf" width="400">', ConvertContext(), warnings=warnings)
+    assert out == "[Flash content: http://ex.org/tour.swf](http://ex.org/tour.swf)\n"
+    assert warnings == ["a Flash player (http://ex.org/tour.swf) plays nowhere any more: written as a link to it"]
+    wistia = '<iframe src="//fast.wistia.net/embed/iframe/nz94zo70ss"></iframe>'
+    assert md(wistia) == wistia + "\n"
+
+
+def test_real_export_has_no_flash_player_left(tmp_path: Path):
+    export = corpus_file("real-wxr/alienlebarge__alienlebarge.github.com/wordpress.xml")
+    posts = [p for p in open_wxr([export], lambda _m: None).posts() if p.type == "post" and p.status == "publish"]
+    with_players = [
+        p for p in posts if "<object" in p.content or "<embed" in p.content or "youtube.com/embed" in p.content
+    ]
+    assert len(with_players) >= 50
+    for p in with_players:
+        out = convert_post(p, ConvertContext()).markdown
+        assert "<object" not in out and "<embed" not in out and "youtube.com/embed" not in out, p.where

@@ -117,6 +117,7 @@ class Facts:
     links: set[str]
     images: set[str]
     counts: dict[str, int]
+    players: int = 0  # Flash <object>/<embed> players: they play nowhere now
 
 
 def facts_of(html_text: str) -> Facts:
@@ -150,7 +151,8 @@ def facts_of(html_text: str) -> Facts:
                 and ("\n" in (el.text_content() or "").strip() or el.find(".//br") is not None)
             ]
         counts[key] = len(found)
-    return Facts(words, links, images, counts)
+    players = sum(1 for el in root.iter("object", "embed") if not any(a.tag == "object" for a in el.iterancestors()))
+    return Facts(words, links, images, counts, players)
 
 
 _SMILEY_CLASS = frozenset(["wp-smiley", "emoji"])
@@ -193,6 +195,7 @@ class Audit:
     missing_links: set[str] = field(default_factory=set)
     missing_images: set[str] = field(default_factory=set)
     count_diffs: dict[str, tuple[int, int]] = field(default_factory=dict)  # kind -> (reference, ours)
+    raw_players: int = 0  # Flash players left in our output as raw HTML
 
     def problems(self, min_share: float = MIN_WORD_SHARE) -> list[str]:
         out = []
@@ -203,13 +206,15 @@ class Audit:
         out += [f"{self.where}: link lost: {u}" for u in sorted(self.missing_links)]
         out += [f"{self.where}: image lost: {u}" for u in sorted(self.missing_images)]
         out += [f"{self.where}: {k}: WordPress {a}, ours {b}" for k, (a, b) in self.count_diffs.items()]
+        if self.raw_players:
+            out.append(f"{self.where}: {self.raw_players} Flash player(s) left as raw HTML")
         return out
 
 
 def compare(reference_html: str, markdown: str, where: str = "", raw_html: str | None = None) -> Audit:
     """Compare our Markdown with WordPress's HTML (and the raw source, when given)."""
     ours = facts_of(render_markdown(markdown))
-    result = Audit(where)
+    result = Audit(where, raw_players=ours.players)
     for i, ref_html in enumerate([reference_html] if raw_html is None else [reference_html, raw_html]):
         ref = facts_of(ref_html)
         share = in_order_share(ref.words, ours.words)

@@ -15,13 +15,22 @@ pass_cleanup       on the parsed tree:
                    - a paragraph holding a run of two or more `<br>` (a blank line typed inside a
                      paragraph) is split there into paragraphs: Markdown has no empty line inside a
                      paragraph, and a line holding only `\\` is what it would otherwise get.
+    pass_players       Flash-era and raw video players (`<object>`, `<embed>`, `<iframe>` of YouTube,
+                       Vimeo, Dailymotion...) become what an [embed] gets (`--embeds link`: a labelled
+                       link to the video's page; `--embeds html`: the provider's current iframe). Flash
+                       plays nowhere any more, so an `.swf` of an unknown service becomes a link to the
+                       file, with a warning; an iframe of an unknown service stays as it is (it may work).
 """
 
 from __future__ import annotations
 
+import html as htmllib
 import re
+from urllib.parse import parse_qs, urlsplit
 
-from bs4 import NavigableString, Tag
+from bs4 import BeautifulSoup, NavigableString, Tag
+
+from .embeds import render_embed
 
 _TAG_TYPO = re.compile(r"<(/?[a-zA-Z][a-zA-Z0-9]*)[\"']+(?=[\s/>])")
 _HTML_NAME = re.compile(r"^[a-z][a-z0-9-]*(?::[a-z][a-z0-9-]*)?$")
@@ -79,3 +88,82 @@ def _split_at_blank_lines(p: Tag) -> None:
             new.append(node.extract())  # type: ignore[attr-defined]  # PageElement.extract
         p.insert_before(new)
     p.decompose()
+
+
+# Player URLs -> the page a reader (and render_embed) knows the video by.
+_PLAYERS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(r"^(?:https?:)?//(?:www\.)?youtube(?:-nocookie)?\.com/(?:v|embed)/([\w-]{6,})", re.I),
+        "https://www.youtube.com/watch?v={}",
+    ),
+    (re.compile(r"^(?:https?:)?//player\.vimeo\.com/video/(\d+)", re.I), "https://vimeo.com/{}"),
+    (
+        re.compile(r"^(?:https?:)?//(?:www\.)?dailymotion\.com/(?:swf|embed/video)/([a-z0-9]+)", re.I),
+        "https://www.dailymotion.com/video/{}",
+    ),
+    (
+        re.compile(r"^(?:https?:)?//player\.youku\.com/player\.php/sid/(\w+)", re.I),
+        "https://v.youku.com/v_show/id_{}.html",
+    ),
+)
+_INLINE_PARENTS = frozenset(["p", "a", "span", "strong", "em", "b", "i", "li", "td", "th", "figcaption", "label"])
+
+
+def player_page_url(src: str) -> str:
+    """The video page behind a player URL ("" when it is not a player we know)."""
+    src = htmllib.unescape(src.strip())
+    for pattern, page in _PLAYERS:
+        m = pattern.match(src)
+        if m:
+            return page.format(m.group(1))
+    parts = urlsplit(src if "//" in src else "//" + src)
+    if parts.netloc.lower().endswith("vimeo.com") and "moogaloop" in parts.path:
+        clip = parse_qs(parts.query).get("clip_id", [""])[0]
+        if clip.isdigit():
+            return f"https://vimeo.com/{clip}"
+    return ""
+
+
+def _player_src(el: Tag) -> str:
+    if el.name == "object":
+        for param in el.find_all("param"):
+            if str(param.get("name") or "").lower() in ("movie", "src") and param.get("value"):
+                return str(param.get("value"))
+        inner = el.find("embed")
+        if isinstance(inner, Tag) and inner.get("src"):
+            return str(inner.get("src"))
+        return str(el.get("data") or "")
+    return str(el.get("src") or "")
+
+
+def pass_players(root: Tag, mode: str, warnings: list[str]) -> None:
+    for el in root.find_all(["object", "embed", "iframe"]):
+        if not isinstance(el, Tag) or el.parent is None or el.find_parent("object") is not None:
+            continue  # gone with its <object>, or the <embed> fallback inside one
+        src = _player_src(el)
+        page = player_page_url(src)
+        if page:
+            fragment = render_embed(page, mode)
+        elif el.name != "iframe" and re.search(r"\.swf(?:$|[?#&])", src, re.I):
+            url = htmllib.unescape(src.strip())
+            url = "https:" + url if url.startswith("//") else url
+            warnings.append(f"a Flash player ({url}) plays nowhere any more: written as a link to it")
+            fragment = f'<p><a href="{htmllib.escape(url)}">Flash content: {htmllib.escape(url, quote=False)}</a></p>'
+        else:
+            continue
+        target: Tag = el
+        parent = el.parent
+        if isinstance(parent, Tag) and parent.name == "a" and not parent.get_text(strip=True):
+            target = parent  # a link around a player: the player's link replaces both...
+            href = str(parent.get("href") or "").strip()
+            if href and htmllib.unescape(href) not in (page, htmllib.unescape(src.strip())):
+                # ... keeping where the author's link went, when it went elsewhere
+                esc = htmllib.escape(href)
+                fragment += f' <a href="{esc}">{htmllib.escape(href, quote=False)}</a>'
+        new = BeautifulSoup(fragment, "html.parser")
+        inline = isinstance(target.parent, Tag) and target.parent.name in _INLINE_PARENTS
+        if inline and new.p is not None:
+            new.p.unwrap()
+        for node in list(new.contents):
+            target.insert_before(node.extract())
+        target.decompose()

@@ -69,7 +69,7 @@ from markdownify import ATX, MarkdownConverter
 
 from ..models import AssetRef
 from . import ConvertContext
-from .cleanup import pass_cleanup, repair_tag_typos
+from .cleanup import pass_cleanup, pass_players, repair_tag_typos
 from .mdtext import (
     WS,
     chomp,
@@ -500,6 +500,7 @@ def html_to_markdown(
     root: Tag = soup.body or soup
     pass_comments(soup)
     pass_cleanup(root)
+    pass_players(root, ctx.embeds, notes)
     pass_repair(root)
     pass_urls(root, ctx, found)
     pass_depth(root, notes)
