@@ -148,3 +148,37 @@ def test_real_export_has_no_flash_player_left(tmp_path: Path):
     for p in with_players:
         out = convert_post(p, ConvertContext()).markdown
         assert "<object" not in out and "<embed" not in out and "youtube.com/embed" not in out, p.where
+
+
+# -- WordPress.com attachment paths (mfgpcm: every asset) -----------------------------------------------------
+def test_a_server_path_in_attachment_metadata_is_reduced_to_the_uploads_path():
+    from wpmigrate.assets import uploads_relative
+
+    wpcom = "/home/wpcom/public_html/wp-content/blogs.dir/d0d/7296504/files/2009/04/x.png"
+    assert uploads_relative(wpcom) == "2009/04/x.png"
+    assert uploads_relative("/var/www/wp-content/uploads/2020/01/y.jpg") == "2020/01/y.jpg"
+    assert uploads_relative("/srv/elsewhere/y.jpg") == ""
+    assert uploads_relative("2020/01/y.jpg") == "2020/01/y.jpg"
+
+
+def test_wordpress_com_images_are_fetched_from_urls_that_existed():
+    from wpmigrate.assets import AssetResolver
+    from wpmigrate.importers import open_sources
+    from wpmigrate.models import RunReport
+    from wpmigrate.pipeline import build_index, make_context
+    from wpmigrate.settings import Settings
+
+    export = corpus_file("real-wxr/mfgpcm__wordpress-export-to-markdown/wordpress_export.xml")
+    settings = Settings(sources=(export,), offline=True)
+    source = open_sources([export], lambda _m: None)
+    index = build_index(source.posts(), source.site, settings, RunReport())
+    resolver = AssetResolver(index.site, index.attachments, settings, extra_hosts=sorted(index.links.hosts))
+    ctx = make_context(index, settings, resolver.rewrite)
+    for post in source.posts():
+        if post.type == "post":
+            convert_post(post, ctx)
+    wanted = resolver.wanted()
+    urls = [u for candidates in wanted.values() for u in candidates]
+    assert len(wanted) >= 400 and not any("home/wpcom" in u or "blogs.dir" in u for u in urls)
+    mine = next(c for c in wanted.values() if c[0].endswith("/2009/05/myjongcopyright.png"))
+    assert mine[0].split("://")[1] == "mfgpcm.wordpress.com/wp-content/uploads/2009/05/myjongcopyright.png"
