@@ -105,3 +105,10 @@ def test_published_posts_lose_nothing(rel: str, at_least: int) -> None:
         checked += 1
     assert checked >= at_least
     assert problems == []
+
+
+def test_a_flash_player_left_as_raw_html_is_reported():
+    player = '<object data="http://ex.org/a.swf"><embed src="http://ex.org/a.swf"></object>'
+    assert audit.compare(f"<p>x</p>{player}", f"x\n\n{player}\n", "p").problems() == [
+        "p: 1 Flash player(s) left as raw HTML"
+    ]

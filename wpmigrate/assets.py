@@ -200,6 +200,17 @@ def strip_variant(rel: str) -> str:
     return f"{folder}/{stem}.{ext}" if folder else f"{stem}.{ext}"
 
 
+def uploads_relative(file: str) -> str:
+    """The uploads-relative path in `_wp_attachment_metadata`'s `file`. WordPress.com (and old multisite
+    installs) stored the server's absolute path there (`/home/wpcom/public_html/wp-content/blogs.dir/d0d/
+    7296504/files/2009/04/x.png`): the part after `/files/` or `/uploads/` is the path; an absolute path
+    with neither says nothing usable ("" then: the attachment URL decides)."""
+    if not file.startswith("/") and "blogs.dir/" not in file:
+        return file
+    m = re.search(r"/(?:files|uploads)/(.+)$", file)
+    return m.group(1) if m else ""
+
+
 def attachment_index(attachments: Iterable[Any]) -> dict[str, tuple[str, ...]]:
     """Uploads-relative path of every known file (main, sizes, original) -> its originals, best first.
 
@@ -211,7 +222,7 @@ def attachment_index(attachments: Iterable[Any]) -> dict[str, tuple[str, ...]]:
         meta: Mapping[str, Any] = getattr(att, "meta", None) or {}
         split = split_uploads(origin_url(getattr(att, "url", "") or ""))
         url_rel = split[1] if split else ""
-        main = canonical_path(str(meta.get("file") or "")) or url_rel
+        main = canonical_path(uploads_relative(str(meta.get("file") or ""))) or url_rel
         if not main:
             continue
         folder = main.rpartition("/")[0]

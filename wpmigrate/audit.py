@@ -117,6 +117,7 @@ class Facts:
     links: set[str]
     images: set[str]
     counts: dict[str, int]
+    players: int = 0  # Flash <object>/<embed> players: they play nowhere now
 
 
 def facts_of(html_text: str) -> Facts:
@@ -125,6 +126,12 @@ def facts_of(html_text: str) -> Facts:
     root = lxml.html.fragment_fromstring(html_text, create_parent="div")
     for bad in root.xpath("//script|//style|//template|//title|//head"):
         bad.drop_tree()
+    for hidden in [el for el in root.iter() if isinstance(el.tag, str) and _hidden(el)]:
+        hidden.drop_tree()  # a reader never saw it (TinyMCE's off-screen paste buffer, display:none)
+    for smiley in [i for i in root.iter("img") if _SMILEY_CLASS & set((i.get("class") or "").split())]:
+        # WordPress drew the author's emoji or ":-)" as an image; a reader sees the character
+        smiley.tail = (smiley.get("alt") or "") + (smiley.tail or "")
+        smiley.drop_tree()
     words = WORD.findall(" ".join(root.itertext()))
     links = {_url(a.get("href")) for a in root.iter("a") if _visible_link(a)}
     images = {_url(i.get("src")) for i in root.iter("img") if (i.get("src") or "").strip()}
@@ -144,7 +151,16 @@ def facts_of(html_text: str) -> Facts:
                 and ("\n" in (el.text_content() or "").strip() or el.find(".//br") is not None)
             ]
         counts[key] = len(found)
-    return Facts(words, links, images, counts)
+    players = sum(1 for el in root.iter("object", "embed") if not any(a.tag == "object" for a in el.iterancestors()))
+    return Facts(words, links, images, counts, players)
+
+
+_SMILEY_CLASS = frozenset(["wp-smiley", "emoji"])
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|(?:left|top)\s*:\s*-\d{4,}px", re.I)
+
+
+def _hidden(el: Any) -> bool:
+    return el.get("id") == "_mcePaste" or bool(_HIDDEN_STYLE.search(el.get("style") or ""))
 
 
 def _visible_link(a: Any) -> bool:
@@ -179,6 +195,7 @@ class Audit:
     missing_links: set[str] = field(default_factory=set)
     missing_images: set[str] = field(default_factory=set)
     count_diffs: dict[str, tuple[int, int]] = field(default_factory=dict)  # kind -> (reference, ours)
+    raw_players: int = 0  # Flash players left in our output as raw HTML
 
     def problems(self, min_share: float = MIN_WORD_SHARE) -> list[str]:
         out = []
@@ -189,13 +206,15 @@ class Audit:
         out += [f"{self.where}: link lost: {u}" for u in sorted(self.missing_links)]
         out += [f"{self.where}: image lost: {u}" for u in sorted(self.missing_images)]
         out += [f"{self.where}: {k}: WordPress {a}, ours {b}" for k, (a, b) in self.count_diffs.items()]
+        if self.raw_players:
+            out.append(f"{self.where}: {self.raw_players} Flash player(s) left as raw HTML")
         return out
 
 
 def compare(reference_html: str, markdown: str, where: str = "", raw_html: str | None = None) -> Audit:
     """Compare our Markdown with WordPress's HTML (and the raw source, when given)."""
     ours = facts_of(render_markdown(markdown))
-    result = Audit(where)
+    result = Audit(where, raw_players=ours.players)
     for i, ref_html in enumerate([reference_html] if raw_html is None else [reference_html, raw_html]):
         ref = facts_of(ref_html)
         share = in_order_share(ref.words, ours.words)

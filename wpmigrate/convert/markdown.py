@@ -69,6 +69,7 @@ from markdownify import ATX, MarkdownConverter
 
 from ..models import AssetRef
 from . import ConvertContext
+from .cleanup import pass_cleanup, pass_players, repair_tag_typos
 from .mdtext import (
     WS,
     chomp,
@@ -495,9 +496,11 @@ def html_to_markdown(
         return ""
     found: list[AssetRef] = []
     notes: list[str] = []
-    soup = BeautifulSoup(html, "lxml")
+    soup = BeautifulSoup(repair_tag_typos(html), "lxml")
     root: Tag = soup.body or soup
     pass_comments(soup)
+    pass_cleanup(root)
+    pass_players(root, ctx.embeds, notes)
     pass_repair(root)
     pass_urls(root, ctx, found)
     pass_depth(root, notes)

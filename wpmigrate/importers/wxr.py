@@ -24,6 +24,7 @@ A missing or unknown `wp:wxr_version` is a warning; the file is read as WXR 1.2 
 from __future__ import annotations
 
 import gzip
+import html
 import re
 import zlib
 from collections import Counter
@@ -180,7 +181,7 @@ class WxrExport:
                     (
                         _normal_domain(child.get("domain", "")) or "category",
                         unquote(child.get("nicename", "")),
-                        _text(child),
+                        term_name(_text(child)),
                     )
                 )
             elif key == "wp:postmeta":
@@ -520,7 +521,13 @@ def _read_term(key: str, el: etree._Element) -> Term | None:
         )
     if not (slug or name):
         return None
-    return Term(_normal_domain(domain) or "category", unquote(slug), name, unquote(parent))
+    return Term(_normal_domain(domain) or "category", unquote(slug), term_name(name), unquote(parent))
+
+
+def term_name(text: str) -> str:
+    """A term name as a reader sees it. WordPress stores names HTML-escaped (`Tips &amp; Misc`) and the
+    export writes them so inside CDATA, where XML does not decode them: decode once, as for titles."""
+    return html.unescape(text) if "&" in text else text
 
 
 def _normal_domain(domain: str) -> str:

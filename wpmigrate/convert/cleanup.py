@@ -1,0 +1,169 @@
+"""Junk that real WordPress content carries and a reader never saw, removed before conversion. Pure.
+
+repair_tag_typos   `<h3">` (a stray quote after the tag name, a typo the classic editor kept): lxml
+                   makes an element named `h3"` that never closes, and markdownify's prefix match
+                   then turns the rest of the post into one heading. The typo is mended in the text,
+                   so the author's `</h3>` closes the heading they meant.
+pass_cleanup       on the parsed tree:
+                   - elements whose name is still not an HTML name are unwrapped (content kept);
+                   - TinyMCE's paste buffer `<div id="_mcePaste" style="...left:-10000px...">` (an
+                     off-screen copy of pasted text that old editors saved by mistake) is dropped: it
+                     was never shown. One saved without its hiding style was shown, and is kept;
+                   - WordPress emoji and smiley images (`img.wp-smiley`, `img.emoji`, which WordPress
+                     made from the characters the author typed) become their `alt` text again, the
+                     emoji character or the `:-)` the author wrote, rather than an image to download;
+                   - a paragraph holding a run of two or more `<br>` (a blank line typed inside a
+                     paragraph) is split there into paragraphs: Markdown has no empty line inside a
+                     paragraph, and a line holding only `\\` is what it would otherwise get.
+    pass_players       Flash-era and raw video players (`<object>`, `<embed>`, `<iframe>` of YouTube,
+                       Vimeo, Dailymotion...) become what an [embed] gets (`--embeds link`: a labelled
+                       link to the video's page; `--embeds html`: the provider's current iframe). Flash
+                       plays nowhere any more, so an `.swf` of an unknown service becomes a link to the
+                       file, with a warning; an iframe of an unknown service stays as it is (it may work).
+"""
+
+from __future__ import annotations
+
+import html as htmllib
+import re
+from urllib.parse import parse_qs, urlsplit
+
+from bs4 import BeautifulSoup, NavigableString, Tag
+
+from .embeds import render_embed
+
+_TAG_TYPO = re.compile(r"<(/?[a-zA-Z][a-zA-Z0-9]*)[\"']+(?=[\s/>])")
+_HTML_NAME = re.compile(r"^[a-z][a-z0-9-]*(?::[a-z][a-z0-9-]*)?$")
+_EMOJI_CLASSES = frozenset(["wp-smiley", "emoji"])
+_OFF_SCREEN = re.compile(r"(?:left|top)\s*:\s*-\d{3,}px|display\s*:\s*none", re.I)
+
+
+def repair_tag_typos(html: str) -> str:
+    return _TAG_TYPO.sub(r"<\1", html) if "<" in html else html
+
+
+def pass_cleanup(root: Tag) -> None:
+    for el in root.find_all(True):
+        if not isinstance(el, Tag) or el.parent is None:
+            continue  # removed with an ancestor
+        if not _HTML_NAME.match(el.name):
+            el.unwrap()
+        elif el.name == "div" and el.get("id") == "_mcePaste" and _OFF_SCREEN.search(str(el.get("style") or "")):
+            el.decompose()
+        elif el.name == "img" and _EMOJI_CLASSES & set(_classes(el)) and str(el.get("alt") or "").strip():
+            el.replace_with(NavigableString(str(el.get("alt")).strip()))
+    for p in root.find_all("p"):
+        _split_at_blank_lines(p)
+
+
+def _classes(el: Tag) -> list[str]:
+    value = el.get("class")
+    if isinstance(value, str):
+        return value.split()
+    return [str(c) for c in value] if value else []
+
+
+def _split_at_blank_lines(p: Tag) -> None:
+    """<p>a<br><br>b</p> -> <p>a</p><p>b</p>, for runs of <br> that are children of the paragraph."""
+    groups: list[list[object]] = [[]]
+    run: list[object] = []  # the <br>s (and blanks between them) seen since the last content
+    for child in list(p.contents):
+        if (isinstance(child, Tag) and child.name == "br") or (
+            isinstance(child, NavigableString) and not child.strip() and run
+        ):
+            run.append(child)
+        else:
+            if sum(1 for n in run if isinstance(n, Tag)) >= 2 and groups[-1]:
+                groups.append([])
+            else:
+                groups[-1].extend(run)
+            run = []
+            groups[-1].append(child)
+    groups[-1].extend(run)
+    if len(groups) < 2:
+        return
+    for group in groups:
+        new = Tag(name="p", attrs=dict(p.attrs))
+        for node in group:
+            new.append(node.extract())  # type: ignore[attr-defined]  # PageElement.extract
+        p.insert_before(new)
+    p.decompose()
+
+
+# Player URLs -> the page a reader (and render_embed) knows the video by.
+_PLAYERS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(r"^(?:https?:)?//(?:www\.)?youtube(?:-nocookie)?\.com/(?:v|embed)/([\w-]{6,})", re.I),
+        "https://www.youtube.com/watch?v={}",
+    ),
+    (re.compile(r"^(?:https?:)?//player\.vimeo\.com/video/(\d+)", re.I), "https://vimeo.com/{}"),
+    (
+        re.compile(r"^(?:https?:)?//(?:www\.)?dailymotion\.com/(?:swf|embed/video)/([a-z0-9]+)", re.I),
+        "https://www.dailymotion.com/video/{}",
+    ),
+    (
+        re.compile(r"^(?:https?:)?//player\.youku\.com/player\.php/sid/(\w+)", re.I),
+        "https://v.youku.com/v_show/id_{}.html",
+    ),
+)
+_INLINE_PARENTS = frozenset(["p", "a", "span", "strong", "em", "b", "i", "li", "td", "th", "figcaption", "label"])
+
+
+def player_page_url(src: str) -> str:
+    """The video page behind a player URL ("" when it is not a player we know)."""
+    src = htmllib.unescape(src.strip())
+    for pattern, page in _PLAYERS:
+        m = pattern.match(src)
+        if m:
+            return page.format(m.group(1))
+    parts = urlsplit(src if "//" in src else "//" + src)
+    if parts.netloc.lower().endswith("vimeo.com") and "moogaloop" in parts.path:
+        clip = parse_qs(parts.query).get("clip_id", [""])[0]
+        if clip.isdigit():
+            return f"https://vimeo.com/{clip}"
+    return ""
+
+
+def _player_src(el: Tag) -> str:
+    if el.name == "object":
+        for param in el.find_all("param"):
+            if str(param.get("name") or "").lower() in ("movie", "src") and param.get("value"):
+                return str(param.get("value"))
+        inner = el.find("embed")
+        if isinstance(inner, Tag) and inner.get("src"):
+            return str(inner.get("src"))
+        return str(el.get("data") or "")
+    return str(el.get("src") or "")
+
+
+def pass_players(root: Tag, mode: str, warnings: list[str]) -> None:
+    for el in root.find_all(["object", "embed", "iframe"]):
+        if not isinstance(el, Tag) or el.parent is None or el.find_parent("object") is not None:
+            continue  # gone with its <object>, or the <embed> fallback inside one
+        src = _player_src(el)
+        page = player_page_url(src)
+        if page:
+            fragment = render_embed(page, mode)
+        elif el.name != "iframe" and re.search(r"\.swf(?:$|[?#&])", src, re.I):
+            url = htmllib.unescape(src.strip())
+            url = "https:" + url if url.startswith("//") else url
+            warnings.append(f"a Flash player ({url}) plays nowhere any more: written as a link to it")
+            fragment = f'<p><a href="{htmllib.escape(url)}">Flash content: {htmllib.escape(url, quote=False)}</a></p>'
+        else:
+            continue
+        target: Tag = el
+        parent = el.parent
+        if isinstance(parent, Tag) and parent.name == "a" and not parent.get_text(strip=True):
+            target = parent  # a link around a player: the player's link replaces both...
+            href = str(parent.get("href") or "").strip()
+            if href and htmllib.unescape(href) not in (page, htmllib.unescape(src.strip())):
+                # ... keeping where the author's link went, when it went elsewhere
+                esc = htmllib.escape(href)
+                fragment += f' <a href="{esc}">{htmllib.escape(href, quote=False)}</a>'
+        new = BeautifulSoup(fragment, "html.parser")
+        inline = isinstance(target.parent, Tag) and target.parent.name in _INLINE_PARENTS
+        if inline and new.p is not None:
+            new.p.unwrap()
+        for node in list(new.contents):
+            target.insert_before(node.extract())
+        target.decompose()
