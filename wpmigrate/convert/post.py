@@ -49,7 +49,7 @@ def convert_post(post: Post, ctx: ConvertContext) -> ConvertedPost:
         html, had_blocks = blocks.render_blocks(post.content, ctx, stats, footnotes=post.meta.get("footnotes"))
         html, protected = shortcodes.protect_code(html)
         # Rendered HTML (from a mirror or a half-done migration) already has its paragraphs.
-        if not had_blocks and not post.meta.get("_wpm_rendered"):
+        if not had_blocks and not post.imported.rendered:
             html = autop(html)
         html = shortcodes.render_shortcodes(html, post, ctx, protected, seen, unknown)
         markdown = html_to_markdown(html, ctx, assets=assets, warnings=warnings)

@@ -5,15 +5,16 @@ rendered HTML (../shared/corpus/amauger/input), or already Markdown (../shared/s
 is kept as it was written:
 
 - `Post.front_matter` is the parsed mapping, keys in file order (PyYAML keeps insertion order);
-- `meta["_wpm_front_matter_text"]` is the header's exact text (between the `---` lines, with
+- `Post.imported.front_matter_text` is the header's exact text (between the `---` lines, with
   `drop_keys` removed line by line), so an emitter can re-emit it byte for byte: re-dumping the
   mapping would normalise quoting, dates and flow lists (`[a, b]`), and lose comments and the
   author's spacing. Emitters should prefer the text and fall back to the mapping.
 
-The body: WordPress HTML -> content_format "html" with meta["_wpm_rendered"] = True (no wpautop:
+The body: WordPress HTML -> content_format "html" with Post.imported.rendered = True (no wpautop:
 it is rendered output already); Markdown -> content_format "markdown". Mirror-relative URLs in an
 HTML body (`slug.html`, `../i1.wp.com/...`) are made absolute with html_mirror.mirror_url_to_link,
-as for a mirror; the original relative form of each is kept in meta["_wpm_mirror_refs"].
+as for a mirror; the original relative form of each is kept in Post.imported.mirror_refs.
+Post.meta stays empty: these files have no postmeta.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 from ..errors import InputError
-from ..models import Post, Site, Term
+from ..models import ImportInfo, Post, Site, Term
 from .mirror_urls import URL_ATTRS, mirror_url_to_link
 
 Warn = Callable[[str], None]
@@ -240,27 +241,24 @@ class FrontMatterSource:
         link, how = self.old_url(data, fm.body, path)
         matched["link"] = how
         body = fm.body.lstrip("\r\n")
-        meta: dict[str, Any] = {
-            "_wpm_front_matter_text": text,
-            "_wpm_front_matter_line": 2,
-            "_wpm_body_line": fm.body_line,
-            "_wpm_matched": matched,
-        }
+        imported = ImportInfo(front_matter_text=text, matched=matched)
         if fmt == "html":
-            meta["_wpm_rendered"] = True
             body, removed = strip_page_header(body)
             if removed:
-                meta["_wpm_removed"] = [f"theme header before .entry-content: {removed}"]
                 self.warn_once(
                     f"{path}:{fm.body_line}: removed the theme's post header before .entry-content "
                     f"({removed[:80]}); title, date and author are in the front matter"
                 )
             page_path = link[len(self.site.link) :] if link.startswith(self.site.link) else path.stem + ".html"
-            meta["_wpm_page_path"] = page_path
+            refs: dict[str, str] = {}
             if self.site.link:
                 body, refs = absolutize_html(body, page_path, self.site)
-                if refs:
-                    meta["_wpm_mirror_refs"] = refs
+            imported = replace(
+                imported,
+                rendered=True,
+                removed=(f"theme header before .entry-content: {removed}",) if removed else (),
+                mirror_refs=refs,
+            )
         terms = tuple(Term("category", wp_sanitize_title(c) or c, c) for c in as_list(data.get("categories")))
         terms += tuple(Term("post_tag", wp_sanitize_title(t) or t, t) for t in as_list(data.get("tags")))
         published = next((as_datetime(data[k]) for k in DATE_KEYS if k in data), None)
@@ -282,8 +280,8 @@ class FrontMatterSource:
             excerpt=str(next((data[k] for k in EXCERPT_KEYS if k in data), "") or "").strip(),
             content=body,
             content_format=fmt,
-            meta=meta,
             front_matter=data,
+            imported=imported,
         )
 
     def old_url(self, data: dict[str, Any], body: str, path: Path) -> tuple[str, str]:

@@ -9,11 +9,12 @@ parses the kept pages again, one at a time, so memory stays flat.
 
 Every relative href/src in a post's content is made absolute (mirror_urls.py), so the
 pipeline's link map and asset resolver see the old site's URLs exactly as in a WXR export;
-files that exist in the mirror are listed in meta["_wpm_local_files"] (absolute URL -> file).
+files that exist in the mirror are listed in Post.imported.local_files (absolute URL -> file).
 
-Post.meta keys set here: _wpm_rendered (True: rendered HTML, no wpautop), _wpm_matched (field ->
-the selector or reader that gave it, for `inspect`), _wpm_removed (chrome taken out), _wpm_page_path,
-_wpm_local_files, _og_image (featured image). options: content_selector, site_url, keep_boilerplate.
+Post.imported (models.ImportInfo) gets: rendered=True (rendered HTML, no wpautop), matched (field ->
+the selector or reader that gave it, for `inspect`), removed (chrome taken out), local_files and
+featured_image (og:image). Post.meta stays empty: a mirror has no postmeta.
+options: content_selector, site_url, keep_boilerplate.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ import soupsieve
 from bs4 import BeautifulSoup, Comment, Tag
 
 from ..errors import InputError, OptionsError
-from ..models import Author, Post, Site, Term
+from ..models import Author, ImportInfo, Post, Site, Term
 from . import pagemeta
 from .mirror_urls import (  # noqa: F401  (re-exported: tests and frontmatter.py import them from here)
     PAGE_SUFFIXES,
@@ -163,7 +164,7 @@ def select_content(soup: BeautifulSoup, override: str = "") -> tuple[Tag | None,
 
 
 def clean_content(el: Tag, idx: pagemeta.PageIndex | None = None) -> list[str]:
-    """Remove chrome in place; returns what was removed, for `inspect`."""
+    """Remove chrome in place; returns the selectors that removed something (Post.imported.removed)."""
     removed: list[str] = []
     for c in el.find_all(string=lambda s: isinstance(s, Comment)):
         if not re.match(r"\s*(more|nextpage|noteaser)\b", c):
@@ -274,17 +275,13 @@ class Mirror:
         modified, modified_gmt = pagemeta.to_local_and_utc(meta.modified)
         terms = tuple(Term("category", s, self.term_names.get(("category", s), n)) for s, n in meta.categories)
         terms += tuple(Term("post_tag", s, self.term_names.get(("post_tag", s), n)) for s, n in meta.tags)
-        post_meta: dict[str, object] = {
-            "_wpm_rendered": True,
-            "_wpm_matched": dict(meta.matched),
-            "_wpm_page_path": page_path,
-        }
-        if meta.image:
-            post_meta["_og_image"] = mirror_url_to_link(meta.image, page_path, self.site)
-        if local:
-            post_meta["_wpm_local_files"] = local
-        if removed:
-            post_meta["_wpm_removed"] = removed
+        imported = ImportInfo(
+            rendered=True,
+            matched=dict(meta.matched),
+            removed=tuple(removed),
+            local_files=local,
+            featured_image=mirror_url_to_link(meta.image, page_path, self.site) if meta.image else "",
+        )
         return Post(
             source=str(rec.file),
             id=meta.id,
@@ -303,7 +300,7 @@ class Mirror:
             excerpt=meta.excerpt,
             content=content,
             content_format="html",
-            meta=post_meta,
+            imported=imported,
         )
 
     def parent_of(self, link: str) -> int | None:
@@ -438,7 +435,7 @@ def open_mirror(
         if mirror.boilerplate:
             warn(
                 f"{roots[0]}: {len(mirror.boilerplate)} posts end with the same block (banners, share rows); "
-                "removed from each (see _wpm_removed in inspect)"
+                "removed from each (--keep-boilerplate keeps it)"
             )
     summary = Counter(kind for _, kind, _ in mirror.skipped)
     if summary:

@@ -72,9 +72,9 @@ class PageIndex:
     @classmethod
     def of(cls, soup: BeautifulSoup) -> PageIndex:
         """The index of a whole page, built once per soup (readers and content selection share it)."""
-        cached = soup.__dict__.get("_wpm_index")
+        cached = soup.__dict__.get("_page_index")
         if cached is None:
-            cached = soup.__dict__["_wpm_index"] = cls(soup)
+            cached = soup.__dict__["_page_index"] = cls(soup)
         return cached
 
     def first(self, selector: str, scope: Tag | None = None) -> Tag | None:

@@ -114,14 +114,14 @@ def meta_all(soup: BeautifulSoup, name: str) -> list[str]:
 
 def _metas(soup: BeautifulSoup) -> dict[str, list[str]]:
     """<meta property|name=... content=...> of the page, read once per soup."""
-    cached = soup.__dict__.get("_wpm_metas")
+    cached = soup.__dict__.get("_page_metas")
     if cached is None:
         cached = {}
         for t in soup.find_all("meta"):
             key = t.get("property") or t.get("name")
             if isinstance(key, str) and isinstance(t.get("content"), str):
                 cached.setdefault(key, []).append(t["content"])
-        soup.__dict__["_wpm_metas"] = cached
+        soup.__dict__["_page_metas"] = cached
     return cached
 
 
