@@ -9,6 +9,7 @@ navigation) have no text in the post and vanish.
 Footnotes: the inline markers become `<span data-wpm-raw="footnote">[^1]</span>` and the footnotes
 block a run of `<p><span data-wpm-raw="footnote">[^1]:</span> note</p>` definitions (Markdown footnotes
 as kramdown and most renderers read them). Their text comes from the post's "footnotes" meta.
+(markers.py defines these markers.)
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from lxml import etree
 
 from . import ConvertContext
 from .embeds import detect_provider, provider_for_slug, render_embed
+from .markers import RAW_FOOTNOTE, raw_div, raw_span
 
 # WordPress's block delimiter grammar: names are lower case, the JSON ends at the first `}` followed by
 # whitespace and the end of the comment.
@@ -367,7 +369,7 @@ def _render_separator(block: Block, inner: str, ctx: ConvertContext) -> str:
 
 def _render_html(block: Block, inner: str, ctx: ConvertContext) -> str:
     """Custom HTML: the author's markup, as is (markdown.py writes it as one raw HTML block)."""
-    return f'<div data-wpm-raw="html">{inner}</div>' if inner.strip() else ""
+    return raw_div(inner) if inner.strip() else ""
 
 
 def _render_social(block: Block, inner: str, ctx: ConvertContext) -> str:
@@ -442,12 +444,12 @@ def _mark_footnotes(text: str, notes: list[dict[str, str]]) -> str:
 
     def mark(m: re.Match[str]) -> str:
         n = numbers.get(m.group(1))
-        return f'<span data-wpm-raw="footnote">[^{n}]</span>' if n else m.group(0)
+        return raw_span(RAW_FOOTNOTE, f"[^{n}]") if n else m.group(0)
 
     return _FN_MARK.sub(mark, text)
 
 
 def _render_footnotes(notes: list[dict[str, str]]) -> str:
     return "\n".join(
-        f'<p><span data-wpm-raw="footnote">[^{i}]:</span> {n.get("content", "")}</p>' for i, n in enumerate(notes, 1)
+        f"<p>{raw_span(RAW_FOOTNOTE, f'[^{i}]:')} {n.get('content', '')}</p>" for i, n in enumerate(notes, 1)
     )
