@@ -306,6 +306,16 @@ def test_file_without_header_is_skipped_with_a_warning(tmp_path: Path) -> None:
     assert warnings == [f"{tmp_path / 'README.md'}: no front matter (no leading --- line); skipped"]
 
 
+def test_a_warning_from_reading_a_post_is_given_once_though_posts_are_read_twice(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text("---\ntitle: A\n---\nok\n", encoding="utf-8")
+    (tmp_path / "b.md").write_bytes(b"---\ntitle: B\n---\ncaf\xe9\n")  # Latin-1, not UTF-8
+    warnings: list[str] = []
+    source = open_frontmatter([tmp_path], warnings.append)
+    for _ in range(2):  # the pipeline's index pass, then its conversion pass
+        assert [p.title for p in source.posts()] == ["A"]
+    assert warnings == [f"{tmp_path / 'b.md'}: not UTF-8 text (byte 20); skipped (re-save it as UTF-8)"]
+
+
 # ---------------------------------------------------------------- images from a local server, --drop-key
 
 JPG = (Path(__file__).resolve().parents[1] / "fixtures" / "assets" / "tiny.jpg").read_bytes()

@@ -23,6 +23,19 @@ from ..models import Post, Site
 Warn = Callable[[str], None]
 
 
+def warn_once(warn: Warn) -> Warn:
+    """`warn`, saying each message once: the pipeline reads `.posts()` twice (index pass, conversion
+    pass), so an importer that warns while reading a post would otherwise say everything twice."""
+    seen: set[str] = set()
+
+    def once(message: str) -> None:
+        if message not in seen:
+            seen.add(message)
+            warn(message)
+
+    return once
+
+
 class Source(Protocol):
     site: Site
 

@@ -23,7 +23,7 @@ import html as htmllib
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from pathlib import Path
@@ -34,9 +34,9 @@ from bs4 import BeautifulSoup
 
 from ..errors import InputError
 from ..models import ImportInfo, Post, Site, Term
+from . import Warn, warn_once
 from .mirror_urls import URL_ATTRS, mirror_url_to_link
 
-Warn = Callable[[str], None]
 SUFFIXES = (".md", ".markdown", ".mdown", ".html", ".htm")
 FRONT_MATTER = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M)
 HTML_START = re.compile(
@@ -204,16 +204,10 @@ def infer_site_url(bodies: list[str]) -> str:
 @dataclass
 class FrontMatterSource:
     files: list[Path]
-    warn: Warn
+    warn: Warn  # says each message once (open_frontmatter wraps it in warn_once)
     drop_keys: tuple[str, ...] = ()
     site: Site = field(default_factory=Site)
     html_links: bool = False  # bodies link siblings as `slug.html` (HTTrack convention)
-    _warned: set[str] = field(default_factory=set)  # the pipeline reads every file twice: warn once
-
-    def warn_once(self, message: str) -> None:
-        if message not in self._warned:
-            self._warned.add(message)
-            self.warn(message)
 
     def posts(self) -> Iterator[Post]:
         for path in self.files:
@@ -225,14 +219,14 @@ class FrontMatterSource:
         try:
             raw = path.read_text(encoding="utf-8")
         except UnicodeDecodeError as exc:
-            self.warn_once(f"{path}: not UTF-8 text (byte {exc.start}); skipped (re-save it as UTF-8)")
+            self.warn(f"{path}: not UTF-8 text (byte {exc.start}); skipped (re-save it as UTF-8)")
             return None
         except OSError as exc:
-            self.warn_once(f"{path}: cannot read ({exc.strerror}); skipped")
+            self.warn(f"{path}: cannot read ({exc.strerror}); skipped")
             return None
         fm = split_front_matter(raw, str(path))
         if fm is None:
-            self.warn_once(f"{path}: no front matter (no leading --- line); skipped")
+            self.warn(f"{path}: no front matter (no leading --- line); skipped")
             return None
         data = {k: v for k, v in fm.data.items() if k not in self.drop_keys}
         text = drop_keys_from_text(fm.text, self.drop_keys)
@@ -245,7 +239,7 @@ class FrontMatterSource:
         if fmt == "html":
             body, removed = strip_page_header(body)
             if removed:
-                self.warn_once(
+                self.warn(
                     f"{path}:{fm.body_line}: removed the theme's post header before .entry-content "
                     f"({removed[:80]}); title, date and author are in the front matter"
                 )
@@ -336,6 +330,7 @@ def find_files(paths: list[Path]) -> list[Path]:
 def open_frontmatter(
     paths: list[Path], warn: Warn, drop_keys: tuple[str, ...] = (), site_url: str = "", **_: object
 ) -> FrontMatterSource:
+    warn = warn_once(warn)  # read_post warns, and posts() runs twice
     files = find_files([Path(p) for p in paths])
     if not files:
         raise InputError(str(paths[0]), "no .md or .html files found", hint="pass a folder of front-matter posts")

@@ -23,7 +23,7 @@ import hashlib
 import posixpath
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -33,7 +33,7 @@ from bs4 import BeautifulSoup, Comment, Tag
 
 from ..errors import InputError, OptionsError
 from ..models import Author, ImportInfo, Post, Site, Term
-from . import pagemeta
+from . import Warn, pagemeta, warn_once
 from .mirror_urls import (  # noqa: F401  (re-exported: tests and frontmatter.py import them from here)
     PAGE_SUFFIXES,
     URL_ATTRS,
@@ -48,7 +48,6 @@ from .mirror_urls import (  # noqa: F401  (re-exported: tests and frontmatter.py
     url_identity,
 )
 
-Warn = Callable[[str], None]
 SKIP_DIRS = {"hts-cache", ".git", "wp-admin", "wp-includes", "wp-json"}
 
 CONTENT_SELECTORS = (
@@ -338,17 +337,6 @@ def read_text(file: Path, warn: Warn) -> str | None:
     return data.decode("utf-8", errors="replace")
 
 
-def warn_once(warn: Warn) -> Warn:
-    seen: set[str] = set()
-
-    def once(message: str) -> None:
-        if message not in seen:
-            seen.add(message)
-            warn(message)
-
-    return once
-
-
 def walk_pages(roots: list[Path]) -> Iterator[tuple[Path, Path, str]]:
     for root in roots:
         if root.is_file():
@@ -378,7 +366,7 @@ def open_mirror(
                 f"--content-selector {content_selector!r}: not a CSS selector ({reason}); "
                 "e.g. 'div.post-text' or 'article .body'"
             ) from None
-    warn = warn_once(warn)  # posts() runs twice (index pass, conversion pass): each warning once
+    warn = warn_once(warn)  # read_post warns, and posts() runs twice
     mirror = Mirror(roots, warn, content_selector=content_selector, keep_boilerplate=keep_boilerplate)
     scanned: list[PageRecord] = []
     titles: Counter[str] = Counter()
