@@ -165,7 +165,7 @@ class AssetRef:
 class ConvertedPost:
     markdown: str  # the body, ending with exactly one "\n" (or empty)
     assets: tuple[AssetRef, ...] = ()
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()  # plain messages; pipeline.convert_all prefixes the post's location
     shortcodes: Counter = field(default_factory=Counter)  # name -> count seen
     unknown_shortcodes: Counter = field(default_factory=Counter)  # name -> count left verbatim
     blocks: Counter = field(default_factory=Counter)  # block name -> count seen

@@ -65,7 +65,7 @@ def convert_post(post: Post, ctx: ConvertContext) -> ConvertedPost:
     return ConvertedPost(
         markdown=markdown,
         assets=tuple(assets),
-        warnings=tuple(f"{post.where}: {w}" for w in warnings),
+        warnings=tuple(warnings),  # plain messages: the pipeline adds the post's location
         shortcodes=seen,
         unknown_shortcodes=unknown,
         blocks=stats,
