@@ -169,7 +169,7 @@ class ConvertedPost:
     shortcodes: Counter = field(default_factory=Counter)  # name -> count seen
     unknown_shortcodes: Counter = field(default_factory=Counter)  # name -> count left verbatim
     blocks: Counter = field(default_factory=Counter)  # block name -> count seen
-    excerpt: str = ""  # Markdown excerpt derived from <!--more--> when the post had none
+    excerpt: str = ""  # the post's WordPress excerpt as one paragraph of plain text; "" when it has none
     excerpt_separator: str = ""  # the more marker, when the body holds it on a line of its own
 
 
