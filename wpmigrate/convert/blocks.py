@@ -236,7 +236,8 @@ def _render_code(block: Block, inner: str, ctx: ConvertContext) -> str:
     c = re.fullmatch(r"\s*<code\b([^>]*)>(.*)</code>\s*", body, re.S | re.I)
     if c:
         body = c.group(2)
-        lang = lang or (re.search(r"language-([\w#+.-]+)", c.group(1)) or [None, ""])[1]
+        named = re.search(r"language-([\w#+.-]+)", c.group(1))
+        lang = lang or (named.group(1) if named else "")
     if not lang and m:
         found = re.search(r"(?:language-|lang-|brush:\s*)([\w#+.-]+)", m.group(0)[:200])
         lang = found.group(1) if found else ""
@@ -273,7 +274,8 @@ def _render_table(block: Block, inner: str, ctx: ConvertContext) -> str:
 
 def _render_image(block: Block, inner: str, ctx: ConvertContext) -> str:
     """An image block is already <figure><a?><img></a?><figcaption?></figure>; fill a missing alt."""
-    att = ctx.attachments.get(block.attrs.get("id")) if isinstance(block.attrs.get("id"), int) else None
+    att_id = block.attrs.get("id")
+    att = ctx.attachments.get(att_id) if isinstance(att_id, int) else None
     if att is not None and att.alt:
         inner = re.sub(
             r'(<img\b[^>]*?\balt=)(""|\'\')', lambda m: f'{m.group(1)}"{html.escape(att.alt)}"', inner, count=1

@@ -63,7 +63,7 @@ from __future__ import annotations
 
 import re
 from html import escape as html_escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bs4 import BeautifulSoup, CData, Comment, Declaration, Doctype, NavigableString, ProcessingInstruction, Tag
 from markdownify import ATX, MarkdownConverter
@@ -97,6 +97,22 @@ from .soup import (
     table_rows,
     unique,
 )
+
+if TYPE_CHECKING:
+    # markdownify's own stub (__init__.pyi) declares only its public calls; these are the parts of
+    # MarkdownConverter we subclass and call back into, as markdownify 1.2 defines them.
+    class _Converter(MarkdownConverter):
+        class DefaultOptions:
+            pass
+
+        def process_tag(self, node: Tag, parent_tags: set[str] | None = None) -> str:
+            return ""
+
+        def convert_blockquote(self, el: Tag, text: str, parent_tags: set[str]) -> str:
+            return ""
+
+else:
+    _Converter = MarkdownConverter
 
 __all__ = ["WordPressConverter", "classify_media", "escape_inline", "html_to_markdown"]
 
@@ -177,8 +193,8 @@ def _inline(marker: str, close: str | None = None, same: tuple[str, ...] = ()):
     return convert
 
 
-class WordPressConverter(MarkdownConverter):
-    class Options(MarkdownConverter.DefaultOptions):
+class WordPressConverter(_Converter):
+    class Options(_Converter.DefaultOptions):
         heading_style = ATX
         bullets = "-"
         strong_em_symbol = "*"
@@ -226,9 +242,9 @@ class WordPressConverter(MarkdownConverter):
         text = WS.sub(" ", text)
         prev, nxt = el.previous_sibling, el.next_sibling
         parent = el.parent
-        if _is_block(prev) or (prev is not None and prev.name == "br") or (_is_block(parent) and prev is None):
+        if _is_block(prev) or (isinstance(prev, Tag) and prev.name == "br") or (_is_block(parent) and prev is None):
             text = text.lstrip(" ")
-        if _is_block(nxt) or (_is_block(parent) and nxt is None) or (nxt is not None and nxt.name == "br"):
+        if _is_block(nxt) or (_is_block(parent) and nxt is None) or (isinstance(nxt, Tag) and nxt.name == "br"):
             text = text.rstrip(" ")
         if "_noformat" in parent_tags or not text:
             return text

@@ -127,15 +127,17 @@ def _clean_lang(lang: str) -> str:
 
 def table_rows(table: Tag) -> list[list[Tag]]:
     """Rows in display order (thead, bodies and loose rows, tfoot), each a list of its cells."""
-    head, body, foot = [], [], []
+    head: list[Tag] = []
+    body: list[Tag] = []
+    foot: list[Tag] = []
     for child in table.children:
         if not isinstance(child, Tag):
             continue
         if child.name == "tr":
             body.append(child)
         elif child.name in ("thead", "tbody", "tfoot"):
-            rows = child.find_all("tr", recursive=False)
-            {"thead": head, "tbody": body, "tfoot": foot}[child.name].extend(rows)
+            trs = child.find_all("tr", recursive=False)
+            {"thead": head, "tbody": body, "tfoot": foot}[child.name].extend(trs)
     rows = [list(tr.find_all(["td", "th"], recursive=False)) for tr in head + body + foot]
     return [r for r in rows if r]
 

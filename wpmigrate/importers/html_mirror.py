@@ -33,6 +33,7 @@ from bs4 import BeautifulSoup, Comment, Tag
 
 from ..errors import InputError, OptionsError
 from ..models import Author, ImportInfo, Post, Site, Term
+from ..tagattrs import attr_str
 from . import Warn, pagemeta, warn_once
 from .mirror_urls import (  # noqa: F401  (re-exported: tests and frontmatter.py import them from here)
     PAGE_SUFFIXES,
@@ -170,7 +171,7 @@ def clean_content(el: Tag, idx: pagemeta.PageIndex | None = None) -> list[str]:
             c.extract()
     for img in el.find_all("img"):  # lazy-loading plugins keep the real URL in data-*
         real = img.get("data-lazy-src") or img.get("data-src")
-        if real and (not img.get("src") or img["src"].startswith("data:")):
+        if real and (not img.get("src") or attr_str(img, "src").startswith("data:")):
             img["src"] = real
             if img.get("data-lazy-srcset") or img.get("data-srcset"):
                 img["srcset"] = img.get("data-lazy-srcset") or img["data-srcset"]
@@ -492,8 +493,9 @@ def collect_term_names(soup: BeautifulSoup, names: dict[tuple[str, str], str]) -
     """Term display names from links to term archives anywhere in the mirror (post classes give only slugs)."""
     for a in soup.find_all("a", href=True):
         for base, domain in (("category", "category"), ("tag", "post_tag")):
-            if f"{base}/" in a["href"]:
-                slug = pagemeta.term_slug(a["href"], base)
+            href = attr_str(a, "href")
+            if f"{base}/" in href:
+                slug = pagemeta.term_slug(href, base)
                 text = pagemeta.text_of(a)
                 if slug and text and len(text) < 80:
                     names.setdefault((domain, slug), text)
