@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import CORPUS
+from click.testing import CliRunner
+from conftest import CORPUS, isolated_workdir
 from markdown_it import MarkdownIt
 
+from wpmigrate.cli import main
 from wpmigrate.convert import ConvertContext
 from wpmigrate.convert.autop import autop
 from wpmigrate.convert.post import convert_post
@@ -75,6 +79,36 @@ def test_deep_nesting_gives_a_warning_not_an_error():
     out = convert_post(post("<div>" * 600 + "deep" + "</div>" * 600), ConvertContext())
     assert out.markdown == "deep\n"
     assert any("flattened" in w for w in out.warnings)
+
+
+DEEP_EXPORT = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel><title>Deep</title><link>https://example.test</link><wp:wxr_version>1.2</wp:wxr_version>
+<item><title>Deep</title><link>https://example.test/deep/</link>
+<content:encoded><![CDATA[{body}]]></content:encoded>
+<wp:post_id>5</wp:post_id><wp:post_date>2020-01-15 10:00:00</wp:post_date><wp:post_name>deep</wp:post_name>
+<wp:status>publish</wp:status><wp:post_type>post</wp:post_type></item>
+<item><title>Fine</title><link>https://example.test/fine/</link>
+<content:encoded><![CDATA[<p>fine</p>]]></content:encoded>
+<wp:post_id>6</wp:post_id><wp:post_date>2020-01-16 10:00:00</wp:post_date><wp:post_name>fine</wp:post_name>
+<wp:status>publish</wp:status><wp:post_type>post</wp:post_type></item>
+</channel></rss>
+"""
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_converter_warning_names_its_post_once(jobs: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    work = isolated_workdir(tmp_path, monkeypatch, "work")
+    (work / "export.xml").write_text(DEEP_EXPORT.format(body="<div>" * 600 + "deep" + "</div>" * 600))
+    result = CliRunner().invoke(
+        main,
+        ["convert", "export.xml", "-o", "site", "--offline", "--jobs", jobs, "--report", "r.json"],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    warning = "export.xml:4 post 5 'Deep': markup nested 600 levels deep was flattened"
+    assert json.loads((work / "r.json").read_text())["warnings"] == [warning]
+    assert result.output.count("post 5") == 1 and f"  {warning}\n" in result.output
 
 
 # --- real exports ---------------------------------------------------------------------------------

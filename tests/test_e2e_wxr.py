@@ -110,6 +110,40 @@ def test_demo_export_matches_golden_tree(tmp_path, update_goldens):
     ]
 
 
+EXCERPT_EXPORT = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
+ xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel><title>S</title><link>https://example.test</link><wp:wxr_version>1.2</wp:wxr_version>
+<item><title>With</title><content:encoded><![CDATA[Body.<!--more-->Rest.]]></content:encoded>
+<excerpt:encoded><![CDATA[<p>Tides: <em>when</em> &amp; "how"
+high.</p><p>Second&nbsp;part.<br>End</p>]]></excerpt:encoded>
+<wp:post_id>1</wp:post_id><wp:post_date>2020-01-15 10:00:00</wp:post_date><wp:post_name>with</wp:post_name>
+<wp:status>publish</wp:status><wp:post_type>post</wp:post_type></item>
+<item><title>Without</title><content:encoded><![CDATA[Body.<!--more-->Rest.]]></content:encoded>
+<excerpt:encoded><![CDATA[]]></excerpt:encoded>
+<wp:post_id>2</wp:post_id><wp:post_date>2020-01-16 10:00:00</wp:post_date><wp:post_name>without</wp:post_name>
+<wp:status>publish</wp:status><wp:post_type>post</wp:post_type></item>
+</channel></rss>
+"""
+
+
+def test_a_wordpress_excerpt_reaches_the_front_matter_as_one_line_of_text(tmp_path):
+    (tmp_path / "export.xml").write_text(EXCERPT_EXPORT, encoding="utf-8")
+    out = tmp_path / "site"
+    result = convert(str(tmp_path / "export.xml"), "--out", str(out), "--offline", "-q")
+    assert result.exit_code == 0, result.output
+    head = "---\nlayout: post\ntitle: {}\ndate: {}\n"
+    assert (out / "_posts/2020-01-15-with.md").read_text(encoding="utf-8") == (
+        head.format("With", "2020-01-15")
+        + "excerpt: 'Tides: when & \"how\" high. Second\u00a0part. End'\n"
+        + "excerpt_separator: <!--more-->\n---\n\nBody.\n\n<!--more-->\n\nRest.\n"
+    )
+    # No WordPress excerpt: as before, the more tag is the cut, and Jekyll makes the excerpt.
+    assert (out / "_posts/2020-01-16-without.md").read_text(encoding="utf-8") == (
+        head.format("Without", "2020-01-16") + "excerpt_separator: <!--more-->\n---\n\nBody.\n\n<!--more-->\n\nRest.\n"
+    )
+
+
 def test_wptt_every_kept_post_is_written_with_its_title_and_date(tmp_path):
     src = corpus_file(WPTT)
     out = tmp_path / "site"

@@ -133,16 +133,17 @@ def test_amauger_front_matter_is_kept_exactly(amauger: Path) -> None:
     for post in posts:
         path = Path(post.source)
         head, keys = header_of(path)
-        assert post.meta["_wpm_front_matter_text"] == head, path.name
+        assert post.imported.front_matter_text == head, path.name
         assert list(post.front_matter) == keys, path.name
         assert post.slug == path.stem and post.line == 1
-        assert post.content_format == "html" and post.meta["_wpm_rendered"] is True
+        assert post.content_format == "html" and post.imported.rendered is True
+        assert post.meta == {}  # no postmeta in a front-matter file; the header text is in post.imported
         # title, date and categories for reports come from the header
         assert post.title == re.search(r"^title: (.*)$", head, re.M).group(1)
         assert post.date == datetime.strptime(re.search(r"^date: (.*)$", head, re.M).group(1), "%Y-%m-%d")
         cats = re.search(r"^categories: \[(.*)\]$", head, re.M).group(1)
         assert post.categories == [c.strip() for c in cats.split(",")]
-    summary = next(p for p in posts if p.slug == "communication").meta["_wpm_front_matter_text"]
+    summary = next(p for p in posts if p.slug == "communication").imported.front_matter_text
     assert "économiques. \ncover: web2\n" in summary  # the trailing space of the summary value is kept
 
 
@@ -154,7 +155,7 @@ def test_amauger_drop_keys(amauger: Path) -> None:
         expected = "".join(
             line for line in head.splitlines(keepends=True) if not line.startswith(("author:", "cover:"))
         )
-        assert post.meta["_wpm_front_matter_text"] == expected
+        assert post.imported.front_matter_text == expected
 
 
 def test_amauger_links_match_the_posts_they_point_at(amauger: Path) -> None:
@@ -162,8 +163,8 @@ def test_amauger_links_match_the_posts_they_point_at(amauger: Path) -> None:
     assert posts["roi"].link == SITE + "le-marketing-de-contenu-est-roi.html"
     assert posts["roi"].guid == SITE + "le-marketing-de-contenu-est-roi/"
     assert posts["leadership"].link == SITE + "le-marketing-de-contenu-permet-detablir-un-leadership-eclaire.html"
-    assert posts["leadership"].meta["_wpm_matched"]["link"] == "attachment data-permalink"
-    assert posts["ecrire"].meta["_wpm_matched"]["link"] == "front matter permalink"
+    assert posts["leadership"].imported.matched["link"] == "attachment data-permalink"
+    assert posts["ecrire"].imported.matched["link"] == "front matter permalink"
     links = {p.link for p in posts.values()}
     # every link between these ten posts, written `slug.html` in the bodies, is now the target's old URL
     internal = [
@@ -191,7 +192,7 @@ def test_amauger_mirror_paths_become_absolute_and_nothing_else_changes(amauger: 
         "https://i1.wp.com/www.christianamauger.com/wp-content/uploads/2012/08/lego-king.jpg?resize=285%2C263&amp;ssl=1"
     )
     assert f'src="{src}"' in post.content
-    assert post.meta["_wpm_mirror_refs"][src.replace("&amp;", "&")] == (
+    assert post.imported.mirror_refs[src.replace("&amp;", "&")] == (
         "../i1.wp.com/www.christianamauger.com/wp-content/uploads/2012/08/lego-kingc434.jpg?resize=285%2C263&ssl=1"
     )
     original = (amauger / "leadership.md").read_text(encoding="utf-8").split("\n---\n", 1)[1].lstrip("\n")
@@ -204,7 +205,7 @@ def test_markdown_body_passes_as_markdown() -> None:
     if not SEED.exists():
         pytest.skip("../shared/seed not present")
     post = next(open_frontmatter([SEED], quiet).posts())
-    assert post.content_format == "markdown" and "_wpm_rendered" not in post.meta
+    assert post.content_format == "markdown" and not post.imported.rendered
     assert post.content == SEED.read_text(encoding="utf-8").split("\n---\n", 1)[1].lstrip("\n")
 
 
@@ -303,6 +304,16 @@ def test_file_without_header_is_skipped_with_a_warning(tmp_path: Path) -> None:
     posts = list(open_frontmatter([tmp_path], warnings.append).posts())
     assert [p.title for p in posts] == ["A"] and posts[0].content == "ok\n"
     assert warnings == [f"{tmp_path / 'README.md'}: no front matter (no leading --- line); skipped"]
+
+
+def test_a_warning_from_reading_a_post_is_given_once_though_posts_are_read_twice(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text("---\ntitle: A\n---\nok\n", encoding="utf-8")
+    (tmp_path / "b.md").write_bytes(b"---\ntitle: B\n---\ncaf\xe9\n")  # Latin-1, not UTF-8
+    warnings: list[str] = []
+    source = open_frontmatter([tmp_path], warnings.append)
+    for _ in range(2):  # the pipeline's index pass, then its conversion pass
+        assert [p.title for p in source.posts()] == ["A"]
+    assert warnings == [f"{tmp_path / 'b.md'}: not UTF-8 text (byte 20); skipped (re-save it as UTF-8)"]
 
 
 # ---------------------------------------------------------------- images from a local server, --drop-key

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import re
 import struct
 from datetime import datetime
@@ -171,7 +172,7 @@ def test_content_selector_rescues_pages_without_wordpress_markers(tmp_path: Path
     assert list(open_mirror([tmp_path], warnings.append).posts()) == []
     assert f"{tmp_path / 'a.html'}: not recognised as a post (no WordPress post markers); skipped" in warnings
     posts = list(open_mirror([tmp_path], quiet, content_selector=".txt").posts())
-    assert [(p.title, p.content, p.meta["_wpm_matched"]["content"]) for p in posts] == [("A | S", "<p>Hi</p>", ".txt")]
+    assert [(p.title, p.content, p.imported.matched["content"]) for p in posts] == [("A | S", "<p>Hi</p>", ".txt")]
 
 
 def test_local_files_never_point_outside_the_mirror(tmp_path: Path) -> None:
@@ -186,7 +187,7 @@ def test_local_files_never_point_outside_the_mirror(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     post = next(open_mirror([tmp_path / "mirror"], quiet).posts())
-    assert post.meta["_wpm_local_files"] == {
+    assert post.imported.local_files == {
         "https://www.example.org/wp-content/ok.png": str(site / "wp-content" / "ok.png")
     }
     assert '<img src="https://www.example.org/secret.png"/>' in post.content
@@ -301,12 +302,13 @@ def test_fixture_theme_a_metadata(fixture_posts: dict) -> None:
     assert p.modified == datetime(2015, 11, 10, 9, 0)
     assert p.categories == ["News"] and p.tags == ["Café"]
     assert p.author == "admin" and p.excerpt == "Un premier billet, avec « guillemets » et une photo."
-    assert p.content_format == "html" and p.meta["_wpm_rendered"] is True
+    assert p.content_format == "html" and p.imported.rendered is True
+    assert p.meta == {}  # what the importer learned is in p.imported: a mirror has no postmeta
     assert (
-        p.meta["_og_image"]
+        p.imported.featured_image
         == "https://i0.wp.com/www.example.org/wp-content/uploads/2012/08/photo.png?fit=600%2C400&ssl=1"
     )
-    assert p.meta["_wpm_matched"] == {
+    assert p.imported.matched == {
         "id": "body class postid-N/page-id-N",
         "url": "og:url",
         "title": "og:title",
@@ -320,7 +322,14 @@ def test_fixture_theme_a_metadata(fixture_posts: dict) -> None:
         "content": ".entry-content",
         "kind": "body class 'single'",
     }
-    assert sorted(p.meta["_wpm_removed"]) == ["#jp-relatedposts", ".sharedaddy"]
+    assert sorted(p.imported.removed) == ["#jp-relatedposts", ".sharedaddy"]
+
+
+def test_a_mirror_post_survives_pickling_for_worker_processes(fixture_posts: dict) -> None:
+    # --jobs N sends posts to forked workers by pickle: ImportInfo must come back whole.
+    p = fixture_posts["posts"]["hello-world"]
+    back = pickle.loads(pickle.dumps(p))
+    assert back == p and back.imported == p.imported and back.imported.local_files
 
 
 def test_fixture_theme_a_content_is_clean_and_absolute(fixture_posts: dict) -> None:
@@ -332,7 +341,7 @@ def test_fixture_theme_a_content_is_clean_and_absolute(fixture_posts: dict) -> N
     assert 'href="https://www.example.org/2012/08/hello-world/#comments"' in p.content
     src = "https://i0.wp.com/www.example.org/wp-content/uploads/2012/08/photo.png?resize=300%2C200&amp;ssl=1"
     assert f'src="{src}"' in p.content
-    local = {k: Path(v).relative_to(MIRROR).as_posix() for k, v in p.meta["_wpm_local_files"].items()}
+    local = {k: Path(v).relative_to(MIRROR).as_posix() for k, v in p.imported.local_files.items()}
     assert local == {
         "https://i0.wp.com/www.example.org/wp-content/uploads/2012/08/photo.png?resize=300%2C200&ssl=1": "i0.wp.com/www.example.org/wp-content/uploads/2012/08/photo296d.png",
         "https://i0.wp.com/www.example.org/wp-content/uploads/2012/08/photo.png?ssl=1": "i0.wp.com/www.example.org/wp-content/uploads/2012/08/photoeb45.png",
@@ -346,14 +355,14 @@ def test_fixture_theme_b_foundationpress(fixture_posts: dict) -> None:
     assert p.date == datetime(2013, 1, 15, 8, 30) and p.modified is None
     assert p.categories == ["Recettes"]  # slug from the post class, name from a link elsewhere in the mirror
     assert p.tags == ["lait"]
-    assert p.meta["_wpm_matched"]["published"] == "time.updated[datetime] (FoundationPress)"
-    assert p.meta["_wpm_matched"]["url"] == "oEmbed discovery link"
-    assert p.meta["_wpm_removed"] == [".addtoany_share_save_container"]
+    assert p.imported.matched["published"] == "time.updated[datetime] (FoundationPress)"
+    assert p.imported.matched["url"] == "oEmbed discovery link"
+    assert p.imported.removed == (".addtoany_share_save_container",)
     assert (
         'srcset="https://www.example.org/wp-content/uploads/2013/01/crème-300x200.png 300w, '
         'https://www.example.org/wp-content/uploads/2013/01/crème.png 600w"' in p.content
     )
-    assert sorted(Path(v).name for v in p.meta["_wpm_local_files"].values()) == ["crème-300x200.png", "crème.png"]
+    assert sorted(Path(v).name for v in p.imported.local_files.values()) == ["crème-300x200.png", "crème.png"]
     assert 'href="https://www.example.org/l%e2%80%99ete.html"' in p.content
     ete = fixture_posts["posts"]["l’ete"]
     assert ete.link == "https://www.example.org/l%e2%80%99ete.html" and ete.title == "L’été"
@@ -417,7 +426,7 @@ def test_nagekar_mirror_metadata_matches_the_pages() -> None:
         p = posts[slug]
         assert (p.id, p.title, p.date.strftime("%Y-%m-%d"), p.tags, p.categories) == (pid, title, day, tags, [])
         assert p.link == f"https://nagekar.com/{p.date:%Y/%m}/{slug}.html"
-        assert p.meta["_wpm_matched"]["content"] == "article .content"
+        assert p.imported.matched["content"] == "article .content"
         for junk in (*CHROME, "Unrelated", "featured-posts", "« ", "Posted under"):
             assert junk not in p.content, (slug, junk)
     assert posts["fujitsu-lifebook-a514-review"].content.startswith("<p>Hey guys, I bought the <a href=")
@@ -453,7 +462,7 @@ def test_hides_mirror_metadata_matches_the_pages() -> None:
             author,
         )
         assert p.link == f"https://hidemiyoshi.jp/blog/{p.date:%Y/%m}/{slug}.html"
-        assert p.meta["_wpm_matched"]["content"] == ".colibri-post-content"
+        assert p.imported.matched["content"] == ".colibri-post-content"
         # the banner block every post ends with is theme chrome, found by comparing the posts
         for junk in (*CHROME, "private_banner", "banner_14", "ツイート"):
             assert junk not in p.content, (slug, junk)
@@ -645,10 +654,10 @@ def test_repeated_tail_without_text_is_dropped_but_a_repeated_signature_is_kept(
     warnings: list[str] = []
     posts = list(open_mirror([tmp_path], warnings.append).posts())
     assert [p.content for p in posts] == [f"<p>Post {i}</p><p>Merci, Christian</p>" for i in range(4)]
-    assert posts[0].meta["_wpm_removed"] == ["2 trailing nodes repeated on other pages"]
+    assert posts[0].imported.removed == ("2 trailing nodes repeated on other pages",)
     assert (
         f"{tmp_path}: 4 posts end with the same block (banners, share rows); removed from each "
-        "(see _wpm_removed in inspect)" in warnings
+        "(--keep-boilerplate keeps it)" in warnings
     )
 
 

@@ -90,7 +90,7 @@ def wordpress_html(post: Post, ctx: ConvertContext) -> str:
     """The post as WordPress would serve it, per our passes: what markdownify is given."""
     text, had_blocks = blocks.render_blocks(post.content, ctx, Counter(), footnotes=post.meta.get("footnotes"))
     text, protected = shortcodes.protect_code(text)
-    if not had_blocks and not post.meta.get("_wpm_rendered"):
+    if not had_blocks and not post.imported.rendered:
         text = autop(text)
     return shortcodes.render_shortcodes(text, post, ctx, protected, Counter(), Counter())
 

@@ -58,7 +58,7 @@ def inspect_sources(paths: list[Path], **options: Any) -> dict[str, Any]:
             for src in _IMG_SRC.findall(post.content):
                 host = urlsplit(src).netloc or "(relative)"
                 image_hosts[host] += 1
-        found = post.meta.get("_wpm_matched") or {}
+        found = post.imported.matched
         if found:
             by_post[post.source] = dict(found)
         for field_name, selector in found.items():

@@ -1,6 +1,6 @@
 """The records that flow through the pipeline.
 
-importers  ->  Post (+ Site)          what WordPress had
+importers  ->  Post (+ Site)          what WordPress had (+ ImportInfo: what the importer learned)
 convert    ->  ConvertedPost          Markdown body + the assets it references
 emit       ->  OutputFile             one file's relative path and bytes
 plan       ->  Change                 what applying would do to one file on disk
@@ -13,6 +13,7 @@ and must not be mutated after construction.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -68,6 +69,31 @@ class Site:
 
 
 @dataclass(frozen=True)
+class ImportInfo:
+    """What an importer learned about a post besides WordPress's own fields and postmeta.
+
+    A WXR item has none of it (the defaults). Mirrors (importers/html_mirror.py) and front-matter
+    files (importers/frontmatter.py) fill what they know.
+    """
+
+    # The content is HTML as WordPress served it: convert/post.py and audit.py skip wpautop.
+    rendered: bool = False
+    # field -> the selector or reader that gave it ("content": ".entry-content"), shown by `inspect`.
+    matched: Mapping[str, str] = field(default_factory=dict)
+    # Theme and plugin chrome taken out of the content (selectors, or a description).
+    removed: tuple[str, ...] = ()
+    # Mirrors: absolute URL -> the mirror file it was saved as, for files the content refers to.
+    local_files: Mapping[str, str] = field(default_factory=dict)
+    # Front-matter files: absolute URL -> the mirror-relative form the body had (`../i1.wp.com/...`).
+    mirror_refs: Mapping[str, str] = field(default_factory=dict)
+    # Front-matter files: the header's exact text between the `---` lines, re-emitted byte for byte
+    # by emit/jekyll.py; None when the input had no header.
+    front_matter_text: str | None = None
+    # Mirrors: the page's og:image (or equivalent), as an absolute URL; "" when none.
+    featured_image: str = ""
+
+
+@dataclass(frozen=True)
 class Post:
     """One WordPress item (post, page, attachment, custom type), whatever the importer.
 
@@ -98,11 +124,13 @@ class Post:
     menu_order: int = 0
     sticky: bool = False
     password: str = ""
-    meta: dict[str, Any] = field(default_factory=dict)  # postmeta, PHP-serialized values decoded
+    meta: dict[str, Any] = field(default_factory=dict)  # WordPress postmeta only, PHP-serialized values decoded
     attachment_url: str = ""
     comments: tuple[Comment, ...] = ()
     # Front matter already present on an imported Markdown/HTML file, kept as is and in order.
     front_matter: dict[str, Any] | None = None
+    # What a mirror or front-matter importer learned beyond the above (never in `meta`).
+    imported: ImportInfo = field(default_factory=ImportInfo)
 
     @property
     def categories(self) -> list[str]:
@@ -137,11 +165,11 @@ class AssetRef:
 class ConvertedPost:
     markdown: str  # the body, ending with exactly one "\n" (or empty)
     assets: tuple[AssetRef, ...] = ()
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()  # plain messages; pipeline.convert_all prefixes the post's location
     shortcodes: Counter = field(default_factory=Counter)  # name -> count seen
     unknown_shortcodes: Counter = field(default_factory=Counter)  # name -> count left verbatim
     blocks: Counter = field(default_factory=Counter)  # block name -> count seen
-    excerpt: str = ""  # Markdown excerpt derived from <!--more--> when the post had none
+    excerpt: str = ""  # the post's WordPress excerpt as one paragraph of plain text; "" when it has none
     excerpt_separator: str = ""  # the more marker, when the body holds it on a line of its own
 
 

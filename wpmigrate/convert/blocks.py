@@ -9,6 +9,7 @@ navigation) have no text in the post and vanish.
 Footnotes: the inline markers become `<span data-wpm-raw="footnote">[^1]</span>` and the footnotes
 block a run of `<p><span data-wpm-raw="footnote">[^1]:</span> note</p>` definitions (Markdown footnotes
 as kramdown and most renderers read them). Their text comes from the post's "footnotes" meta.
+(markers.py defines these markers.)
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from lxml import etree
 
 from . import ConvertContext
 from .embeds import detect_provider, provider_for_slug, render_embed
+from .markers import RAW_FOOTNOTE, raw_div, raw_span
 
 # WordPress's block delimiter grammar: names are lower case, the JSON ends at the first `}` followed by
 # whitespace and the end of the comment.
@@ -234,7 +236,8 @@ def _render_code(block: Block, inner: str, ctx: ConvertContext) -> str:
     c = re.fullmatch(r"\s*<code\b([^>]*)>(.*)</code>\s*", body, re.S | re.I)
     if c:
         body = c.group(2)
-        lang = lang or (re.search(r"language-([\w#+.-]+)", c.group(1)) or [None, ""])[1]
+        named = re.search(r"language-([\w#+.-]+)", c.group(1))
+        lang = lang or (named.group(1) if named else "")
     if not lang and m:
         found = re.search(r"(?:language-|lang-|brush:\s*)([\w#+.-]+)", m.group(0)[:200])
         lang = found.group(1) if found else ""
@@ -271,7 +274,8 @@ def _render_table(block: Block, inner: str, ctx: ConvertContext) -> str:
 
 def _render_image(block: Block, inner: str, ctx: ConvertContext) -> str:
     """An image block is already <figure><a?><img></a?><figcaption?></figure>; fill a missing alt."""
-    att = ctx.attachments.get(block.attrs.get("id")) if isinstance(block.attrs.get("id"), int) else None
+    att_id = block.attrs.get("id")
+    att = ctx.attachments.get(att_id) if isinstance(att_id, int) else None
     if att is not None and att.alt:
         inner = re.sub(
             r'(<img\b[^>]*?\balt=)(""|\'\')', lambda m: f'{m.group(1)}"{html.escape(att.alt)}"', inner, count=1
@@ -367,7 +371,7 @@ def _render_separator(block: Block, inner: str, ctx: ConvertContext) -> str:
 
 def _render_html(block: Block, inner: str, ctx: ConvertContext) -> str:
     """Custom HTML: the author's markup, as is (markdown.py writes it as one raw HTML block)."""
-    return f'<div data-wpm-raw="html">{inner}</div>' if inner.strip() else ""
+    return raw_div(inner) if inner.strip() else ""
 
 
 def _render_social(block: Block, inner: str, ctx: ConvertContext) -> str:
@@ -442,12 +446,12 @@ def _mark_footnotes(text: str, notes: list[dict[str, str]]) -> str:
 
     def mark(m: re.Match[str]) -> str:
         n = numbers.get(m.group(1))
-        return f'<span data-wpm-raw="footnote">[^{n}]</span>' if n else m.group(0)
+        return raw_span(RAW_FOOTNOTE, f"[^{n}]") if n else m.group(0)
 
     return _FN_MARK.sub(mark, text)
 
 
 def _render_footnotes(notes: list[dict[str, str]]) -> str:
     return "\n".join(
-        f'<p><span data-wpm-raw="footnote">[^{i}]:</span> {n.get("content", "")}</p>' for i, n in enumerate(notes, 1)
+        f"<p>{raw_span(RAW_FOOTNOTE, f'[^{i}]:')} {n.get('content', '')}</p>" for i, n in enumerate(notes, 1)
     )

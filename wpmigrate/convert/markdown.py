@@ -33,6 +33,7 @@ Decisions (what the output looks like, and why):
 - Custom HTML blocks (`core/html`, marked `data-wpm-raw="html"` by blocks.py) are the author's markup,
   written as one raw HTML block (blank lines dropped, or `&#10;` inside `<pre>`), attributes kept.
 - Text of `<span data-wpm-raw>` (kept shortcodes, footnote markers `[^1]`) is written as is, unescaped.
+  (markers.py defines these in-tree markers and says who writes each.)
 - A nested ordered list that does not start at 1 follows a blank line: CommonMark would otherwise read
   it as the item's text.
 - Raw HTML is kept where Markdown has no equivalent: iframe, video, audio, object, embed, form,
@@ -62,7 +63,7 @@ from __future__ import annotations
 
 import re
 from html import escape as html_escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bs4 import BeautifulSoup, CData, Comment, Declaration, Doctype, NavigableString, ProcessingInstruction, Tag
 from markdownify import ATX, MarkdownConverter
@@ -70,6 +71,7 @@ from markdownify import ATX, MarkdownConverter
 from ..models import AssetRef
 from . import ConvertContext
 from .cleanup import pass_cleanup, pass_players, repair_tag_typos
+from .markers import MORE_TAG, RAW_ATTR, RAW_HTML
 from .mdtext import (
     WS,
     chomp,
@@ -96,6 +98,22 @@ from .soup import (
     table_rows,
     unique,
 )
+
+if TYPE_CHECKING:
+    # markdownify's own stub (__init__.pyi) declares only its public calls; these are the parts of
+    # MarkdownConverter we subclass and call back into, as markdownify 1.2 defines them.
+    class _Converter(MarkdownConverter):
+        class DefaultOptions:
+            pass
+
+        def process_tag(self, node: Tag, parent_tags: set[str] | None = None) -> str:
+            return ""
+
+        def convert_blockquote(self, el: Tag, text: str, parent_tags: set[str]) -> str:
+            return ""
+
+else:
+    _Converter = MarkdownConverter
 
 __all__ = ["WordPressConverter", "classify_media", "escape_inline", "html_to_markdown"]
 
@@ -143,7 +161,7 @@ BLOCK_TAGS = frozenset(
         "body",
         "html",
         "[document]",
-        "wpm-more",
+        MORE_TAG,
     ]
 )
 # Inline tags that write a marker before their text: text inside them is not at the start of a line.
@@ -176,8 +194,8 @@ def _inline(marker: str, close: str | None = None, same: tuple[str, ...] = ()):
     return convert
 
 
-class WordPressConverter(MarkdownConverter):
-    class Options(MarkdownConverter.DefaultOptions):
+class WordPressConverter(_Converter):
+    class Options(_Converter.DefaultOptions):
         heading_style = ATX
         bullets = "-"
         strong_em_symbol = "*"
@@ -205,12 +223,12 @@ class WordPressConverter(MarkdownConverter):
             return "\n\n" + html_block(node) + "\n\n"
         if name in RAW_INLINE:
             return str(node)
-        if node.get("data-wpm-raw") == "html" or (name == "pre" and node.find(_linked) is not None):
+        if node.get(RAW_ATTR) == RAW_HTML or (name == "pre" and node.find(_linked) is not None):
             # Custom HTML blocks stay the author's markup; a <pre> with links or images inside stays
             # HTML too, as a fenced block would lose them.
             if name != "pre":
                 return "\n\n" + raw_html(node.decode_contents()) + "\n\n"
-            for attr in [a for a in node.attrs if a in ("style", "data-wpm-raw")]:
+            for attr in [a for a in node.attrs if a in ("style", RAW_ATTR)]:
                 del node.attrs[attr]
             return "\n\n" + raw_html(str(node)) + "\n\n"
         return super().process_tag(node, parent_tags)
@@ -225,13 +243,13 @@ class WordPressConverter(MarkdownConverter):
         text = WS.sub(" ", text)
         prev, nxt = el.previous_sibling, el.next_sibling
         parent = el.parent
-        if _is_block(prev) or (prev is not None and prev.name == "br") or (_is_block(parent) and prev is None):
+        if _is_block(prev) or (isinstance(prev, Tag) and prev.name == "br") or (_is_block(parent) and prev is None):
             text = text.lstrip(" ")
-        if _is_block(nxt) or (_is_block(parent) and nxt is None) or (nxt is not None and nxt.name == "br"):
+        if _is_block(nxt) or (_is_block(parent) and nxt is None) or (isinstance(nxt, Tag) and nxt.name == "br"):
             text = text.rstrip(" ")
         if "_noformat" in parent_tags or not text:
             return text
-        if isinstance(parent, Tag) and parent.name == "span" and parent.get("data-wpm-raw"):
+        if isinstance(parent, Tag) and parent.name == "span" and parent.get(RAW_ATTR):
             return text  # a kept shortcode or a footnote marker: Markdown text as it must be read
         text = escape_inline(text)
         if "_inline" not in parent_tags and _at_line_start(el):
@@ -275,7 +293,7 @@ class WordPressConverter(MarkdownConverter):
     def convert_br(self, el: Tag, text: str, parent_tags: set[str]) -> str:
         return " " if "_inline" in parent_tags else "\\\n"
 
-    def convert_wpm_more(self, el: Tag, text: str, parent_tags: set[str]) -> str:
+    def convert_wpm_more(self, el: Tag, text: str, parent_tags: set[str]) -> str:  # markers.MORE_TAG
         return "\n\n" + self.ctx.excerpt_separator + "\n\n"
 
     def convert_list(self, el: Tag, text: str, parent_tags: set[str]) -> str:

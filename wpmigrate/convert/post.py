@@ -6,11 +6,13 @@
     shortcodes.render_...    [caption], [gallery], [embed] ... -> HTML; unknown ones counted, kept
     html_to_markdown         the markdownify subclass; collects media URLs as found (before rewriting)
 
-Excerpt: we leave `ConvertedPost.excerpt` empty and keep the `<!--more-->` marker (ctx.excerpt_separator)
-in the body on a line of its own: Jekyll's `excerpt_separator` cuts the excerpt there itself, so the
-excerpt and the body can never disagree. A post that has the marker says so in its front matter
-(`excerpt_separator: <!--more-->`), so Jekyll needs no site-wide setting. A WordPress excerpt, when the post has one, is the emitter's
-business (it is on the Post).
+Excerpt: a post with a WordPress excerpt (`Post.excerpt`, the export's `excerpt:encoded`) gets it as
+`ConvertedPost.excerpt`, one paragraph of plain text (excerpt_text: tags dropped, entities decoded,
+line breaks and runs of spaces made one space): front matter is no place for Markdown or HTML, and
+themes print `page.excerpt` as is or through `strip_html`. Otherwise the `<!--more-->` marker
+(ctx.excerpt_separator) stays in the body on a line of its own: Jekyll's `excerpt_separator` cuts the
+excerpt there itself, so the excerpt and the body can never disagree. A post that has the marker says
+so in its front matter (`excerpt_separator: <!--more-->`), so Jekyll needs no site-wide setting.
 
 Markdown content (`post.content_format == "markdown"`, e.g. a half-converted front-matter file) is kept
 as written apart from line endings, the single final newline and its URLs: media are localised and
@@ -21,6 +23,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+
+from bs4 import BeautifulSoup
 
 from ..errors import ConvertError
 from ..models import AssetRef, ConvertedPost, Post
@@ -49,7 +53,7 @@ def convert_post(post: Post, ctx: ConvertContext) -> ConvertedPost:
         html, had_blocks = blocks.render_blocks(post.content, ctx, stats, footnotes=post.meta.get("footnotes"))
         html, protected = shortcodes.protect_code(html)
         # Rendered HTML (from a mirror or a half-done migration) already has its paragraphs.
-        if not had_blocks and not post.meta.get("_wpm_rendered"):
+        if not had_blocks and not post.imported.rendered:
             html = autop(html)
         html = shortcodes.render_shortcodes(html, post, ctx, protected, seen, unknown)
         markdown = html_to_markdown(html, ctx, assets=assets, warnings=warnings)
@@ -65,13 +69,29 @@ def convert_post(post: Post, ctx: ConvertContext) -> ConvertedPost:
     return ConvertedPost(
         markdown=markdown,
         assets=tuple(assets),
-        warnings=tuple(f"{post.where}: {w}" for w in warnings),
+        warnings=tuple(warnings),  # plain messages: the pipeline adds the post's location
         shortcodes=seen,
         unknown_shortcodes=unknown,
         blocks=stats,
-        excerpt="",
+        excerpt=excerpt_text(post.excerpt),
         excerpt_separator=separator,
     )
+
+
+# Elements whose edges separate words: a line break or a paragraph end is a space in a one-line excerpt.
+_WORD_BREAKS = ("br", "p", "div", "li", "ul", "ol", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th")
+_ASCII_SPACES = re.compile(r"[ \t\n\r\f\v]+")  # not U+00A0: French typography keeps its no-break spaces
+
+
+def excerpt_text(html_text: str) -> str:
+    """A WordPress excerpt (plain text or HTML) as one paragraph of plain text; "" for none."""
+    if not html_text.strip():
+        return ""
+    soup = BeautifulSoup(html_text, "html.parser")
+    for el in soup.find_all(_WORD_BREAKS):
+        el.insert_before(" ")
+        el.insert_after(" ")
+    return _ASCII_SPACES.sub(" ", soup.get_text()).strip()
 
 
 _FENCED = re.compile(r"^[ \t]*(`{3,}|~{3,})[^\n]*\n.*?^[ \t]*\1[ \t]*$", re.S | re.M)

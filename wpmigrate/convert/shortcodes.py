@@ -4,7 +4,7 @@ Parsing follows WordPress's grammar (get_shortcode_regex / shortcode_parse_atts)
 `[name attrs /]`, `[name attrs]content[/name]` (content runs to the first `[/name]`), `[[name]]` escapes.
 WordPress only matches registered names; we match every name, then handle the ones we know, keep the
 plausible unknown ones verbatim inside `<span data-wpm-raw="shortcode">` (markdown.py writes that text as is,
-never escaped) and leave other bracketed text (`[sic]`, `[1]`) to be ordinary text.
+never escaped; the markers are defined in markers.py) and leave other bracketed text (`[sic]`, `[1]`) to be ordinary text.
 
 Code shortcodes ([code], [sourcecode], [php] ... of SyntaxHighlighter Evolved) are swapped for empty
 `<pre data-wpm-protect="N"></pre>` tokens before autop (a block element autop leaves alone) and rendered
@@ -23,6 +23,15 @@ from typing import NamedTuple
 from ..models import Post
 from . import Attachment, ConvertContext
 from .embeds import detect_provider, render_embed
+from .markers import (
+    BLOCK_END,
+    BLOCK_START,
+    PROTECT_TOKEN,
+    RAW_SHORTCODE,
+    SKIP_RAW_SPAN,
+    protect_token,
+    raw_span,
+)
 
 # SyntaxHighlighter Evolved's shortcodes: brush names and aliases. "code"/"sourcecode" take lang=.
 CODE_NAMES = frozenset(
@@ -127,7 +136,7 @@ _OPEN = re.compile(r"\[(\[?)([\w-]+)(?![\w-])([^\]/]*(?:/(?!\])[^\]/]*)*?)(/)?\]
 _CLOSE_UNKNOWN = re.compile(r"\[/([a-z][\w-]*)\]")
 # Regions the scanner never looks into: tags, comments, and code-like elements WordPress prints as text.
 _OPAQUE = re.compile(
-    r"<span data-wpm-raw[^>]*>[^<]*</span>|<(pre|code|script|style|textarea)\b[^>]*>.*?</\1\s*>"
+    SKIP_RAW_SPAN + r"|<(pre|code|script|style|textarea)\b[^>]*>.*?</\1\s*>"
     r"|<!--.*?-->|<[a-zA-Z/!][^>]*>",
     re.S | re.I,
 )
@@ -141,8 +150,6 @@ _PRE_BRUSH = re.compile(
     r"""<pre\b[^>]*\bclass\s*=\s*["'][^"']*\b(?:brush|lang)\s*:\s*([\w#+-]+)[^"']*["'][^>]*>(.*?)</pre\s*>""",
     re.S | re.I,
 )
-_TOKEN = re.compile(r'<pre data-wpm-protect="(\d+)"></pre>')
-_BLOCK_START, _BLOCK_END = "\x02", "\x03"  # around block-level output, for the shortcode_unautop step
 _IMAGE_EXT = re.compile(r"\.(jpe?g|png|gif|webp|avif|bmp|svg|tiff?|heic)(\?|#|$)", re.I)
 _AUDIO_EXT = re.compile(r"\.(mp3|m4a|ogg|oga|wav|flac|aac|opus)(\?|#|$)", re.I)
 _VIDEO_EXT = re.compile(r"\.(mp4|m4v|webm|ogv|mov|wmv|avi|flv|3gp)(\?|#|$)", re.I)
@@ -233,11 +240,11 @@ def scan(text: str, known: frozenset[str] | set[str], opaque: re.Pattern[str] = 
 
 def _raw(text: str) -> str:
     """Text markdown.py must write verbatim (no Markdown escaping)."""
-    return f'<span data-wpm-raw="shortcode">{html.escape(text, quote=False)}</span>'
+    return raw_span(RAW_SHORTCODE, html.escape(text, quote=False))
 
 
 def _block(fragment: str) -> str:
-    return f"{_BLOCK_START}{fragment}{_BLOCK_END}"
+    return f"{BLOCK_START}{fragment}{BLOCK_END}"
 
 
 # ---------------------------------------------------------------- protect_code / count_shortcodes
@@ -252,7 +259,7 @@ def protect_code(html_text: str) -> tuple[str, dict[str, str]]:
     for sc in scan(html_text, CODE_NAMES, _OPAQUE_CODE):
         if sc.escaped or sc.content is None:
             continue
-        token = f'<pre data-wpm-protect="{len(protected)}"></pre>'
+        token = protect_token(len(protected))
         protected[token] = html_text[sc.start : sc.end]
         out += [html_text[pos : sc.start], token]
         pos = sc.end
@@ -260,7 +267,7 @@ def protect_code(html_text: str) -> tuple[str, dict[str, str]]:
     text = "".join(out)
 
     def keep_pre(m: re.Match[str]) -> str:
-        token = f'<pre data-wpm-protect="{len(protected)}"></pre>'
+        token = protect_token(len(protected))
         protected[token] = m.group(0)
         return token
 
@@ -290,16 +297,16 @@ def render_shortcodes(
     """After autop: expand known shortcodes to HTML that markdown.py renders; unknown ones stay
     verbatim (and are counted in `unknown`). `seen` counts every shortcode name met."""
     text = _expand(html_text, post, ctx, seen, unknown)
-    text = _TOKEN.sub(lambda m: _block(_render_protected(protected.get(m.group(0), ""), seen, unknown)), text)
+    text = PROTECT_TOKEN.sub(lambda m: _block(_render_protected(protected.get(m.group(0), ""), seen, unknown)), text)
     text = autoembed(text, ctx)
     # shortcode_unautop: a block-level result alone in its paragraph replaces the paragraph.
     text = re.sub(
-        rf"<p>\s*{_BLOCK_START}([^{_BLOCK_START}{_BLOCK_END}]*){_BLOCK_END}\s*(?:<br\s*/?>\s*)?</p>",
+        rf"<p>\s*{BLOCK_START}([^{BLOCK_START}{BLOCK_END}]*){BLOCK_END}\s*(?:<br\s*/?>\s*)?</p>",
         r"\1",
         text,
         flags=re.S,
     )
-    return text.replace(_BLOCK_START, "").replace(_BLOCK_END, "")
+    return text.replace(BLOCK_START, "").replace(BLOCK_END, "")
 
 
 def _expand(text: str, post: Post, ctx: ConvertContext, seen: Counter, unknown: Counter) -> str:

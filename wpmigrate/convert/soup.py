@@ -1,6 +1,6 @@
 """Passes over the BeautifulSoup tree before conversion, and facts about elements.
 
-    pass_comments   <!--more--> -> <wpm-more> placeholder; every other comment, CDATA, PI removed
+    pass_comments   <!--more--> -> <wpm-more> placeholder (markers.py); every other comment, CDATA, PI removed
     pass_repair     void HTML5 elements libxml2 nests content in; <br> in <pre>; multi-line <code>
     pass_urls       links through ctx.rewrite_link, media through ctx.rewrite_asset; assets noted as found
     pass_depth      markup nested deeper than MAX_DEPTH flattened (markdownify recursion guard)
@@ -18,6 +18,7 @@ from bs4 import CData, Comment, Declaration, Doctype, ProcessingInstruction, Tag
 
 from ..models import AssetRef
 from . import ConvertContext
+from .markers import MORE_TAG
 
 MAX_DEPTH = 120  # markdownify recurses ~3 frames per level; Python's default limit is 1000
 RAW_BLOCK = frozenset(["iframe", "video", "audio", "object", "embed", "form", "details", "dl", "canvas", "svg", "math"])
@@ -126,15 +127,17 @@ def _clean_lang(lang: str) -> str:
 
 def table_rows(table: Tag) -> list[list[Tag]]:
     """Rows in display order (thead, bodies and loose rows, tfoot), each a list of its cells."""
-    head, body, foot = [], [], []
+    head: list[Tag] = []
+    body: list[Tag] = []
+    foot: list[Tag] = []
     for child in table.children:
         if not isinstance(child, Tag):
             continue
         if child.name == "tr":
             body.append(child)
         elif child.name in ("thead", "tbody", "tfoot"):
-            rows = child.find_all("tr", recursive=False)
-            {"thead": head, "tbody": body, "tfoot": foot}[child.name].extend(rows)
+            trs = child.find_all("tr", recursive=False)
+            {"thead": head, "tbody": body, "tfoot": foot}[child.name].extend(trs)
     rows = [list(tr.find_all(["td", "th"], recursive=False)) for tr in head + body + foot]
     return [r for r in rows if r]
 
@@ -281,7 +284,7 @@ def pass_comments(root: Tag) -> None:
     ):
         if isinstance(node, Comment) and re.match(r"\s*more\b", str(node)) and not more_done:
             more_done = True
-            node.replace_with(Tag(name="wpm-more"))
+            node.replace_with(Tag(name=MORE_TAG))
         elif isinstance(node, Comment) and re.match(r"\s*nextpage\b", str(node)):
             node.replace_with(" ")  # a page break: at least keep the words apart
         else:

@@ -11,8 +11,9 @@ The Jekyll default is the seed post's format (../shared/seed/leadership.md):
     ---
 
 then `tags`, `author`, `excerpt`, `excerpt_separator` (posts with a more tag) where present, and
-`permalink` for pages (so their old URL
-keeps working). Fields are in this fixed order and absent when empty. Every value goes through
+`permalink` for pages (so their old URL keeps working). `excerpt` is the post's WordPress excerpt as
+one line of plain text (convert.post.excerpt_text); without one, Jekyll cuts its own excerpt at the
+more tag (`excerpt_separator`) or the first paragraph. Fields are in this fixed order and absent when empty. Every value goes through
 PyYAML, so any title (colons, quotes, `#`, a leading `@` or `*`, emoji) loads back unchanged;
 lists are flow lists like the seed's `categories`. The seed's blank line before the closing
 `---` is not reproduced: it carries nothing and YAML ignores it.
@@ -86,7 +87,7 @@ def _author(f: FieldInput) -> str:
 
 
 def _excerpt(f: FieldInput) -> str:
-    return f.converted.excerpt
+    return f.converted.excerpt  # the WordPress excerpt, already plain text
 
 
 def _excerpt_separator(f: FieldInput) -> str:

@@ -62,8 +62,8 @@ class JekyllProfile:
         return Placement(check_relpath(f"_drafts/{slug}.md"), "", "", "draft")
 
     def render(self, post: Post, converted: ConvertedPost, placement: Placement, author_name: str = "") -> bytes:
-        kept = post.meta.get("_wpm_front_matter_text")
-        if isinstance(kept, str):
+        kept = post.imported.front_matter_text
+        if kept is not None:
             # A file that already had front matter keeps it byte for byte (see importers/frontmatter.py).
             front = "---\n" + kept + ("" if kept.endswith("\n") or not kept else "\n") + "---\n"
         else:

@@ -15,12 +15,34 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypedDict, Unpack
 
 from ..errors import InputError
 from ..models import Post, Site
 
 Warn = Callable[[str], None]
+
+
+def warn_once(warn: Warn) -> Warn:
+    """`warn`, saying each message once: the pipeline reads `.posts()` twice (index pass, conversion
+    pass), so an importer that warns while reading a post would otherwise say everything twice."""
+    seen: set[str] = set()
+
+    def once(message: str) -> None:
+        if message not in seen:
+            seen.add(message)
+            warn(message)
+
+    return once
+
+
+class ImportOptions(TypedDict, total=False):
+    """What a mirror or front-matter folder may need told; a WXR export needs none of it."""
+
+    content_selector: str  # mirrors: the element that holds the post (--content-selector)
+    site_url: str  # mirrors, front-matter folders: the old site's address (--site-url)
+    keep_boilerplate: bool  # mirrors: keep blocks that end every post (--keep-boilerplate)
+    drop_keys: tuple[str, ...]  # front-matter folders: header keys to leave out (--drop-key)
 
 
 class Source(Protocol):
@@ -29,7 +51,7 @@ class Source(Protocol):
     def posts(self) -> Iterator[Post]: ...
 
 
-def open_sources(paths: Sequence[Path], warn: Warn, **options: object) -> Source:
+def open_sources(paths: Sequence[Path], warn: Warn, **options: Unpack[ImportOptions]) -> Source:
     """Pick the importer for the given inputs. All inputs of one run must be of one kind."""
     from . import wxr
 
@@ -51,11 +73,11 @@ def open_sources(paths: Sequence[Path], warn: Warn, **options: object) -> Source
     if kind == "mirror":
         from . import html_mirror
 
-        return html_mirror.open_mirror([Path(p) for p in paths], warn, **options)  # type: ignore[attr-defined]
+        return html_mirror.open_mirror([Path(p) for p in paths], warn, **options)
     if kind == "frontmatter":
         from . import frontmatter
 
-        return frontmatter.open_frontmatter([Path(p) for p in paths], warn, **options)  # type: ignore[attr-defined]
+        return frontmatter.open_frontmatter([Path(p) for p in paths], warn, **options)
     raise InputError(
         str(paths[0]),
         "not a WordPress export, HTML mirror or folder of front-matter files",

@@ -5,15 +5,16 @@ rendered HTML (../shared/corpus/amauger/input), or already Markdown (../shared/s
 is kept as it was written:
 
 - `Post.front_matter` is the parsed mapping, keys in file order (PyYAML keeps insertion order);
-- `meta["_wpm_front_matter_text"]` is the header's exact text (between the `---` lines, with
+- `Post.imported.front_matter_text` is the header's exact text (between the `---` lines, with
   `drop_keys` removed line by line), so an emitter can re-emit it byte for byte: re-dumping the
   mapping would normalise quoting, dates and flow lists (`[a, b]`), and lose comments and the
   author's spacing. Emitters should prefer the text and fall back to the mapping.
 
-The body: WordPress HTML -> content_format "html" with meta["_wpm_rendered"] = True (no wpautop:
+The body: WordPress HTML -> content_format "html" with Post.imported.rendered = True (no wpautop:
 it is rendered output already); Markdown -> content_format "markdown". Mirror-relative URLs in an
 HTML body (`slug.html`, `../i1.wp.com/...`) are made absolute with html_mirror.mirror_url_to_link,
-as for a mirror; the original relative form of each is kept in meta["_wpm_mirror_refs"].
+as for a mirror; the original relative form of each is kept in Post.imported.mirror_refs.
+Post.meta stays empty: these files have no postmeta.
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ import html as htmllib
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -32,10 +33,10 @@ import yaml
 from bs4 import BeautifulSoup
 
 from ..errors import InputError
-from ..models import Post, Site, Term
+from ..models import ImportInfo, Post, Site, Term
+from . import Warn, warn_once
 from .mirror_urls import URL_ATTRS, mirror_url_to_link
 
-Warn = Callable[[str], None]
 SUFFIXES = (".md", ".markdown", ".mdown", ".html", ".htm")
 FRONT_MATTER = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M)
 HTML_START = re.compile(
@@ -203,16 +204,10 @@ def infer_site_url(bodies: list[str]) -> str:
 @dataclass
 class FrontMatterSource:
     files: list[Path]
-    warn: Warn
+    warn: Warn  # says each message once (open_frontmatter wraps it in warn_once)
     drop_keys: tuple[str, ...] = ()
     site: Site = field(default_factory=Site)
     html_links: bool = False  # bodies link siblings as `slug.html` (HTTrack convention)
-    _warned: set[str] = field(default_factory=set)  # the pipeline reads every file twice: warn once
-
-    def warn_once(self, message: str) -> None:
-        if message not in self._warned:
-            self._warned.add(message)
-            self.warn(message)
 
     def posts(self) -> Iterator[Post]:
         for path in self.files:
@@ -224,14 +219,14 @@ class FrontMatterSource:
         try:
             raw = path.read_text(encoding="utf-8")
         except UnicodeDecodeError as exc:
-            self.warn_once(f"{path}: not UTF-8 text (byte {exc.start}); skipped (re-save it as UTF-8)")
+            self.warn(f"{path}: not UTF-8 text (byte {exc.start}); skipped (re-save it as UTF-8)")
             return None
         except OSError as exc:
-            self.warn_once(f"{path}: cannot read ({exc.strerror}); skipped")
+            self.warn(f"{path}: cannot read ({exc.strerror}); skipped")
             return None
         fm = split_front_matter(raw, str(path))
         if fm is None:
-            self.warn_once(f"{path}: no front matter (no leading --- line); skipped")
+            self.warn(f"{path}: no front matter (no leading --- line); skipped")
             return None
         data = {k: v for k, v in fm.data.items() if k not in self.drop_keys}
         text = drop_keys_from_text(fm.text, self.drop_keys)
@@ -240,27 +235,24 @@ class FrontMatterSource:
         link, how = self.old_url(data, fm.body, path)
         matched["link"] = how
         body = fm.body.lstrip("\r\n")
-        meta: dict[str, Any] = {
-            "_wpm_front_matter_text": text,
-            "_wpm_front_matter_line": 2,
-            "_wpm_body_line": fm.body_line,
-            "_wpm_matched": matched,
-        }
+        imported = ImportInfo(front_matter_text=text, matched=matched)
         if fmt == "html":
-            meta["_wpm_rendered"] = True
             body, removed = strip_page_header(body)
             if removed:
-                meta["_wpm_removed"] = [f"theme header before .entry-content: {removed}"]
-                self.warn_once(
+                self.warn(
                     f"{path}:{fm.body_line}: removed the theme's post header before .entry-content "
                     f"({removed[:80]}); title, date and author are in the front matter"
                 )
             page_path = link[len(self.site.link) :] if link.startswith(self.site.link) else path.stem + ".html"
-            meta["_wpm_page_path"] = page_path
+            refs: dict[str, str] = {}
             if self.site.link:
                 body, refs = absolutize_html(body, page_path, self.site)
-                if refs:
-                    meta["_wpm_mirror_refs"] = refs
+            imported = replace(
+                imported,
+                rendered=True,
+                removed=(f"theme header before .entry-content: {removed}",) if removed else (),
+                mirror_refs=refs,
+            )
         terms = tuple(Term("category", wp_sanitize_title(c) or c, c) for c in as_list(data.get("categories")))
         terms += tuple(Term("post_tag", wp_sanitize_title(t) or t, t) for t in as_list(data.get("tags")))
         published = next((as_datetime(data[k]) for k in DATE_KEYS if k in data), None)
@@ -282,8 +274,8 @@ class FrontMatterSource:
             excerpt=str(next((data[k] for k in EXCERPT_KEYS if k in data), "") or "").strip(),
             content=body,
             content_format=fmt,
-            meta=meta,
             front_matter=data,
+            imported=imported,
         )
 
     def old_url(self, data: dict[str, Any], body: str, path: Path) -> tuple[str, str]:
@@ -338,6 +330,7 @@ def find_files(paths: list[Path]) -> list[Path]:
 def open_frontmatter(
     paths: list[Path], warn: Warn, drop_keys: tuple[str, ...] = (), site_url: str = "", **_: object
 ) -> FrontMatterSource:
+    warn = warn_once(warn)  # read_post warns, and posts() runs twice
     files = find_files([Path(p) for p in paths])
     if not files:
         raise InputError(str(paths[0]), "no .md or .html files found", hint="pass a folder of front-matter posts")

@@ -9,11 +9,12 @@ parses the kept pages again, one at a time, so memory stays flat.
 
 Every relative href/src in a post's content is made absolute (mirror_urls.py), so the
 pipeline's link map and asset resolver see the old site's URLs exactly as in a WXR export;
-files that exist in the mirror are listed in meta["_wpm_local_files"] (absolute URL -> file).
+files that exist in the mirror are listed in Post.imported.local_files (absolute URL -> file).
 
-Post.meta keys set here: _wpm_rendered (True: rendered HTML, no wpautop), _wpm_matched (field ->
-the selector or reader that gave it, for `inspect`), _wpm_removed (chrome taken out), _wpm_page_path,
-_wpm_local_files, _og_image (featured image). options: content_selector, site_url, keep_boilerplate.
+Post.imported (models.ImportInfo) gets: rendered=True (rendered HTML, no wpautop), matched (field ->
+the selector or reader that gave it, for `inspect`), removed (chrome taken out), local_files and
+featured_image (og:image). Post.meta stays empty: a mirror has no postmeta.
+options: content_selector, site_url, keep_boilerplate.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import hashlib
 import posixpath
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -31,8 +32,9 @@ import soupsieve
 from bs4 import BeautifulSoup, Comment, Tag
 
 from ..errors import InputError, OptionsError
-from ..models import Author, Post, Site, Term
-from . import pagemeta
+from ..models import Author, ImportInfo, Post, Site, Term
+from ..tagattrs import attr_str
+from . import Warn, pagemeta, warn_once
 from .mirror_urls import (  # noqa: F401  (re-exported: tests and frontmatter.py import them from here)
     PAGE_SUFFIXES,
     URL_ATTRS,
@@ -47,7 +49,6 @@ from .mirror_urls import (  # noqa: F401  (re-exported: tests and frontmatter.py
     url_identity,
 )
 
-Warn = Callable[[str], None]
 SKIP_DIRS = {"hts-cache", ".git", "wp-admin", "wp-includes", "wp-json"}
 
 CONTENT_SELECTORS = (
@@ -163,14 +164,14 @@ def select_content(soup: BeautifulSoup, override: str = "") -> tuple[Tag | None,
 
 
 def clean_content(el: Tag, idx: pagemeta.PageIndex | None = None) -> list[str]:
-    """Remove chrome in place; returns what was removed, for `inspect`."""
+    """Remove chrome in place; returns the selectors that removed something (Post.imported.removed)."""
     removed: list[str] = []
     for c in el.find_all(string=lambda s: isinstance(s, Comment)):
         if not re.match(r"\s*(more|nextpage|noteaser)\b", c):
             c.extract()
     for img in el.find_all("img"):  # lazy-loading plugins keep the real URL in data-*
         real = img.get("data-lazy-src") or img.get("data-src")
-        if real and (not img.get("src") or img["src"].startswith("data:")):
+        if real and (not img.get("src") or attr_str(img, "src").startswith("data:")):
             img["src"] = real
             if img.get("data-lazy-srcset") or img.get("data-srcset"):
                 img["srcset"] = img.get("data-lazy-srcset") or img["data-srcset"]
@@ -274,17 +275,13 @@ class Mirror:
         modified, modified_gmt = pagemeta.to_local_and_utc(meta.modified)
         terms = tuple(Term("category", s, self.term_names.get(("category", s), n)) for s, n in meta.categories)
         terms += tuple(Term("post_tag", s, self.term_names.get(("post_tag", s), n)) for s, n in meta.tags)
-        post_meta: dict[str, object] = {
-            "_wpm_rendered": True,
-            "_wpm_matched": dict(meta.matched),
-            "_wpm_page_path": page_path,
-        }
-        if meta.image:
-            post_meta["_og_image"] = mirror_url_to_link(meta.image, page_path, self.site)
-        if local:
-            post_meta["_wpm_local_files"] = local
-        if removed:
-            post_meta["_wpm_removed"] = removed
+        imported = ImportInfo(
+            rendered=True,
+            matched=dict(meta.matched),
+            removed=tuple(removed),
+            local_files=local,
+            featured_image=mirror_url_to_link(meta.image, page_path, self.site) if meta.image else "",
+        )
         return Post(
             source=str(rec.file),
             id=meta.id,
@@ -303,7 +300,7 @@ class Mirror:
             excerpt=meta.excerpt,
             content=content,
             content_format="html",
-            meta=post_meta,
+            imported=imported,
         )
 
     def parent_of(self, link: str) -> int | None:
@@ -341,17 +338,6 @@ def read_text(file: Path, warn: Warn) -> str | None:
     return data.decode("utf-8", errors="replace")
 
 
-def warn_once(warn: Warn) -> Warn:
-    seen: set[str] = set()
-
-    def once(message: str) -> None:
-        if message not in seen:
-            seen.add(message)
-            warn(message)
-
-    return once
-
-
 def walk_pages(roots: list[Path]) -> Iterator[tuple[Path, Path, str]]:
     for root in roots:
         if root.is_file():
@@ -381,7 +367,7 @@ def open_mirror(
                 f"--content-selector {content_selector!r}: not a CSS selector ({reason}); "
                 "e.g. 'div.post-text' or 'article .body'"
             ) from None
-    warn = warn_once(warn)  # posts() runs twice (index pass, conversion pass): each warning once
+    warn = warn_once(warn)  # read_post warns, and posts() runs twice
     mirror = Mirror(roots, warn, content_selector=content_selector, keep_boilerplate=keep_boilerplate)
     scanned: list[PageRecord] = []
     titles: Counter[str] = Counter()
@@ -438,7 +424,7 @@ def open_mirror(
         if mirror.boilerplate:
             warn(
                 f"{roots[0]}: {len(mirror.boilerplate)} posts end with the same block (banners, share rows); "
-                "removed from each (see _wpm_removed in inspect)"
+                "removed from each (--keep-boilerplate keeps it)"
             )
     summary = Counter(kind for _, kind, _ in mirror.skipped)
     if summary:
@@ -507,8 +493,9 @@ def collect_term_names(soup: BeautifulSoup, names: dict[tuple[str, str], str]) -
     """Term display names from links to term archives anywhere in the mirror (post classes give only slugs)."""
     for a in soup.find_all("a", href=True):
         for base, domain in (("category", "category"), ("tag", "post_tag")):
-            if f"{base}/" in a["href"]:
-                slug = pagemeta.term_slug(a["href"], base)
+            href = attr_str(a, "href")
+            if f"{base}/" in href:
+                slug = pagemeta.term_slug(href, base)
                 text = pagemeta.text_of(a)
                 if slug and text and len(text) < 80:
                     names.setdefault((domain, slug), text)

@@ -22,6 +22,7 @@ from urllib.parse import unquote, urlsplit
 from bs4 import Tag
 
 from ..models import Site
+from ..tagattrs import attr_str
 
 PAGE_SUFFIXES = (".html", ".htm", ".xhtml")
 
@@ -186,12 +187,13 @@ def absolutize(
 
     for tag in el.find_all(True):
         for attr in URL_ATTRS:
-            if tag.has_attr(attr) and isinstance(tag[attr], str):
-                tag[attr] = fix(tag[attr])
+            value = tag.get(attr)
+            if isinstance(value, str):
+                tag[attr] = fix(value)
         for attr in ("srcset", "data-srcset"):
             if tag.has_attr(attr):
                 cands = []
-                for cand in tag[attr].split(","):
+                for cand in attr_str(tag, attr).split(","):
                     bits = cand.strip().split(None, 1)
                     if bits:
                         cands.append(" ".join([fix(bits[0]), *bits[1:]]))

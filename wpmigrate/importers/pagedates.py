@@ -10,6 +10,8 @@ from typing import Any
 
 from bs4 import Tag
 
+from ..tagattrs import attr_str
+
 MONTHS = {
     m: i
     for i, names in enumerate(
@@ -78,7 +80,7 @@ def _ymd(y: Any, m: Any, d: Any) -> datetime | None:
 def date_from_archive_link(anchors: Iterable[Tag], page_path: str = "") -> datetime | None:
     """A link to a day archive (…/2022/08/01/ or …/2022/08/01.html), as many themes wrap the date in."""
     for a in anchors:
-        href = a["href"].split("?")[0]
+        href = attr_str(a, "href").split("?")[0]
         if "://" not in href and not href.startswith("/"):  # relative, as in a mirror
             href = posixpath.normpath(posixpath.join(posixpath.dirname(page_path), href))
         m = re.search(r"(?:^|/)(\d{4})/(\d{2})/(\d{2})(?:/|/index\.html?|\.html?)$", href)

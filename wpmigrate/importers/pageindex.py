@@ -8,6 +8,8 @@ from functools import lru_cache
 import soupsieve
 from bs4 import BeautifulSoup, Tag
 
+from ..tagattrs import class_list
+
 
 class PageIndex:
     """Tags of one tree indexed by name, class and id, so that a CSS selector is matched only
@@ -23,10 +25,11 @@ class PageIndex:
         self.by_id: dict[str, list[Tag]] = {}
         for el in self.all:
             self.by_tag.setdefault(el.name, []).append(el)
-            for c in el.get("class", []) if isinstance(el.get("class"), list) else []:
+            for c in class_list(el):
                 self.by_class.setdefault(c, []).append(el)
-            if isinstance(el.get("id"), str):
-                self.by_id.setdefault(el["id"], []).append(el)
+            ident = el.get("id")
+            if isinstance(ident, str):
+                self.by_id.setdefault(ident, []).append(el)
 
     def select(self, selector: str, scope: Tag | None = None) -> list[Tag]:
         found: dict[int, Tag] = {}
@@ -52,7 +55,7 @@ class PageIndex:
     def _candidates(self, compound: str, bare: bool = False) -> list[Tag]:
         """Tags that may match one compound selector (all of them match it unless `bare`)."""
         m = re.match(r"^([a-zA-Z0-9]*)(#[\w-]+)?((?:\.[\w-]+)*)", compound)
-        tag, ident, classes = m.group(1), m.group(2), m.group(3)
+        tag, ident, classes = m.groups() if m else ("", None, "")  # every group is optional: m always matches
         if compound.startswith("["):  # [itemprop=articleBody]: only tags that have the attribute
             name = re.split(r"[\]=~|^$*]", compound[1:], maxsplit=1)[0]
             cands = [el for el in self.all if not el.decomposed and el.has_attr(name)]
@@ -72,9 +75,9 @@ class PageIndex:
     @classmethod
     def of(cls, soup: BeautifulSoup) -> PageIndex:
         """The index of a whole page, built once per soup (readers and content selection share it)."""
-        cached = soup.__dict__.get("_wpm_index")
+        cached = soup.__dict__.get("_page_index")
         if cached is None:
-            cached = soup.__dict__["_wpm_index"] = cls(soup)
+            cached = soup.__dict__["_page_index"] = cls(soup)
         return cached
 
     def first(self, selector: str, scope: Tag | None = None) -> Tag | None:

@@ -19,6 +19,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from bs4 import BeautifulSoup, Comment, Tag
 
+from ..tagattrs import attr_list, attr_str, class_list
 from .pagedates import (  # noqa: F401  (re-exported)
     MONTHS,
     date_from_archive_link,
@@ -114,14 +115,14 @@ def meta_all(soup: BeautifulSoup, name: str) -> list[str]:
 
 def _metas(soup: BeautifulSoup) -> dict[str, list[str]]:
     """<meta property|name=... content=...> of the page, read once per soup."""
-    cached = soup.__dict__.get("_wpm_metas")
+    cached = soup.__dict__.get("_page_metas")
     if cached is None:
         cached = {}
         for t in soup.find_all("meta"):
             key = t.get("property") or t.get("name")
             if isinstance(key, str) and isinstance(t.get("content"), str):
                 cached.setdefault(key, []).append(t["content"])
-        soup.__dict__["_wpm_metas"] = cached
+        soup.__dict__["_page_metas"] = cached
     return cached
 
 
@@ -158,7 +159,7 @@ def ld_article(soup: BeautifulSoup) -> dict[str, Any]:
 
 def body_classes(soup: BeautifulSoup) -> list[str]:
     body = soup.body
-    return list(body.get("class", [])) if body else []
+    return class_list(body)
 
 
 def text_of(el: Tag | None) -> str:
@@ -180,7 +181,7 @@ def links_terms(links: Iterable[Tag], base: str) -> list[tuple[str, str]]:
         name = text_of(a).lstrip("#").strip()
         if not name:
             continue
-        slug = term_slug(a.get("href", ""), base) or re.sub(r"\s+", "-", name.lower())
+        slug = term_slug(attr_str(a, "href"), base) or re.sub(r"\s+", "-", name.lower())
         if (slug, name) not in out:
             out.append((slug, name))
     return out
@@ -248,7 +249,7 @@ def classify_page(soup: BeautifulSoup, raw: str, rel_path: str) -> tuple[str, st
     articles = [
         a
         for a in soup.find_all("article")
-        if not any("comment" in c for c in a.get("class", [])) and a.find_parent(class_=re.compile("comment")) is None
+        if not any("comment" in c for c in class_list(a)) and a.find_parent(class_=re.compile("comment")) is None
     ]
     contents = soup.select(".entry-content, .post-content, [itemprop=articleBody]")
     if len(articles) > 1 or len(contents) > 1:
@@ -256,7 +257,7 @@ def classify_page(soup: BeautifulSoup, raw: str, rel_path: str) -> tuple[str, st
     if LISTING_PATH.search(rel_path):
         return "listing", "archive-like path", ""
     one = len(articles) == 1 or len(contents) == 1
-    if one and ({"post", "type-post", "hentry"} & set(articles[0].get("class", []) if articles else []) or contents):
+    if one and ({"post", "type-post", "hentry"} & set(class_list(articles[0]) if articles else []) or contents):
         return "post", "one article.post / .entry-content", "post"
     return "unknown", "no WordPress post markers", ""
 
@@ -289,19 +290,19 @@ def read_meta(soup: BeautifulSoup, meta: PageMeta, site_name: str = "", page_pat
     ld = ld_article(soup)
     idx = PageIndex.of(soup)
     article = next(iter(idx.by_tag.get("article", [])), None) or soup.body or soup
-    classes: list[str] = list(article.get("class", [])) if isinstance(article, Tag) else []
+    article_classes = class_list(article) if isinstance(article, Tag) else []
     anchors = [a for a in idx.by_tag.get("a", []) if isinstance(a.get("href"), str)]
     in_article = [a for a in anchors if article is soup or any(p is article for p in a.parents)]
     meta.site_name = site_name or meta_content(soup, "og:site_name")
     html = next(iter(idx.by_tag.get("html", [])), None)
-    meta.lang = (html.get("lang", "") if html else "") or meta_content(soup, "og:locale")
+    meta.lang = attr_str(html, "lang") or meta_content(soup, "og:locale")
 
     meta.id = first_of(
         meta,
         "id",
         [
             ("body class postid-N/page-id-N", lambda: _int_class(body_classes(soup), ("postid-", "page-id-"))),
-            ("article id post-N", lambda: _int_re(r"^post-(\d+)$", article.get("id", ""))),
+            ("article id post-N", lambda: _int_re(r"^post-(\d+)$", attr_str(article, "id"))),
             ("link rel=shortlink ?p=N", lambda: _int_query(_link_href(soup, "shortlink"), "p")),
         ],
     )
@@ -330,7 +331,7 @@ def read_meta(soup: BeautifulSoup, meta: PageMeta, site_name: str = "", page_pat
         "h1.page-title",
         ".page-title h1",
     ):
-        title_readers.append((sel, lambda sel=sel: text_of(idx.first(sel))))
+        title_readers.append((sel, _text_reader(idx, sel)))
     title_readers += [
         ("JSON-LD headline", lambda: _ld_str(ld.get("headline"))),
         ("<title> minus site name", lambda: strip_site_name(raw_title, meta.site_name)),
@@ -346,7 +347,10 @@ def read_meta(soup: BeautifulSoup, meta: PageMeta, site_name: str = "", page_pat
         [
             ("article:published_time", lambda: parse_date(meta_content(soup, "article:published_time"))),
             ("JSON-LD datePublished", lambda: parse_date(_ld_str(ld.get("datePublished")))),
-            ("time.published[datetime]", lambda: parse_date(published_time["datetime"]) if published_time else None),
+            (
+                "time.published[datetime]",
+                lambda: parse_date(attr_str(published_time, "datetime")) if published_time else None,
+            ),
             ("time.entry-date[datetime]", lambda: _time_attr(idx.first("time.entry-date[datetime]"))),
             ("time.updated[datetime] (FoundationPress)", lambda: _time_attr(idx.first("time.updated[datetime]"))),
             ("time[datetime]", lambda: _time_attr(idx.first("time[datetime]", article))),
@@ -417,7 +421,7 @@ def read_meta(soup: BeautifulSoup, meta: PageMeta, site_name: str = "", page_pat
                     "link to /category/",
                     lambda: links_terms([a for a in in_article if "/category/" in a["href"]], "category"),
                 ),
-                ("post class category-*", lambda: class_terms(classes, "category-")),
+                ("post class category-*", lambda: class_terms(article_classes, "category-")),
                 ("JSON-LD articleSection", lambda: [(s.lower(), s) for s in _ld_list(ld.get("articleSection"))]),
             ],
         )
@@ -431,7 +435,7 @@ def read_meta(soup: BeautifulSoup, meta: PageMeta, site_name: str = "", page_pat
                 (
                     'a[rel="tag"]',
                     lambda: links_terms(
-                        [a for a in scoped('a[rel~="tag"]') if "category" not in a.get("rel", [])], "tag"
+                        [a for a in scoped('a[rel~="tag"]') if "category" not in attr_list(a, "rel")], "tag"
                     ),
                 ),
                 ("article:tag", lambda: [(t.lower(), t) for t in meta_all(soup, "article:tag")]),
@@ -443,7 +447,7 @@ def read_meta(soup: BeautifulSoup, meta: PageMeta, site_name: str = "", page_pat
                     ),
                 ),
                 ("link to /tag/", lambda: links_terms([a for a in in_article if "/tag/" in a["href"]], "tag")),
-                ("post class tag-*", lambda: class_terms(classes, "tag-")),
+                ("post class tag-*", lambda: class_terms(article_classes, "tag-")),
                 ("JSON-LD keywords", lambda: [(k.lower(), k) for k in _ld_list(ld.get("keywords"))]),
             ],
         )
@@ -451,7 +455,7 @@ def read_meta(soup: BeautifulSoup, meta: PageMeta, site_name: str = "", page_pat
     )
 
     author_link = idx.first('a[rel~="author"]') or next(
-        (a for a in anchors if re.search(r"(^|/)author/[^/]+", a["href"])), None
+        (a for a in anchors if re.search(r"(^|/)author/[^/]+", attr_str(a, "href"))), None
     )
     meta.author_name = (
         first_of(
@@ -466,7 +470,7 @@ def read_meta(soup: BeautifulSoup, meta: PageMeta, site_name: str = "", page_pat
         )
         or ""
     )
-    meta.author = (term_slug(author_link.get("href", ""), "author") if author_link else "") or meta.author_name
+    meta.author = (term_slug(attr_str(author_link, "href"), "author") if author_link else "") or meta.author_name
     meta.excerpt = (
         first_of(
             meta,
@@ -506,19 +510,19 @@ def _h1_in_title(h1s: list[Tag], raw_title: str) -> str:
 
 
 def _time_attr(el: Tag | None) -> datetime | None:
-    return parse_date(el["datetime"]) if el is not None and isinstance(el.get("datetime"), str) else None
+    return parse_date(attr_str(el, "datetime")) if el is not None and isinstance(el.get("datetime"), str) else None
 
 
 def _link_href(soup: BeautifulSoup, rel: str) -> str:
     for link in soup.find_all("link", href=True):
-        if rel in [r.lower() for r in link.get("rel", [])]:
-            return link["href"].strip()
+        if rel in [r.lower() for r in attr_list(link, "rel")]:
+            return attr_str(link, "href").strip()
     return ""
 
 
 def _oembed_url(soup: BeautifulSoup) -> str:
     for link in soup.find_all("link", href=True, type="application/json+oembed"):
-        url = parse_qs(urlsplit(link["href"]).query).get("url", [""])[0]
+        url = parse_qs(urlsplit(attr_str(link, "href")).query).get("url", [""])[0]
         if url.startswith("http"):
             return url
     return ""
@@ -539,6 +543,10 @@ def _int_class(classes: list[str], prefixes: tuple[str, ...]) -> int | None:
             if c.startswith(p) and c[len(p) :].isdigit():
                 return int(c[len(p) :])
     return None
+
+
+def _text_reader(idx: PageIndex, selector: str) -> Callable[[], str]:
+    return lambda: text_of(idx.first(selector))
 
 
 def _int_re(pattern: str, value: str) -> int | None:

@@ -190,7 +190,7 @@ class WxrExport:
             elif key == "wp:comment":
                 comments.append(self._read_comment(child))
             elif key not in f:
-                f[key] = _raw(child) if key in _RAW_FIELDS else _text(child)
+                f[key] = _text(child)
         terms = self._resolve_terms(raw_terms)
         where = f"{source}:{line}"
         date = self._date(where, f, "wp:post_date")
@@ -418,7 +418,6 @@ _SITE_FIELDS = {
     "wp:wxr_version": "wxr_version",
     ":generator": "generator",
 }
-_RAW_FIELDS: set[str] = set()  # fields kept with their surrounding whitespace (none so far)
 _WP_ZERO = re.compile(r"^0000-00-00")
 
 

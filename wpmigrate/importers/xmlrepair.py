@@ -205,7 +205,8 @@ class XmlRepairer:
         found: dict[str, int] = {}  # token -> its next position in buf (-1: none); str.find beats a regex
         while pos < n:
             if self._state == "text":
-                skip = _BORING.match(buf, pos).end()  # in C: text, tags, entity refs, whole CDATA sections
+                boring = _BORING.match(buf, pos)  # in C: text, tags, entity refs, whole CDATA sections
+                skip = boring.end() if boring else pos  # (a starred group: it always matches)
                 if skip > pos:
                     out.append(buf[pos:skip])
                     pos = skip
