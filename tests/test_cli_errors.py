@@ -76,7 +76,8 @@ def test_a_convert_error_is_recorded_and_the_run_goes_on(
     result = run("--jobs", jobs)
     assert result.exit_code == 1
     assert result.stderr == ""
-    assert f"Failed 1:\n  {WHERE}: ConvertError: {WHERE}: cannot convert this\n" in result.stdout
+    # the post's location once, then what went wrong
+    assert f"Failed 1:\n  {WHERE}: cannot convert this\n" in result.stdout
     assert result.stdout.endswith("out: 2 new, 0 changed, 0 unchanged\n")
     assert sorted(p.name for p in (work / "out").rglob("*.md")) == ["ancien.md", "brouillon-sans-nom.md"]
 

@@ -62,6 +62,7 @@ class ConvertError(WpMigrateError):
 
     def __init__(self, where: str, message: str) -> None:
         self.where = where
+        self.message = message
         super().__init__(f"{where}: {message}")
 
 
@@ -75,7 +76,10 @@ RECORDED: tuple[type[BaseException], ...] = (WpMigrateError, RecursionError)
 
 
 def describe(exc: BaseException) -> str:
-    """ "Type: message", the text recorded for a failed post and shown for an internal error."""
+    """ "Type: message", the text recorded for a failed post and shown for an internal error. A
+    ConvertError's own text says just what went wrong: the report puts the post's location before it."""
+    if isinstance(exc, ConvertError):
+        return exc.message
     return f"{type(exc).__name__}: {exc}"
 
 
