@@ -1,0 +1,111 @@
+"""Avada / Fusion Builder: `fusion_*` and the older un-prefixed set ([fullwidth], [one_third], [title]...).
+
+The un-prefixed names are common words ([button], [image], [title]), so this family only applies to
+posts that show a Fusion marker (see MARKERS in the registry).
+"""
+
+from __future__ import annotations
+
+from .shortcodes import (
+    Handler,
+    blockquote,
+    button,
+    compose,
+    content,
+    drop,
+    gallery,
+    heading_of,
+    image,
+    inline,
+    item,
+    items,
+    panel,
+    placeholder_for,
+    text,
+    titled,
+    unwrap,
+    video,
+)
+
+
+PREFIXES = ("fusion_",)
+
+_COLUMNS = (
+    "one_full one_half one_third two_third one_fourth three_fourth one_fifth two_fifth three_fifth four_fifth "
+    "one_sixth five_sixth"
+).split()
+
+TABLE: dict[str, Handler] = {
+    **{name: unwrap() for name in _COLUMNS},
+    **{f"fusion_{name}": unwrap() for name in _COLUMNS},
+    "fullwidth": unwrap(),
+    "fusion_builder_container": unwrap(),
+    "fusion_builder_row": unwrap(),
+    "fusion_builder_row_inner": unwrap(),
+    "fusion_builder_column": unwrap(),
+    "fusion_builder_column_inner": unwrap(),
+    "separator": drop(),
+    "fusion_separator": drop(),
+    "fontawesome": drop(),
+    "fusion_fontawesome": drop(),
+    "social_links": drop(),
+    "fusion_social_links": drop(),
+    "fusion_text": text(),
+    "title": heading_of(None, level="size"),
+    "fusion_title": heading_of(None, level="size"),
+    "button": button(("title",)),
+    "fusion_button": button(("title",)),
+    "image": image(("image",), href="link"),
+    "imageframe": compose(content(), image(("image",), href="link")),
+    "fusion_imageframe": compose(content(), image(("image",), href="link")),
+    "images": unwrap(),
+    "fusion_images": unwrap(),
+    "fusion_image": image(("image",), href="link"),
+    "fusion_gallery": gallery(("image_ids",)),
+    "tabs": unwrap(),
+    "fusion_tabs": unwrap(),
+    "tab": panel("title"),
+    "fusion_tab": panel("title"),
+    "accordian": unwrap(),
+    "fusion_accordion": unwrap(),
+    "toggle": panel("title"),
+    "fusion_toggle": panel("title"),
+    "checklist": items(),
+    "fusion_checklist": items(),
+    "li_item": item(),
+    "fusion_li_item": item(),
+    "testimonials": unwrap(),
+    "fusion_testimonials": unwrap(),
+    "testimonial": blockquote(("name",), ("company",)),
+    "fusion_testimonial": blockquote(("name",), ("company",)),
+    "youtube": video(("id",)),
+    "fusion_youtube": video(("id",)),
+    "vimeo": video(("id",)),
+    "fusion_vimeo": video(("id",)),
+    "highlight": inline(),
+    "fusion_highlight": inline(),
+    "dropcap": inline(),
+    "fusion_dropcap": inline(),
+    "tagline_box": compose(titled("title"), titled("description", level=4), content()),
+    "fusion_tagline_box": compose(titled("title"), titled("description", level=4), content()),
+    "content_boxes": unwrap(),
+    "fusion_content_boxes": unwrap(),
+    "content_box": compose(titled("title"), content()),
+    "fusion_content_box": compose(titled("title"), content()),
+    "alert": text(),
+    "fusion_alert": text(),
+    "fusion_code": text(),
+    "fusion_countdown": placeholder_for("countdown"),
+    "fusion_widget_area": placeholder_for("widget area"),
+    "fusionslider": placeholder_for("slider"),
+    "fusion_slider": placeholder_for("slider"),
+    "products_slider": placeholder_for("product slider"),
+    "featured_products_slider": placeholder_for("product slider"),
+    "recent_posts": placeholder_for("list of posts"),
+    "fusion_recent_posts": placeholder_for("list of posts"),
+    "blog": placeholder_for("list of posts"),
+    "fusion_blog": placeholder_for("list of posts"),
+    "fusion_portfolio": placeholder_for("portfolio from the site"),
+    "fusion_map": placeholder_for("map"),
+    "map": placeholder_for("map"),
+}
