@@ -188,6 +188,13 @@ TABLE: dict[str, Widget] = {
     "wp-widget-search": drop_widget,
     "posts": placeholder_widget("list of posts"),
     "portfolio": placeholder_widget("portfolio from the site"),
+    # Themesflat's add-ons (the cerax demo): a line each, like Elementor's own
+    "tfaccordion": panels_widget("accordion_list", "list_title", "list_content"),
+    "tftabs": panels_widget("tab_list", "list_title", "list_content"),
+    "tf-title-section": lambda s, kids, st: paragraphs(esc(_s(s, "sub_title")))
+    + heading(" ".join(filter(None, (_s(s, "heading"), _s(s, "heading2")))), 2)
+    + paragraphs(_s(s, "descrition", "description")),
+    "tf-button": button_widget("button_text", "link.url"),
     "fluent-form-widget": placeholder_widget("form"),
     "metform": placeholder_widget("form"),
     "wpforms": placeholder_widget("form"),
