@@ -64,8 +64,14 @@ def _items(path: Path) -> list[dict]:
             if isinstance(pm.tag, str) and etree.QName(pm).localname == "postmeta":
                 kv = {etree.QName(c).localname: (c.text or "") for c in pm}
                 meta[kv.get("meta_key", "")] = kv.get("meta_value", "")
-        content = next((c.text or "" for c in item if isinstance(c.tag, str) and c.tag.endswith("}encoded")
-                        and "content" in c.tag), "")
+        content = next(
+            (
+                c.text or ""
+                for c in item
+                if isinstance(c.tag, str) and c.tag.endswith("}encoded") and "content" in c.tag
+            ),
+            "",
+        )
         out.append({"id": fields.get("post_id"), "type": fields.get("post_type"), "content": content, "meta": meta})
     return out
 
@@ -123,7 +129,9 @@ def test_builder_export_converts_cleanly(export: str, tmp_path: Path) -> None:
     path = corpus_file(f"page-builders/{export}")
     out = tmp_path / "out"
     report = tmp_path / "report.json"
-    result = CliRunner().invoke(main, ["convert", str(path), "--out", str(out), "--offline", "-q", "--report", str(report)])
+    result = CliRunner().invoke(
+        main, ["convert", str(path), "--out", str(out), "--offline", "-q", "--report", str(report)]
+    )
     assert result.exit_code in (0, 1), result.output
     written = {c["source"].rsplit("#", 1)[-1]: out / c["path"] for c in json.loads(report.read_text())["changes"]}
     leftovers, checked = [], 0

@@ -36,7 +36,12 @@ __all__ = ["BuildState", "detect_builders", "expand_shortcodes", "page_html"]
 # count as the family's and are unwrapped by the fallback), and the marker that turns the family on.
 SHORTCODE_FAMILIES: list[tuple[str, dict[str, Handler], tuple[str, ...], re.Pattern[str]]] = [
     ("WPBakery", wpbakery.TABLE, wpbakery.PREFIXES, re.compile(r"\[(vc|dt)_")),
-    ("Avada", avada.TABLE, avada.PREFIXES, re.compile(r"\[(fusion_|fullwidth[\s\]]|one_(half|third|fourth)[\s\]]|separator\s[^\]]*style_type=)")),
+    (
+        "Avada",
+        avada.TABLE,
+        avada.PREFIXES,
+        re.compile(r"\[(fusion_|fullwidth[\s\]]|one_(half|third|fourth)[\s\]]|separator\s[^\]]*style_type=)"),
+    ),
     ("Divi", divi.TABLE, divi.PREFIXES, re.compile(r"\[et_pb_")),
 ]
 

@@ -27,13 +27,22 @@ from .shortcodes import (
     video,
 )
 
-
 PREFIXES = ("fusion_",)
 
-_COLUMNS = (
-    "one_full one_half one_third two_third one_fourth three_fourth one_fifth two_fifth three_fifth four_fifth "
-    "one_sixth five_sixth"
-).split()
+_COLUMNS = [
+    "one_full",
+    "one_half",
+    "one_third",
+    "two_third",
+    "one_fourth",
+    "three_fourth",
+    "one_fifth",
+    "two_fifth",
+    "three_fifth",
+    "four_fifth",
+    "one_sixth",
+    "five_sixth",
+]
 
 TABLE: dict[str, Handler] = {
     **{name: unwrap() for name in _COLUMNS},

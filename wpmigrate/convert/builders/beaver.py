@@ -65,9 +65,9 @@ TABLE: dict[str, ModuleHandler] = {
     "html": lambda s, st: raw_html(_t(s, "html")),
     "video": lambda s, st: embed(_t(s, "embed_code", "video_url", "video"), st),
     "callout": lambda s, st: heading(esc(_t(s, "title")), 3) + paragraphs(_t(s, "text")),
-    "cta": lambda s, st: heading(esc(_t(s, "title")), 3)
-    + paragraphs(_t(s, "text"))
-    + link(_t(s, "btn_link"), esc(_t(s, "btn_text"))),
+    "cta": lambda s, st: (
+        heading(esc(_t(s, "title")), 3) + paragraphs(_t(s, "text")) + link(_t(s, "btn_link"), esc(_t(s, "btn_text")))
+    ),
     "tabs": panels("items", "label", "content"),
     "accordion": panels("items", "label", "content"),
     "testimonials": lambda s, st: "".join(quote(_t(t, "testimonial")) for t in _items(s, "testimonials")),
@@ -96,7 +96,7 @@ def render_beaver(data: Any, st: BuildState) -> str | None:
             return ""
         if node.get("type") != "module":
             return block("".join(render(k, depth + 1) for k in children.get(str(node["node"]), [])))
-        settings = node.get("settings") if isinstance(node.get("settings"), dict) else {}
+        settings = _dict(node.get("settings"))
         kind = str(settings.get("type") or "")
         st.seen[f"beaver:{kind}"] += 1
         handler = TABLE.get(kind)
@@ -107,3 +107,7 @@ def render_beaver(data: Any, st: BuildState) -> str | None:
 
     out = "".join(render(n, 0) for n in children.get("", []))
     return out if out.strip() else None
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}

@@ -180,7 +180,9 @@ def fallback_texts(settings: Any, depth: int = 0) -> list[str]:
     out: list[str] = []
     if depth > 4:
         return out
-    items = settings.items() if isinstance(settings, dict) else enumerate(settings) if isinstance(settings, list) else ()
+    items = (
+        settings.items() if isinstance(settings, dict) else enumerate(settings) if isinstance(settings, list) else ()
+    )
     for key, value in items:
         if isinstance(value, str) and isinstance(key, str) and TEXT_KEYS.match(key) and strip_tags(value).strip():
             out.append(value)

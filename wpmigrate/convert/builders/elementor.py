@@ -191,9 +191,11 @@ TABLE: dict[str, Widget] = {
     # Themesflat's add-ons (the cerax demo): a line each, like Elementor's own
     "tfaccordion": panels_widget("accordion_list", "list_title", "list_content"),
     "tftabs": panels_widget("tab_list", "list_title", "list_content"),
-    "tf-title-section": lambda s, kids, st: paragraphs(esc(_s(s, "sub_title")))
-    + heading(" ".join(filter(None, (_s(s, "heading"), _s(s, "heading2")))), 2)
-    + paragraphs(_s(s, "descrition", "description")),
+    "tf-title-section": lambda s, kids, st: (
+        paragraphs(esc(_s(s, "sub_title")))
+        + heading(" ".join(filter(None, (_s(s, "heading"), _s(s, "heading2")))), 2)
+        + paragraphs(_s(s, "descrition", "description"))
+    ),
     "tf-button": button_widget("button_text", "link.url"),
     "fluent-form-widget": placeholder_widget("form"),
     "metform": placeholder_widget("form"),
@@ -218,7 +220,7 @@ def _render(el: dict[str, Any], st: BuildState, depth: int) -> str:
     if depth > 80:
         return ""
     kids = [_render(k, st, depth + 1) for k in el.get("elements") or [] if isinstance(k, dict)]
-    settings = el.get("settings") if isinstance(el.get("settings"), dict) else {}
+    settings = _dict(el.get("settings"))
     if el.get("elType") != "widget":
         return block("".join(kids))
     name = str(el.get("widgetType") or "")
@@ -228,3 +230,7 @@ def _render(el: dict[str, Any], st: BuildState, depth: int) -> str:
         st.unknown[f"elementor:{name}"] += 1
         return fallback_html(fallback_texts(settings)) + "".join(kids)
     return handler(settings, kids, st)
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}

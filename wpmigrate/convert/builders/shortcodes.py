@@ -199,7 +199,11 @@ def _fallback(sc: Shortcode, inner: str, st: BuildState) -> str:
 
 def expand(text: str, table: dict[str, Handler], prefixes: tuple[str, ...], st: BuildState, depth: int = 0) -> str:
     """Replace the builder shortcodes of `text` (names in `table`, or starting with a family prefix)."""
-    names = set(table) | {n for n in re.findall(r"\[([a-z][\w-]*)", text) if n.startswith(prefixes)} if prefixes else set(table)
+    names = (
+        set(table) | {n for n in re.findall(r"\[([a-z][\w-]*)", text) if n.startswith(prefixes)}
+        if prefixes
+        else set(table)
+    )
     known = frozenset(n for n in names if f"[{n}" in text)
     if not known or depth > 60:
         return text

@@ -105,8 +105,10 @@ TABLE: dict[str, WidgetHandler] = {
     "WP_Widget_Custom_HTML": text_widget("title", "content"),
     "SiteOrigin_Widget_Editor_Widget": text_widget(),
     "WP_Widget_Black_Studio_TinyMCE": text_widget(),
-    "SiteOrigin_Widget_Headline_Widget": lambda w, st: heading(esc(_t(w, "headline.text")), _t(w, "headline.tag") or 2)
-    + heading(esc(_t(w, "sub_headline.text")), _t(w, "sub_headline.tag") or 3),
+    "SiteOrigin_Widget_Headline_Widget": lambda w, st: (
+        heading(esc(_t(w, "headline.text")), _t(w, "headline.tag") or 2)
+        + heading(esc(_t(w, "sub_headline.text")), _t(w, "sub_headline.tag") or 3)
+    ),
     "SiteOrigin_Widget_Image_Widget": image_widget,
     "SiteOrigin_Widget_Button_Widget": button_widget(),
     "SiteOrigin_Widget_Tabs_Widget": panels_widget("tabs", "title", "content_text"),
@@ -116,9 +118,11 @@ TABLE: dict[str, WidgetHandler] = {
     "SiteOrigin_Widget_GoogleMap_Widget": lambda w, st: placeholder("map", st),
     "SiteOrigin_Widget_ContactForm_Widget": lambda w, st: placeholder("contact form", st),
     "SiteOrigin_Panels_Widgets_Layout": layout_widget,
-    "Sydney_Action": lambda w, st: heading(esc(_t(w, "title")), 3)
-    + heading(esc(_t(w, "action_text")), 3)
-    + link(_t(w, "action_btn_link"), esc(_t(w, "action_btn_text"))),
+    "Sydney_Action": lambda w, st: (
+        heading(esc(_t(w, "title")), 3)
+        + heading(esc(_t(w, "action_text")), 3)
+        + link(_t(w, "action_btn_link"), esc(_t(w, "action_btn_text")))
+    ),
     "Sydney_List": sydney_list,
     "Sydney_Facts": facts("fact"),
     "Sydney_Skills": facts("skill"),
@@ -143,12 +147,12 @@ def render_panels(data: Any, st: BuildState) -> str | None:
 
     def where(pair: tuple[int, dict[str, Any]]) -> tuple[int, int, int]:
         i, w = pair
-        info = w.get("panels_info") if isinstance(w.get("panels_info"), dict) else {}
+        info = _dict(w.get("panels_info"))
         return (_int(info.get("grid")), _int(info.get("cell")), i)
 
     out = []
     for _, w in sorted(enumerate(widgets), key=where):
-        info = w.get("panels_info") if isinstance(w.get("panels_info"), dict) else {}
+        info = _dict(w.get("panels_info"))
         cls = str(info.get("class") or "")
         st.seen[f"siteorigin:{cls}"] += 1
         handler = TABLE.get(cls)
@@ -162,3 +166,7 @@ def render_panels(data: Any, st: BuildState) -> str | None:
 
 def _int(value: Any) -> int:
     return int(value) if isinstance(value, int) or (isinstance(value, str) and re.fullmatch(r"\d+", value)) else 0
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
