@@ -12,6 +12,7 @@ from typing import Any
 
 from .common import (
     BuildState,
+    as_dict,
     attachment_url,
     block,
     code,
@@ -26,6 +27,8 @@ from .common import (
     placeholder,
     quote,
     raw_html,
+    repeater,
+    setting,
 )
 
 ModuleHandler = Callable[[dict[str, Any], BuildState], str]
@@ -33,51 +36,40 @@ ModuleHandler = Callable[[dict[str, Any], BuildState], str]
 META_KEY = "_fl_builder_data"
 
 
-def _t(s: dict[str, Any], *keys: str) -> str:
-    for key in keys:
-        value = s.get(key)
-        if isinstance(value, (str, int)) and not isinstance(value, bool) and str(value).strip():
-            return str(value).strip()
-    return ""
-
-
-def _items(s: dict[str, Any], key: str) -> list[dict[str, Any]]:
-    value = s.get(key)
-    if isinstance(value, dict):
-        value = list(value.values())
-    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
-
-
 def photo(s: dict[str, Any], st: BuildState) -> str:
-    url, alt = attachment_url(_t(s, "photo_src", "photo_url") or _t(s, "photo"), st)
-    return figure(url, alt, esc(_t(s, "caption")), _t(s, "link_url"))
+    url, alt = attachment_url(setting(s, "photo_src", "photo_url") or setting(s, "photo"), st)
+    return figure(url, alt, esc(setting(s, "caption")), setting(s, "link_url"))
 
 
 def panels(key: str, title: str, body: str) -> ModuleHandler:
-    return lambda s, st: "".join(heading(esc(_t(p, title)), 3) + paragraphs(_t(p, body)) for p in _items(s, key))
+    return lambda s, st: "".join(
+        heading(esc(setting(p, title)), 3) + paragraphs(setting(p, body)) for p in repeater(s, key)
+    )
 
 
 TABLE: dict[str, ModuleHandler] = {
-    "rich-text": lambda s, st: paragraphs(_t(s, "text")),
-    "heading": lambda s, st: heading(esc(_t(s, "heading")), _t(s, "tag") or 2),
+    "rich-text": lambda s, st: paragraphs(setting(s, "text")),
+    "heading": lambda s, st: heading(esc(setting(s, "heading")), setting(s, "tag") or 2),
     "photo": photo,
-    "button": lambda s, st: link(_t(s, "link"), esc(_t(s, "text"))),
-    "html": lambda s, st: raw_html(_t(s, "html")),
-    "video": lambda s, st: embed(_t(s, "embed_code", "video_url", "video"), st),
-    "callout": lambda s, st: heading(esc(_t(s, "title")), 3) + paragraphs(_t(s, "text")),
+    "button": lambda s, st: link(setting(s, "link"), esc(setting(s, "text"))),
+    "html": lambda s, st: raw_html(setting(s, "html")),
+    "video": lambda s, st: embed(setting(s, "embed_code", "video_url", "video"), st),
+    "callout": lambda s, st: heading(esc(setting(s, "title")), 3) + paragraphs(setting(s, "text")),
     "cta": lambda s, st: (
-        heading(esc(_t(s, "title")), 3) + paragraphs(_t(s, "text")) + link(_t(s, "btn_link"), esc(_t(s, "btn_text")))
+        heading(esc(setting(s, "title")), 3)
+        + paragraphs(setting(s, "text"))
+        + link(setting(s, "btn_link"), esc(setting(s, "btn_text")))
     ),
     "tabs": panels("items", "label", "content"),
     "accordion": panels("items", "label", "content"),
-    "testimonials": lambda s, st: "".join(quote(_t(t, "testimonial")) for t in _items(s, "testimonials")),
+    "testimonials": lambda s, st: "".join(quote(setting(t, "testimonial")) for t in repeater(s, "testimonials")),
     "separator": lambda s, st: "",
     "icon": lambda s, st: "",
     "contact-form": lambda s, st: placeholder("contact form", st),
     "map": lambda s, st: placeholder("map", st),
     "post-grid": lambda s, st: placeholder("list of posts", st),
     "post-slider": lambda s, st: placeholder("slider of posts", st),
-    "code": lambda s, st: code(_t(s, "code")),
+    "code": lambda s, st: code(setting(s, "code")),
 }
 
 
@@ -96,7 +88,7 @@ def render_beaver(data: Any, st: BuildState) -> str | None:
             return ""
         if node.get("type") != "module":
             return block("".join(render(k, depth + 1) for k in children.get(str(node["node"]), [])))
-        settings = _dict(node.get("settings"))
+        settings = as_dict(node.get("settings"))
         kind = str(settings.get("type") or "")
         st.seen[f"beaver:{kind}"] += 1
         handler = TABLE.get(kind)
@@ -107,7 +99,3 @@ def render_beaver(data: Any, st: BuildState) -> str | None:
 
     out = "".join(render(n, 0) for n in children.get("", []))
     return out if out.strip() else None
-
-
-def _dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}

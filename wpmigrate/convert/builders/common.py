@@ -193,3 +193,26 @@ def fallback_texts(settings: Any, depth: int = 0) -> list[str]:
 
 def fallback_html(texts: list[str]) -> str:
     return "".join(paragraphs(t) if "<" in t or "\n" in t else block(f"<p>{esc(t)}</p>") for t in texts)
+
+
+def setting(obj: Any, *keys: str) -> str:
+    """The first of `keys` that holds text (dotted keys reach into objects: `link.url`); "" when none."""
+    for key in keys:
+        value: Any = obj
+        for part in key.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool) and str(value).strip():
+            return str(value).strip()
+    return ""
+
+
+def repeater(obj: Any, key: str) -> list[dict[str, Any]]:
+    """A list setting's items (PHP arrays with string keys arrive as dicts)."""
+    value = obj.get(key) if isinstance(obj, dict) else None
+    if isinstance(value, dict):
+        value = list(value.values())
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def as_dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}

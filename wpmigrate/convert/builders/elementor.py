@@ -15,6 +15,7 @@ from typing import Any
 
 from .common import (
     BuildState,
+    as_dict,
     attachment_url,
     block,
     bullet_list,
@@ -30,6 +31,8 @@ from .common import (
     placeholder,
     quote,
     raw_html,
+    repeater,
+    setting,
 )
 
 Widget = Callable[[dict[str, Any], list[str], BuildState], str]
@@ -37,49 +40,33 @@ Widget = Callable[[dict[str, Any], list[str], BuildState], str]
 META_KEY = "_elementor_data"
 
 
-def _s(settings: dict[str, Any], *keys: str) -> str:
-    """A setting's text; dotted keys reach into objects (`link.url`)."""
-    for key in keys:
-        value: Any = settings
-        for part in key.split("."):
-            value = value.get(part) if isinstance(value, dict) else None
-        if isinstance(value, (str, int, float)) and not isinstance(value, bool) and str(value).strip():
-            return str(value).strip()
-    return ""
-
-
-def _list(settings: dict[str, Any], key: str) -> list[dict[str, Any]]:
-    value = settings.get(key)
-    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
-
-
 # ---------------------------------------------------------------- widget factories
 
 
 def text_widget(key: str) -> Widget:
-    return lambda s, kids, st: paragraphs(_s(s, key))
+    return lambda s, kids, st: paragraphs(setting(s, key))
 
 
 def heading_widget(key: str = "title", size: str = "header_size", default: int = 2) -> Widget:
-    return lambda s, kids, st: heading(_s(s, key), _s(s, size) or default)
+    return lambda s, kids, st: heading(setting(s, key), setting(s, size) or default)
 
 
 def image_widget(key: str = "image", caption: str = "caption", href: str = "link.url") -> Widget:
     def handle(s: dict[str, Any], kids: list[str], st: BuildState) -> str:
-        url, alt = attachment_url(_s(s, f"{key}.url") or _s(s, f"{key}.id"), st)
-        return figure(url, _s(s, f"{key}.alt") or alt, esc(_s(s, caption)), _s(s, href))
+        url, alt = attachment_url(setting(s, f"{key}.url") or setting(s, f"{key}.id"), st)
+        return figure(url, setting(s, f"{key}.alt") or alt, esc(setting(s, caption)), setting(s, href))
 
     return handle
 
 
 def button_widget(label: str = "text", href: str = "link.url") -> Widget:
-    return lambda s, kids, st: link(_s(s, href), esc(_s(s, label)))
+    return lambda s, kids, st: link(setting(s, href), esc(setting(s, label)))
 
 
 def gallery_widget(key: str) -> Widget:
     def handle(s: dict[str, Any], kids: list[str], st: BuildState) -> str:
         out = []
-        for image in _list(s, key):
+        for image in repeater(s, key):
             url, alt = attachment_url(image.get("url") or image.get("id"), st)
             out.append(figure(url, alt))
         return "".join(out)
@@ -90,8 +77,8 @@ def gallery_widget(key: str) -> Widget:
 def list_widget(key: str, label: str = "text", href: str = "link.url") -> Widget:
     def handle(s: dict[str, Any], kids: list[str], st: BuildState) -> str:
         lis = []
-        for it in _list(s, key):
-            words, url = esc(_s(it, label)), _s(it, href)
+        for it in repeater(s, key):
+            words, url = esc(setting(it, label)), setting(it, href)
             lis.append(f'<a href="{html.escape(url)}">{words}</a>' if url and url != "#" and words else words)
         return bullet_list(lis)
 
@@ -102,7 +89,7 @@ def panels_widget(key: str, title: str, body: str, level: int = 3) -> Widget:
     """Tabs, accordion, toggle: a heading per panel, then its content."""
 
     def handle(s: dict[str, Any], kids: list[str], st: BuildState) -> str:
-        return "".join(heading(esc(_s(p, title)), level) + paragraphs(_s(p, body)) for p in _list(s, key))
+        return "".join(heading(esc(setting(p, title)), level) + paragraphs(setting(p, body)) for p in repeater(s, key))
 
     return handle
 
@@ -111,7 +98,7 @@ def nested_panels_widget(key: str, title: str, level: int = 3) -> Widget:
     """Nested tabs/accordion (Elementor 3.15+): titles in the settings, each panel's content a child element."""
 
     def handle(s: dict[str, Any], kids: list[str], st: BuildState) -> str:
-        titles = [_s(p, title) for p in _list(s, key)]
+        titles = [setting(p, title) for p in repeater(s, key)]
         out = []
         for i, kid in enumerate(kids):
             out.append((heading(esc(titles[i]), level) if i < len(titles) else "") + kid)
@@ -125,19 +112,19 @@ def box_widget(title: str = "title_text", body: str = "description_text", image_
 
     def handle(s: dict[str, Any], kids: list[str], st: BuildState) -> str:
         img = image_widget(image_key)(s, kids, st) if image_key else ""
-        return img + heading(esc(_s(s, title)), _s(s, "title_size") or 3) + paragraphs(_s(s, body))
+        return img + heading(esc(setting(s, title)), setting(s, "title_size") or 3) + paragraphs(setting(s, body))
 
     return handle
 
 
 def video_widget(s: dict[str, Any], kids: list[str], st: BuildState) -> str:
-    kind = _s(s, "video_type") or "youtube"
-    url = _s(s, f"{kind}_url", "hosted_url.url", "external_url.url", "youtube_url")
+    kind = setting(s, "video_type") or "youtube"
+    url = setting(s, f"{kind}_url", "hosted_url.url", "external_url.url", "youtube_url")
     return embed(url, st)
 
 
 def quote_widget(body: str, *cite: str) -> Widget:
-    return lambda s, kids, st: quote(_s(s, body), ", ".join(esc(_s(s, c)) for c in cite if _s(s, c)))
+    return lambda s, kids, st: quote(setting(s, body), ", ".join(esc(setting(s, c)) for c in cite if setting(s, c)))
 
 
 def placeholder_widget(label: str) -> Widget:
@@ -169,9 +156,9 @@ TABLE: dict[str, Widget] = {
     "testimonial": quote_widget("testimonial_content", "testimonial_name", "testimonial_job"),
     "blockquote": quote_widget("blockquote_content", "author_name"),
     "alert": box_widget("alert_title", "alert_description"),
-    "html": lambda s, kids, st: raw_html(_s(s, "html")),
-    "code-highlight": lambda s, kids, st: code(_s(s, "code")),
-    "shortcode": lambda s, kids, st: block(_s(s, "shortcode")),  # expanded later like any shortcode
+    "html": lambda s, kids, st: raw_html(setting(s, "html")),
+    "code-highlight": lambda s, kids, st: code(setting(s, "code")),
+    "shortcode": lambda s, kids, st: block(setting(s, "shortcode")),  # expanded later like any shortcode
     "text-path": text_widget("text"),
     "counter": heading_widget("title", "title_tag", 4),
     "progress": heading_widget("title", "title_tag", 4),
@@ -192,9 +179,9 @@ TABLE: dict[str, Widget] = {
     "tfaccordion": panels_widget("accordion_list", "list_title", "list_content"),
     "tftabs": panels_widget("tab_list", "list_title", "list_content"),
     "tf-title-section": lambda s, kids, st: (
-        paragraphs(esc(_s(s, "sub_title")))
-        + heading(" ".join(filter(None, (_s(s, "heading"), _s(s, "heading2")))), 2)
-        + paragraphs(_s(s, "descrition", "description"))
+        paragraphs(esc(setting(s, "sub_title")))
+        + heading(" ".join(filter(None, (setting(s, "heading"), setting(s, "heading2")))), 2)
+        + paragraphs(setting(s, "descrition", "description"))
     ),
     "tf-button": button_widget("button_text", "link.url"),
     "fluent-form-widget": placeholder_widget("form"),
@@ -220,7 +207,7 @@ def _render(el: dict[str, Any], st: BuildState, depth: int) -> str:
     if depth > 80:
         return ""
     kids = [_render(k, st, depth + 1) for k in el.get("elements") or [] if isinstance(k, dict)]
-    settings = _dict(el.get("settings"))
+    settings = as_dict(el.get("settings"))
     if el.get("elType") != "widget":
         return block("".join(kids))
     name = str(el.get("widgetType") or "")
@@ -230,7 +217,3 @@ def _render(el: dict[str, Any], st: BuildState, depth: int) -> str:
         st.unknown[f"elementor:{name}"] += 1
         return fallback_html(fallback_texts(settings)) + "".join(kids)
     return handler(settings, kids, st)
-
-
-def _dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}

@@ -13,6 +13,7 @@ from typing import Any
 
 from .common import (
     BuildState,
+    as_dict,
     attachment_url,
     block,
     bullet_list,
@@ -25,6 +26,8 @@ from .common import (
     link,
     paragraphs,
     placeholder,
+    repeater,
+    setting,
 )
 
 WidgetHandler = Callable[[dict[str, Any], BuildState], str]
@@ -32,52 +35,37 @@ WidgetHandler = Callable[[dict[str, Any], BuildState], str]
 META_KEY = "panels_data"
 
 
-def _t(w: dict[str, Any], *keys: str) -> str:
-    for key in keys:
-        value: Any = w
-        for part in key.split("."):
-            value = value.get(part) if isinstance(value, dict) else None
-        if isinstance(value, (str, int)) and not isinstance(value, bool) and str(value).strip():
-            return str(value).strip()
-    return ""
-
-
-def _items(w: dict[str, Any], key: str) -> list[dict[str, Any]]:
-    value = w.get(key)
-    if isinstance(value, dict):
-        value = list(value.values())
-    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
-
-
 def text_widget(title: str = "title", body: str = "text") -> WidgetHandler:
-    return lambda w, st: heading(esc(_t(w, title)), 3) + paragraphs(_t(w, body))
+    return lambda w, st: heading(esc(setting(w, title)), 3) + paragraphs(setting(w, body))
 
 
 def image_widget(w: dict[str, Any], st: BuildState) -> str:
-    url, alt = attachment_url(_t(w, "image") or _t(w, "image_fallback"), st)
-    return heading(esc(_t(w, "title")), 3) + figure(url, _t(w, "alt") or alt, "", _t(w, "url"))
+    url, alt = attachment_url(setting(w, "image") or setting(w, "image_fallback"), st)
+    return heading(esc(setting(w, "title")), 3) + figure(url, setting(w, "alt") or alt, "", setting(w, "url"))
 
 
 def button_widget(label: str = "text", url: str = "url") -> WidgetHandler:
-    return lambda w, st: link(_t(w, url), esc(_t(w, label)))
+    return lambda w, st: link(setting(w, url), esc(setting(w, label)))
 
 
 def panels_widget(key: str, title: str, body: str) -> WidgetHandler:
-    return lambda w, st: "".join(heading(esc(_t(p, title)), 3) + paragraphs(_t(p, body)) for p in _items(w, key))
+    return lambda w, st: "".join(
+        heading(esc(setting(p, title)), 3) + paragraphs(setting(p, body)) for p in repeater(w, key)
+    )
 
 
 def titled_placeholder(label: str) -> WidgetHandler:
     """A theme widget listing posts of the site: its title, then the placeholder."""
-    return lambda w, st: heading(esc(_t(w, "title")), 2) + placeholder(label, st)
+    return lambda w, st: heading(esc(setting(w, "title")), 2) + placeholder(label, st)
 
 
 def sydney_list(w: dict[str, Any], st: BuildState) -> str:
-    lines = [esc(x.lstrip("^").strip()) for x in _t(w, "list").splitlines() if x.strip()]
+    lines = [esc(x.lstrip("^").strip()) for x in setting(w, "list").splitlines() if x.strip()]
     return (
-        heading(esc(_t(w, "title")), 3)
-        + paragraphs(_t(w, "text"))
+        heading(esc(setting(w, "title")), 3)
+        + paragraphs(setting(w, "text"))
         + bullet_list(lines)
-        + link(_t(w, "button_url"), esc(_t(w, "button_text")))
+        + link(setting(w, "button_url"), esc(setting(w, "button_text")))
     )
 
 
@@ -87,10 +75,10 @@ def facts(prefix: str) -> WidgetHandler:
     def handle(w: dict[str, Any], st: BuildState) -> str:
         rows = []
         for n in ("one", "two", "three", "four"):
-            label, value = _t(w, f"{prefix}_{n}"), _t(w, f"{prefix}_{n}_max")
+            label, value = setting(w, f"{prefix}_{n}"), setting(w, f"{prefix}_{n}_max")
             if label:
                 rows.append(f"{esc(label)}: {esc(value)}" if value else esc(label))
-        return heading(esc(_t(w, "title")), 3) + bullet_list(rows)
+        return heading(esc(setting(w, "title")), 3) + bullet_list(rows)
 
     return handle
 
@@ -106,27 +94,27 @@ TABLE: dict[str, WidgetHandler] = {
     "SiteOrigin_Widget_Editor_Widget": text_widget(),
     "WP_Widget_Black_Studio_TinyMCE": text_widget(),
     "SiteOrigin_Widget_Headline_Widget": lambda w, st: (
-        heading(esc(_t(w, "headline.text")), _t(w, "headline.tag") or 2)
-        + heading(esc(_t(w, "sub_headline.text")), _t(w, "sub_headline.tag") or 3)
+        heading(esc(setting(w, "headline.text")), setting(w, "headline.tag") or 2)
+        + heading(esc(setting(w, "sub_headline.text")), setting(w, "sub_headline.tag") or 3)
     ),
     "SiteOrigin_Widget_Image_Widget": image_widget,
     "SiteOrigin_Widget_Button_Widget": button_widget(),
     "SiteOrigin_Widget_Tabs_Widget": panels_widget("tabs", "title", "content_text"),
     "SiteOrigin_Widget_Accordion_Widget": panels_widget("panels", "title", "content_text"),
     "SiteOrigin_Widget_Features_Widget": panels_widget("features", "title", "text"),
-    "SiteOrigin_Widget_Video_Widget": lambda w, st: embed(_t(w, "video.external_video", "external_video"), st),
+    "SiteOrigin_Widget_Video_Widget": lambda w, st: embed(setting(w, "video.external_video", "external_video"), st),
     "SiteOrigin_Widget_GoogleMap_Widget": lambda w, st: placeholder("map", st),
     "SiteOrigin_Widget_ContactForm_Widget": lambda w, st: placeholder("contact form", st),
     "SiteOrigin_Panels_Widgets_Layout": layout_widget,
     "Sydney_Action": lambda w, st: (
-        heading(esc(_t(w, "title")), 3)
-        + heading(esc(_t(w, "action_text")), 3)
-        + link(_t(w, "action_btn_link"), esc(_t(w, "action_btn_text")))
+        heading(esc(setting(w, "title")), 3)
+        + heading(esc(setting(w, "action_text")), 3)
+        + link(setting(w, "action_btn_link"), esc(setting(w, "action_btn_text")))
     ),
     "Sydney_List": sydney_list,
     "Sydney_Facts": facts("fact"),
     "Sydney_Skills": facts("skill"),
-    "Sydney_Video_Widget": lambda w, st: embed(_t(w, "url"), st),
+    "Sydney_Video_Widget": lambda w, st: embed(setting(w, "url"), st),
     "Sydney_Services_Type_A": titled_placeholder("services from the site"),
     "Sydney_Services_Type_B": titled_placeholder("services from the site"),
     "Sydney_Employees": titled_placeholder("team from the site"),
@@ -141,18 +129,18 @@ TABLE: dict[str, WidgetHandler] = {
 def render_panels(data: Any, st: BuildState) -> str | None:
     if not isinstance(data, dict):
         return None
-    widgets = _items(data, "widgets")
+    widgets = repeater(data, "widgets")
     if not widgets:
         return None
 
     def where(pair: tuple[int, dict[str, Any]]) -> tuple[int, int, int]:
         i, w = pair
-        info = _dict(w.get("panels_info"))
+        info = as_dict(w.get("panels_info"))
         return (_int(info.get("grid")), _int(info.get("cell")), i)
 
     out = []
     for _, w in sorted(enumerate(widgets), key=where):
-        info = _dict(w.get("panels_info"))
+        info = as_dict(w.get("panels_info"))
         cls = str(info.get("class") or "")
         st.seen[f"siteorigin:{cls}"] += 1
         handler = TABLE.get(cls)
@@ -166,7 +154,3 @@ def render_panels(data: Any, st: BuildState) -> str | None:
 
 def _int(value: Any) -> int:
     return int(value) if isinstance(value, int) or (isinstance(value, str) and re.fullmatch(r"\d+", value)) else 0
-
-
-def _dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
