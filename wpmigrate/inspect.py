@@ -21,6 +21,7 @@ _IMG_SRC = re.compile(r"""<img\b[^>]*?\bsrc\s*=\s*["']([^"']+)["']""", re.I)
 
 def inspect_sources(paths: list[Path], **options: Any) -> dict[str, Any]:
     """`options` go to the importer (content_selector, site_url for mirrors and front-matter folders)."""
+    from .convert.builders import detect_builders
     from .convert.shortcodes import count_shortcodes
 
     warnings: list[str] = []
@@ -31,6 +32,7 @@ def inspect_sources(paths: list[Path], **options: Any) -> dict[str, Any]:
     tags: Counter = Counter()
     shortcodes: Counter = Counter()
     blocks: Counter = Counter()
+    builders: Counter = Counter()  # page builder -> posts made with it
     image_hosts: Counter = Counter()
     first = last = None
     matched: dict[str, Counter] = {}  # field -> {selector or reader that gave it: posts}
@@ -51,6 +53,7 @@ def inspect_sources(paths: list[Path], **options: Any) -> dict[str, Any]:
             authors[post.author] += 1
         categories.update(post.categories)
         tags.update(post.tags)
+        builders.update(detect_builders(post))
         if post.content_format == "html":
             shortcodes.update(count_shortcodes(post.content))
             for name in _BLOCK_OPEN.findall(post.content):
@@ -83,6 +86,7 @@ def inspect_sources(paths: list[Path], **options: Any) -> dict[str, Any]:
         "tags": dict(tags.most_common()),
         "shortcodes": dict(shortcodes.most_common()),
         "blocks": dict(blocks.most_common()),
+        "page_builders": dict(builders.most_common()),
         "image_hosts": dict(image_hosts.most_common()),
         "selectors": {f: dict(c.most_common()) for f, c in sorted(matched.items(), key=lambda kv: _field_rank(kv[0]))},
         "matched_by_post": by_post,
@@ -135,6 +139,7 @@ def render_inspection(facts: dict[str, Any], as_json: bool = False) -> str:
         ("Authors", "authors", 20),
         ("Categories", "categories", 30),
         ("Tags", "tags", 30),
+        ("Page builders (posts)", "page_builders", 20),
         ("Shortcodes", "shortcodes", 50),
         ("Block types", "blocks", 80),
         ("Image hosts", "image_hosts", 20),

@@ -170,6 +170,9 @@ def render_text(report: RunReport, plan: Plan | None, settings: Settings) -> str
         if data["warnings"]:
             lines.append(f"Warnings {s['warnings']}:")
             lines += _capped([f"  {w}" for w in data["warnings"]], limit)
+        if data["unknown_shortcodes"]:  # left verbatim, or builder modules without a mapping: check by hand
+            lines.append(f"Unmapped shortcodes and builder modules {sum(data['unknown_shortcodes'].values())}:")
+            lines += _capped([f"  {n:>5}  {k}" for k, n in data["unknown_shortcodes"].items()], limit)
         if verbose:
             shown = [c for c in (plan.changes if plan else ()) if verbose >= 2 or c.action != "unchanged"]
             if shown:

@@ -28,7 +28,7 @@ from bs4 import BeautifulSoup
 
 from ..errors import ConvertError
 from ..models import AssetRef, ConvertedPost, Post
-from . import ConvertContext, blocks, shortcodes
+from . import ConvertContext, blocks, builders, shortcodes
 from .autop import autop
 from .markdown import html_to_markdown
 from .mdurls import rewrite_markdown_urls
@@ -49,16 +49,20 @@ def convert_post(post: Post, ctx: ConvertContext) -> ConvertedPost:
     unknown: Counter = Counter()
     warnings: list[str] = []
     assets: list[AssetRef] = []
+    build = builders.BuildState(post, ctx, seen, unknown)
     try:
-        html, had_blocks = blocks.render_blocks(post.content, ctx, stats, footnotes=post.meta.get("footnotes"))
+        content, from_builder = builders.page_html(post, build)
+        html, had_blocks = blocks.render_blocks(content, ctx, stats, footnotes=post.meta.get("footnotes"))
         html, protected = shortcodes.protect_code(html)
-        # Rendered HTML (from a mirror or a half-done migration) already has its paragraphs.
-        if not had_blocks and not post.imported.rendered:
+        html = builders.expand_shortcodes(html, build)
+        # Rendered HTML (from a mirror, a half-done migration or builder data) already has its paragraphs.
+        if not had_blocks and not from_builder and not post.imported.rendered:
             html = autop(html)
         html = shortcodes.render_shortcodes(html, post, ctx, protected, seen, unknown)
         markdown = html_to_markdown(html, ctx, assets=assets, warnings=warnings)
     except RecursionError as exc:  # the depth guard should prevent this; say which post if it does not
         raise ConvertError(post.where, "markup nested too deeply to convert") from exc
+    warnings += build.report_lines() + build.warnings
     if "<!-- wp:" in _FENCED.sub("", markdown):  # inside a code block it is the author's text
         warnings.append("a Gutenberg block comment was left in the text")
     separator = (
