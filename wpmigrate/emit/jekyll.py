@@ -25,9 +25,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..models import ConvertedPost, Post
+from ..pathsafe import check_relpath, safe_name
 from ..settings import PUBLISHED_STATUSES
 from .frontmatter import FieldInput, jekyll_fields, render_front_matter
-from .paths import check_relpath, safe_component
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ class JekyllProfile:
                 return Placement(check_relpath(rel), f"{{% link {rel} %}}", permalink, "page")
             return Placement(check_relpath("_drafts/" + rel), "", permalink, "draft")
         if type != "post":
-            folder = "_" + safe_component(type, "items")
+            folder = "_" + safe_name(type, "items")
             return Placement(check_relpath(f"{folder}/{slug}.md"), "", "", "post" if published else "draft")
         if published and date is not None:
             stem = f"{date:%Y-%m-%d}-{slug}"
