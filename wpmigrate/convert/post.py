@@ -26,6 +26,7 @@ from ..errors import ConvertError
 from ..models import AssetRef, ConvertedPost, Post
 from . import ConvertContext, blocks, shortcodes
 from .autop import autop
+from .fences import iter_segments
 from .markdown import html_to_markdown
 from .mdurls import rewrite_markdown_urls
 
@@ -55,7 +56,7 @@ def convert_post(post: Post, ctx: ConvertContext) -> ConvertedPost:
         markdown = html_to_markdown(html, ctx, assets=assets, warnings=warnings)
     except RecursionError as exc:  # the depth guard should prevent this; say which post if it does not
         raise ConvertError(post.where, "markup nested too deeply to convert") from exc
-    if "<!-- wp:" in _FENCED.sub("", markdown):  # inside a code block it is the author's text
+    if any("<!-- wp:" in text for code, text in iter_segments(markdown) if not code):  # in code: the author's text
         warnings.append("a Gutenberg block comment was left in the text")
     separator = (
         ctx.excerpt_separator
@@ -72,6 +73,3 @@ def convert_post(post: Post, ctx: ConvertContext) -> ConvertedPost:
         excerpt="",
         excerpt_separator=separator,
     )
-
-
-_FENCED = re.compile(r"^[ \t]*(`{3,}|~{3,})[^\n]*\n.*?^[ \t]*\1[ \t]*$", re.S | re.M)
