@@ -21,7 +21,6 @@ from wpmigrate.assets import (
     parse_reference,
     photon_url,
     relink_failed,
-    safe_segment,
     site_hosts_of,
     strip_variant,
 )
@@ -234,13 +233,6 @@ def test_local_path_names_non_canonical_get_a_hash() -> None:
     assert len({plain, spaced, upper, local_path(UP + "2020/01/A-B.JPG", "i", ["x.com"])}) == 4
     assert local_path(UP + "2020/01/caf%C3%A9.jpg", "i", ["x.com"]) == "i/2020/01/café.jpg"
     assert "(" not in local_path(UP + "2020/01/a%20(1).jpg", "i", ["x.com"])
-
-
-def test_safe_segment_reserved_and_dots() -> None:
-    assert safe_segment("con.jpg").startswith("con-")
-    assert safe_segment("..") not in ("..", ".", "")
-    assert safe_segment(".htaccess").startswith("htaccess-")
-    assert len(safe_segment("x" * 400 + ".jpg").encode()) <= 100
 
 
 HOSTILE = [

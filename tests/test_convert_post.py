@@ -16,6 +16,7 @@ from markdown_it import MarkdownIt
 from wpmigrate.cli import main
 from wpmigrate.convert import ConvertContext
 from wpmigrate.convert.autop import autop
+from wpmigrate.convert.fences import iter_lines
 from wpmigrate.convert.post import convert_post
 from wpmigrate.errors import ConvertError
 from wpmigrate.models import AssetRef, Post
@@ -126,21 +127,13 @@ EXPORTS = [
 ]
 
 _ENTITY = re.compile(r"(?<!\\)&(?:#[0-9]+|#x[0-9a-f]+|[a-z][a-z0-9]*);", re.I)
-_FENCE = re.compile(r"^ *(`{3,}|~{3,})")
 
 
 def prose_lines(markdown: str):
     """Lines outside fenced code and raw HTML blocks."""
-    fence = ""
     in_html = False
-    for line in markdown.split("\n"):
-        m = _FENCE.match(line)
-        if fence:
-            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence):
-                fence = ""
-            continue
-        if m:
-            fence = m.group(1)
+    for in_code, line in iter_lines(markdown):
+        if in_code:
             continue
         if line.lstrip().startswith("<") and not line.lstrip().startswith("<http"):
             in_html = True
@@ -151,17 +144,9 @@ def prose_lines(markdown: str):
 
 
 def double_blank_outside_code(markdown: str) -> bool:
-    fence = ""
     blank = 0
-    for line in markdown.split("\n"):
-        m = _FENCE.match(line)
-        if fence:
-            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence):
-                fence = ""
-            continue
-        if m:
-            fence = m.group(1)
-        blank = blank + 1 if not line else 0
+    for in_code, line in iter_lines(markdown):
+        blank = blank + 1 if not in_code and not line else 0
         if blank > 1:
             return True
     return False

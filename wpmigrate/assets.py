@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from os.path import commonpath
@@ -21,20 +20,17 @@ from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlsplit, urlunsplit
 
 from .emit.links import host_key
-from .emit.paths import check_relpath
 from .models import Site
+from .pathsafe import EXTENSION as _EXT
+from .pathsafe import check_relpath, safe_dir, safe_file_name
 from .settings import Settings
 
 _AMP = re.compile(r"&(?:amp|#0*38|#x0*26);", re.I)
 _PHOTON = re.compile(r"^i\d+\.wp\.com$")
 _HOSTLIKE = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+(:\d+)?$")
-_EXT = re.compile(r"\.([A-Za-z0-9]{1,8})$")
 _SIZED = re.compile(r"-\d{1,5}x\d{1,5}$")
 _SCALED = re.compile(r"-(?:scaled|rotated)$")
 _PATH_SAFE = "!$&'*+,;=:@-._~"  # RFC 3986 pchar minus parentheses (they break Markdown links)
-_UNSAFE_CHARS = re.compile(r"[^\w.-]+")
-_WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
-MAX_SEGMENT_BYTES = 100
 MAX_RELPATH_CHARS = 180  # leaves room for the output folder under Windows' 260-character limit
 
 
@@ -264,44 +260,17 @@ def original_candidates(
 # --- local paths ---------------------------------------------------------------------------------
 
 
-def safe_segment(raw: str) -> str:
-    """One path segment safe on Linux, macOS and Windows, and injective: a segment that is not already
-    canonical (lower-case, NFC, only letters, digits, `_ . -`, short, not reserved) gets a short hash
-    of its raw form, so `A.jpg`, `a b.jpg` and `a-b.jpg` stay three files even on case-insensitive disks."""
-    nfc = unicodedata.normalize("NFC", raw)
-    clean = re.sub(r"-{2,}", "-", _UNSAFE_CHARS.sub("-", nfc)).strip(".- ")
-    m = _EXT.search(clean)
-    stem, ext = (clean[: m.start()], m.group(0)) if m else (clean, "")
-    lossy = (
-        clean != raw
-        or clean != clean.lower()
-        or not stem
-        or stem.split(".")[0].lower() in _WINDOWS_RESERVED
-        or len(clean.encode()) > MAX_SEGMENT_BYTES
-    )
-    if not lossy:
-        return clean
-    digest = hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()[:8]
-    stem = stem.encode()[:60].decode("utf-8", "ignore").rstrip(".- ")
-    return f"{stem}-{digest}{ext.lower()}" if stem else f"{digest}{ext.lower()}"
-
-
-def safe_dir(asset_dir: str) -> str:
-    """The asset folder option as a safe output-relative POSIX path."""
-    return "/".join(safe_segment(s) for s in asset_dir.replace("\\", "/").split("/") if s) or "assets"
-
-
 def local_path(origin: str, asset_dir: str = "assets/images", primary_hosts: Iterable[str] = ()) -> str:
     """The output-relative path of an original: a pure function of its URL.
 
     Uploads of the site itself (`primary_hosts`) keep WordPress's layout: `ASSET_DIR/2012/08/a.jpg`
     (other uploads folders under `ASSET_DIR/uploads/`); anything else goes under
     `ASSET_DIR/HOST/...`. The scheme does not matter (http and https are one file). Every segment
-    passes safe_segment, so no input can leave the output folder; an over-long path keeps its
+    passes safe_file_name, so no input can leave the output folder; an over-long path keeps its
     file name under a hash of its folders."""
     asset_dir = safe_dir(asset_dir)
     p = urlsplit(origin)
-    host = safe_segment((p.netloc or "unknown").lower().replace(":", "_"))
+    host = safe_file_name((p.netloc or "unknown").lower().replace(":", "_"))
     primary = {host_key(h) for h in primary_hosts}
     split = split_uploads(origin)
     if split:
@@ -316,12 +285,12 @@ def local_path(origin: str, asset_dir: str = "assets/images", primary_hosts: Ite
     else:
         segs = [host, *(unquote(s) for s in p.path.split("/") if s)]
     if p.query:
-        segs[-1] = f"{segs[-1]}?{p.query}"  # hashed by safe_segment: a query means a different file
-    parts = [safe_segment(s) for s in segs]
+        segs[-1] = f"{segs[-1]}?{p.query}"  # hashed by safe_file_name: a query means a different file
+    parts = [safe_file_name(s) for s in segs]
     path = "/".join([asset_dir, *parts])
     if len(path) > MAX_RELPATH_CHARS:
         folders = hashlib.sha256("/".join(segs[:-1]).encode("utf-8", "surrogatepass")).hexdigest()[:12]
-        path = "/".join([asset_dir, parts[0], folders, parts[-1]])  # parts are <= 100 bytes each
+        path = "/".join([asset_dir, parts[0], folders, parts[-1]])  # parts are <= FILE_NAME_BYTES each
     return check_relpath(path)
 
 

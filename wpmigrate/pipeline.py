@@ -22,14 +22,14 @@ from .convert.post import convert_post
 from .emit import get_profile
 from .emit.jekyll import Placement
 from .emit.links import LinkMap
-from .emit.paths import SlugRegistry, check_relpath, slug_for
+from .emit.paths import SlugRegistry, slug_for
 from .errors import OptionsError, UnsafePathError, bugs_named
 from .importers import Source, open_sources
 from .importers.frontmatter import FrontMatterSource
 from .manifest import Manifest, read_manifest
 from .models import Failed, OutputFile, Post, RunReport, Site, Skipped
 from .parallel import convert_many
-from .plan import resolve_inside
+from .pathsafe import check_relpath, resolve_inside
 from .settings import Settings
 
 PostKey = tuple[str, int | None, int | None]

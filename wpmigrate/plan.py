@@ -24,13 +24,14 @@ from __future__ import annotations
 import os
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 from .errors import OptionsError, UnsafePathError
 from .manifest import Manifest, ManifestEntry, hash_bytes, hash_file, manifest_path, read_manifest, render_manifest
 from .models import OutputFile
+from .pathsafe import resolve_inside
 
 ACTIONS = ("create", "update", "unchanged", "conflict", "overwrite", "stale", "remove")
 # Actions that make the writer touch the disk.
@@ -93,22 +94,15 @@ class Plan:
         return sum(1 for c in self.changes if c.to_fetch and c.action in WRITES)
 
 
-def check_relpath(rel: str) -> PurePosixPath:
-    """A relative POSIX path with no way out of the folder it is joined to."""
-    pure = PurePosixPath(rel)
-    if not rel or pure.is_absolute() or "\\" in rel or any(p in ("", ".", "..") for p in rel.split("/")):
-        raise UnsafePathError(f"{rel!r}: not a plain relative path inside the output folder")
-    return pure
-
-
-def resolve_inside(out_dir: Path, rel: str) -> Path:
-    """out_dir/rel, refusing anything that resolves (through symlinks too) outside out_dir."""
-    check_relpath(rel)
-    root = Path(out_dir).resolve()
-    target = (root / rel).resolve()
-    if target != root and root not in target.parents:
-        raise UnsafePathError(f"{rel!r} resolves to {target}, outside the output folder {root}")
-    return root / rel
+def _look(out_dir: Path, rel: str) -> tuple[Path | None, str | None, str]:
+    """(where rel is on disk, its sha256 or None when absent, a problem). An unsafe path has no place on
+    disk (None) and its problem says why; a path in the way of something else has no hash."""
+    try:
+        disk = resolve_inside(out_dir, rel)
+    except UnsafePathError as exc:
+        return None, None, str(exc)
+    old_hash, problem = _disk_hash(disk)
+    return disk, (None if problem else old_hash), problem
 
 
 def _disk_hash(path: Path) -> tuple[str | None, str]:
@@ -176,31 +170,28 @@ def make_plan(
         seen.add(rel)
         new_hash, to_fetch = _new_hash(out)
         recorded = old.files.get(rel)
-        base = {
-            "path": rel,
-            "source": out.source,
-            "kind": out.kind,
-            "new_hash": new_hash,
-            "to_fetch": to_fetch,
-            "output": out,
-        }
-        try:
-            disk = resolve_inside(out_dir, rel)
-        except UnsafePathError as exc:
-            changes.append(Change(action="conflict", note=str(exc), **base))
+        base = Change(
+            path=rel,
+            action="conflict",
+            source=out.source,
+            kind=out.kind,
+            new_hash=new_hash,
+            to_fetch=to_fetch,
+            output=out,
+        )
+        disk, old_hash, problem = _look(out_dir, rel)
+        if disk is None:
+            changes.append(replace(base, note=problem))
             continue
-        old_hash, problem = _disk_hash(disk)
         if problem:
-            action, note, old_hash = "conflict", problem, None
+            action, note = "conflict", problem
         else:
             action, note = decide(old_hash, new_hash, recorded.sha256 if recorded else None, force=force)
             if rel in in_place and action in ("conflict", "overwrite"):
                 action, note = "update", "rewritten in place"
         if action == "unchanged" and to_fetch:
             to_fetch = False  # the asset in place is taken as is: nothing to download
-        changes.append(
-            Change(action=action, old_hash=old_hash, note=note, disk_path=disk, **{**base, "to_fetch": to_fetch})
-        )
+        changes.append(replace(base, action=action, old_hash=old_hash, note=note, disk_path=disk, to_fetch=to_fetch))
         if action == "conflict" or (new_hash is None and action == "unchanged"):
             if recorded:
                 files[rel] = recorded  # still ours, still edited: a conflict again next run
@@ -212,45 +203,30 @@ def make_plan(
         if rel in keep:
             files[rel] = recorded
             continue
-        source = recorded.origin or recorded.source
-        base = {"path": rel, "source": source, "kind": recorded.kind}
-        try:
-            disk = resolve_inside(out_dir, rel)
-        except UnsafePathError as exc:
-            changes.append(Change(action="conflict", note=str(exc), **base))
+        base = Change(path=rel, action="conflict", source=recorded.origin or recorded.source, kind=recorded.kind)
+        disk, old_hash, problem = _look(out_dir, rel)
+        if disk is None:
+            changes.append(replace(base, note=problem))
             continue
-        old_hash, problem = _disk_hash(disk)
-        base["disk_path"] = disk
+        base = replace(base, disk_path=disk)
         if old_hash is None and not problem:
             continue  # gone already: nothing to do, forget it
         if problem:
-            changes.append(Change(action="conflict", note=problem, **base))
+            changes.append(replace(base, note=problem))
             files[rel] = recorded
             continue
         edited = old_hash != recorded.sha256
         if not prune:
             note = "source gone; edited by hand since the last run" if edited else "source gone; --prune removes it"
-            changes.append(Change(action="stale", old_hash=old_hash, note=note, **base))
+            changes.append(replace(base, action="stale", old_hash=old_hash, note=note))
             files[rel] = recorded
         elif edited and not force:
-            changes.append(
-                Change(
-                    action="conflict",
-                    old_hash=old_hash,
-                    note="source gone, but edited by hand since the last run: not removed",
-                    **base,
-                )
-            )
+            note = "source gone, but edited by hand since the last run: not removed"
+            changes.append(replace(base, old_hash=old_hash, note=note))
             files[rel] = recorded
         else:
-            changes.append(
-                Change(
-                    action="remove",
-                    old_hash=old_hash,
-                    note="edited by hand; removed because of --force" if edited else "",
-                    **base,
-                )
-            )
+            note = "edited by hand; removed because of --force" if edited else ""
+            changes.append(replace(base, action="remove", old_hash=old_hash, note=note))
 
     changes.sort(key=lambda c: c.path)
     manifest = Manifest(files=files, options=_plain(options), unfetched=dict(unfetched or {}))

@@ -19,7 +19,8 @@ from pathlib import Path
 
 from .errors import UnsafePathError
 from .manifest import MANIFEST_PATH
-from .plan import WRITES, Change, Plan, resolve_inside
+from .pathsafe import is_inside, resolve_inside
+from .plan import WRITES, Change, Plan
 
 _CHUNK = 1 << 20
 
@@ -92,10 +93,8 @@ def _write_change(change: Change, target: Path, out_dir: Path, mode: int) -> Non
 def _make_parents(target: Path, out_dir: Path) -> None:
     """Create the folders above target, re-checking that none of them leads out of out_dir."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    root = out_dir.resolve()
-    parent = target.parent.resolve()
-    if parent != root and root not in parent.parents:
-        raise UnsafePathError(f"{target} resolves outside the output folder {root}")
+    if not is_inside(out_dir, target.parent):
+        raise UnsafePathError(f"{target} resolves outside the output folder {out_dir.resolve()}")
 
 
 def _remove_file(target: Path, out_dir: Path) -> None:
@@ -103,7 +102,7 @@ def _remove_file(target: Path, out_dir: Path) -> None:
     _unlink_quietly(target)
     root = out_dir.resolve()
     folder = target.parent
-    while folder.resolve() != root and root in folder.resolve().parents:
+    while folder.resolve() != root and is_inside(root, folder):
         try:
             folder.rmdir()
         except OSError:

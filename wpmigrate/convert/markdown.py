@@ -84,6 +84,7 @@ from .mdtext import (
     tidy_markdown,
 )
 from .soup import (
+    HEADINGS,
     RAW_BLOCK,
     cell_align,
     classify_media,
@@ -144,12 +145,7 @@ BLOCK_TAGS = frozenset(
         "thead",
         "tbody",
         "tfoot",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
+        *HEADINGS,
         "pre",
         "hr",
         "address",

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .fences import iter_lines
+
 WS = re.compile(r"[ \t\n\r\f]+")
 _EDGES = re.compile(r"((?:\s|\\\n)*)(.*?)((?:\s|\\\n)*)\Z", re.S)
 _SHORTCODE = re.compile(r"\[/?[A-Za-z][\w-]*(?:\s[^\[\]]*)?/?\](?![(\[])")
@@ -153,24 +155,17 @@ def emphasise(text: str) -> str:
     return f"*{text}*"
 
 
-_FENCE = re.compile(r"^ *(`{3,}|~{3,})")
 _INNER_SPACES = re.compile(r"(?<=\S) {2,}(?=\S)")
 
 
 def tidy_markdown(md: str) -> str:
     """No trailing whitespace, one blank line at most (outside code), no dangling hard break, one final newline."""
     out: list[str] = []
-    fence = ""
-    for line in md.split("\n"):
+    for in_code, line in iter_lines(md):
         line = line.rstrip()
-        m = _FENCE.match(line)
-        if fence:
-            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) and not line[m.end() :].strip():
-                fence = ""
+        if in_code:
             out.append(line)
             continue
-        if m:
-            fence = m.group(1)
         if not line and out and not out[-1]:
             continue
         if line == "\\" and (not out or not out[-1]):

@@ -3,8 +3,9 @@ ctx.rewrite_link. Pure: the text is rewritten only where a URL stands, every oth
 
 Where URLs are looked for: inline links and images `[t](url "title")` (also `<url>`), reference
 definitions `[id]: url`, and `src`/`href`/`srcset`/`data-orig-file`/`data-large-file` attributes of raw
-HTML in the Markdown. Fenced code blocks and inline code spans are left alone: a URL shown as code is
-text, not a reference. (Indented code blocks are not told apart from indented list content.)
+HTML in the Markdown. Fenced code blocks (as convert/fences.py reads them) and inline code spans are left
+alone: a URL shown as code is text, not a reference. (Indented code blocks are not told apart from
+indented list content.)
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ import re
 from collections.abc import Callable
 
 from ..models import AssetRef
+from .fences import iter_segments
 from .soup import classify_media
 
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"(`+)(?:.+?)(?<!`)\1(?!`)", re.S)
 # `](` + destination (`<...>` or without spaces, one level of balanced parentheses) + optional title.
 _INLINE = re.compile(
@@ -72,21 +73,4 @@ def rewrite_markdown_urls(
         out.append(_ATTR.sub(attr, _INLINE.sub(inline, text[last:])))
         return _REFDEF.sub(refdef, "".join(out))
 
-    chunks: list[str] = []
-    pending: list[str] = []
-    fence = ""
-    for line in markdown.splitlines(keepends=True):
-        m = _FENCE.match(line)
-        if fence:
-            chunks.append(line)
-            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) and not line[m.end() :].strip():
-                fence = ""
-            continue
-        if m:
-            chunks.append(prose("".join(pending)))
-            pending, fence = [], m.group(1)
-            chunks.append(line)
-            continue
-        pending.append(line)
-    chunks.append(prose("".join(pending)))
-    return "".join(chunks)
+    return "".join(text if code else prose(text) for code, text in iter_segments(markdown))

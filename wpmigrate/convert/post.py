@@ -30,6 +30,7 @@ from ..errors import ConvertError
 from ..models import AssetRef, ConvertedPost, Post
 from . import ConvertContext, blocks, builders, shortcodes
 from .autop import autop
+from .fences import iter_segments
 from .markdown import html_to_markdown
 from .mdurls import rewrite_markdown_urls
 
@@ -63,7 +64,7 @@ def convert_post(post: Post, ctx: ConvertContext) -> ConvertedPost:
     except RecursionError as exc:  # the depth guard should prevent this; say which post if it does not
         raise ConvertError(post.where, "markup nested too deeply to convert") from exc
     warnings += build.report_lines() + build.warnings
-    if "<!-- wp:" in _FENCED.sub("", markdown):  # inside a code block it is the author's text
+    if any("<!-- wp:" in text for code, text in iter_segments(markdown) if not code):  # in code: the author's text
         warnings.append("a Gutenberg block comment was left in the text")
     separator = (
         ctx.excerpt_separator
@@ -96,6 +97,3 @@ def excerpt_text(html_text: str) -> str:
         el.insert_before(" ")
         el.insert_after(" ")
     return _ASCII_SPACES.sub(" ", soup.get_text()).strip()
-
-
-_FENCED = re.compile(r"^[ \t]*(`{3,}|~{3,})[^\n]*\n.*?^[ \t]*\1[ \t]*$", re.S | re.M)

@@ -21,6 +21,7 @@ from . import ConvertContext
 from .markers import MORE_TAG
 
 MAX_DEPTH = 120  # markdownify recurses ~3 frames per level; Python's default limit is 1000
+HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 RAW_BLOCK = frozenset(["iframe", "video", "audio", "object", "embed", "form", "details", "dl", "canvas", "svg", "math"])
 
 
@@ -37,12 +38,7 @@ CELL_BLOCKERS = (
     "pre",
     "table",
     "blockquote",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
+    *HEADINGS,
     "hr",
     "dl",
     "div",
@@ -215,12 +211,7 @@ _BLOCK_OPENERS = frozenset(
         "form",
         "frame",
         "frameset",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
+        *HEADINGS,
         "head",
         "header",
         "hr",

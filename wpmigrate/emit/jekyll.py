@@ -24,10 +24,11 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from ..convert.fences import iter_segments
 from ..models import ConvertedPost, Post
+from ..pathsafe import check_relpath, safe_name
 from ..settings import PUBLISHED_STATUSES
 from .frontmatter import FieldInput, jekyll_fields, render_front_matter
-from .paths import check_relpath, safe_component
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,7 @@ class JekyllProfile:
                 return Placement(check_relpath(rel), f"{{% link {rel} %}}", permalink, "page")
             return Placement(check_relpath("_drafts/" + rel), "", permalink, "draft")
         if type != "post":
-            folder = "_" + safe_component(type, "items")
+            folder = "_" + safe_name(type, "items")
             return Placement(check_relpath(f"{folder}/{slug}.md"), "", "", "post" if published else "draft")
         if published and date is not None:
             stem = f"{date:%Y-%m-%d}-{slug}"
@@ -80,34 +81,23 @@ class JekyllProfile:
 # Our own link tags (Placement.ref), the only Liquid a converted body may hold.
 _OWN_TAG = re.compile(r"\{% (?:post_url|link) [^{}%\n]+ %\}")
 _LIQUID = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{\{|\{%")
-_FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})")
 
 
 def protect_liquid(markdown: str) -> str:
     """Make Liquid-looking text in a converted body come out of Jekyll as written (pure)."""
     if "{{" not in markdown and "{%" not in markdown:
         return markdown
-    lines = markdown.split("\n")
     out: list[str] = []
-    i = 0
-    while i < len(lines):
-        m = _FENCE.match(lines[i])
-        if m:
-            indent, mark = m.group(1), m.group(2)
-            end = i + 1
-            close = re.compile(r"^\s*" + re.escape(mark[0]) + "{" + str(len(mark)) + r",}\s*$")
-            while end < len(lines) and not close.match(lines[end]):
-                end += 1
-            block = lines[i : end + 1]
-            if any("{{" in line or "{%" in line for line in block):
-                out += [indent + "{% raw %}", *block, indent + "{% endraw %}"]
-            else:
-                out += block
-            i = end + 1
-            continue
-        out.append(_LIQUID.sub(_protect_span, lines[i]))
-        i += 1
-    return "\n".join(out)
+    for code, text in iter_segments(markdown):
+        if not code:
+            out.append(_LIQUID.sub(_protect_span, text))
+        elif "{{" in text or "{%" in text:
+            indent = text[: len(text) - len(text.lstrip(" "))]
+            body, end = (text[:-1], "\n") if text.endswith("\n") else (text, "")
+            out.append(f"{indent}{{% raw %}}\n{body}\n{indent}{{% endraw %}}{end}")
+        else:
+            out.append(text)
+    return "".join(out)
 
 
 def _protect_span(m: re.Match[str]) -> str:
