@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from conftest import corpus_file, isolated_workdir
+from conftest import FIXTURES, corpus_file, isolated_workdir
 from markdown_it import MarkdownIt
 from pytest_httpserver import HTTPServer
 from test_report import SCHEMA, validate
@@ -279,3 +279,27 @@ def test_convert_many_keeps_order_errors_and_side_effects(jobs: int) -> None:
         "ConvertError: e.xml post 3 'bad': cannot convert",
     ]
     assert ctx.wanted == [f"https://old.example/{i}.png" for i in range(50) if i % 7 != 3]
+
+
+def test_manifest_is_the_same_bytes_whatever_the_folder_and_the_way_the_path_is_typed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    work = isolated_workdir(tmp_path, monkeypatch, "work")
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    (inputs / "export.xml").write_bytes((FIXTURES / "wxr" / "site.xml").read_bytes())
+    first = convert("../inputs/export.xml", "-o", "site", "-q", "--offline")
+    manifest = work / "site" / MANIFEST_PATH
+    before = manifest.read_bytes(), manifest.stat().st_mtime_ns
+    assert b'"source": "../../inputs/export.xml#' in before[0]  # relative to the output folder
+    # From another folder, the export named as a plain name and the output as a path.
+    monkeypatch.chdir(inputs)
+    second = convert("export.xml", "-o", "../work/site", "--offline")
+    # From the output folder itself, everything absolute.
+    monkeypatch.chdir(work / "site")
+    third = convert(inputs / "export.xml", "-o", work / "site", "--offline")
+    assert (manifest.read_bytes(), manifest.stat().st_mtime_ns) == before
+    n = first.output.split(": ")[-1].split(" new")[0]
+    for result in (second, third):
+        assert result.exit_code == 0
+        assert result.output.endswith(f"site: 0 new, 0 changed, {n} unchanged\n"), result.output
