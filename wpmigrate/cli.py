@@ -91,6 +91,11 @@ def main() -> None:
     default=None,
     help="Statuses to write, comma-separated [default: all but trash and auto-draft; drafts go to _drafts/].",
 )
+@click.option(
+    "--include-protected",
+    is_flag=True,
+    help="Also write password-protected posts (published, without the password) and private ones (as drafts).",
+)
 @click.option("--profile", default="jekyll", show_default=True, help="Output profile.")
 @click.option("--offline", is_flag=True, help="No network access at all (assets only from --mirror and the cache).")
 @click.option(
@@ -220,6 +225,7 @@ def convert(
     site_url: str = "",
     keep_boilerplate: bool = False,
     in_place: bool = False,
+    include_protected: bool = False,
     timeout: float = 30.0,
     retries: int = 3,
 ) -> None:
@@ -240,6 +246,7 @@ def convert(
             sources=tuple(sources),
             out=out,
             in_place=in_place,
+            include_protected=include_protected,
             timeout=timeout,
             retries=retries,
             types=split_csv(types),

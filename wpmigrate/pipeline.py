@@ -30,6 +30,7 @@ from .manifest import Manifest, read_manifest
 from .models import Failed, OutputFile, Post, RunReport, Site, Skipped
 from .parallel import convert_many
 from .plan import resolve_inside
+from .privacy import privacy_skip_reason
 from .settings import Settings
 
 PostKey = tuple[str, int | None, int | None]
@@ -100,7 +101,9 @@ def build_index(posts: Iterable[Post], site: Site, settings: Settings, report: R
         if post.type == "page" and post.id is not None:
             page_parent[post.id] = post.parent
             page_slug_raw[post.id] = (post.slug, post.title)
-        reason = _skip_reason(post, settings)
+        reason = _skip_reason(post, settings) or privacy_skip_reason(
+            post, settings.include_protected, report.warnings.append
+        )
         if reason is None and post.id is not None:
             first = seen_ids.setdefault((post.type, post.id), post.where)
             if first != post.where:

@@ -28,6 +28,7 @@ class Settings:
     statuses: tuple[str, ...] | None = None
     profile: str = "jekyll"
     offline: bool = False
+    include_protected: bool = False  # write password-protected and private posts (privacy.py)
 
     # conversion
     embeds: str = "link"
@@ -88,6 +89,7 @@ class Settings:
         keep = (
             "types",
             "statuses",
+            "include_protected",
             "profile",
             "embeds",
             "excerpt_separator",
