@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .assets import AssetResolver
+from .budget import WithinBudget
 from .convert import Attachment, ConvertContext
 from .convert.post import convert_post
 from .emit import get_profile
@@ -227,7 +228,8 @@ def convert_all(
     """Pass 2: convert every kept post (in settings.jobs processes); failures are recorded and the run
     goes on. Results come in input order whatever the number of jobs, so the output is the same."""
     kept = (post for post in source.posts() if post_key(post) in index.entries)
-    for post, converted in convert_many(kept, ctx, settings.jobs, convert_post, RECORDED, replay_asset):
+    convert = WithinBudget(convert_post, settings.post_time_budget)
+    for post, converted in convert_many(kept, ctx, settings.jobs, convert, RECORDED, replay_asset):
         entry = index.entries[post_key(post)]
         if progress:
             progress()

@@ -33,6 +33,7 @@ class Settings:
     # conversion
     embeds: str = "link"
     excerpt_separator: str = "<!--more-->"
+    post_time_budget: float = 60.0  # seconds one post may take to convert before it fails (budget.py); 0: no limit
 
     # assets (issue 4)
     download_assets: bool = True
