@@ -33,26 +33,28 @@ def export_with(tmp_path: Path, *bodies: str) -> Path:
     return path
 
 
-def test_100000_nested_divs_convert_in_well_under_ten_seconds(tmp_path: Path) -> None:
-    # The real command in its own process, so a quadratic converter is stopped at the bound (it took
-    # 24 minutes) instead of holding the test run; the bound is generous (the conversion takes ~2 s).
+def test_100000_nested_divs_convert_or_fail_that_post_within_ten_seconds(tmp_path: Path) -> None:
+    # Run in its own process, so a quadratic converter (it took 24 minutes) is stopped instead of
+    # holding the test run. The conversion takes ~2 s; the budget (8 s) guarantees the run finishes in
+    # about that much even on a loaded machine: converted, or that post failed and reported.
     export = export_with(tmp_path, DEEP, "<p>Next post.</p>")
     out = tmp_path / "site"
-    proc = subprocess.run(
-        [sys.executable, "-m", "wpmigrate", "convert", str(export), "-o", str(out), "--offline", "-q"],
-        capture_output=True,
-        text=True,
-        timeout=10,
-        check=False,
+    script = (
+        "import sys; from pathlib import Path; from wpmigrate.pipeline import run; "
+        "from wpmigrate.settings import Settings; "
+        "report, _ = run(Settings(sources=(Path(sys.argv[1]),), out=Path(sys.argv[2]), offline=True, "
+        "post_time_budget=8)); print([f.error for f in report.failed])"
     )
-    assert "Traceback" not in proc.stderr
-    # Converted (flattened, with a warning), or failed by the time budget and reported: never the run.
+    proc = subprocess.run(
+        [sys.executable, "-c", script, str(export), str(out)], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
     posts = sorted(p.name for p in (out / "_posts").glob("*.md"))
-    if proc.returncode == 0:
+    if proc.stdout.strip() == "[]":
         assert posts == ["2020-01-01-p1.md", "2020-01-02-p2.md"]
         assert (out / "_posts" / "2020-01-01-p1.md").read_text(encoding="utf-8").endswith("\ndeep inside\n")
     else:
-        assert proc.returncode == 1 and "per-post time budget" in proc.stdout, proc.stdout + proc.stderr
+        assert "conversion took longer than 8 s (the per-post time budget)" in proc.stdout, proc.stdout
         assert posts == ["2020-01-02-p2.md"]
 
 
