@@ -297,3 +297,19 @@ def test_wptt_password_protected_post_is_not_published(tmp_path):
         "_posts/2012-01-04-template-password-protected.md"
     ]
     assert "password-protected, written anyway (--include-protected)" in result.output
+
+
+ALL_XML = sorted(CORPUS.rglob("*.xml")) if CORPUS.is_dir() else []
+DAMAGED = {"malformed.xml", "malformed-simple.xml"}  # cut short / mismatched tags: exit 2, one line
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", ALL_XML, ids=[str(p.relative_to(CORPUS)) for p in ALL_XML])
+def test_every_corpus_xml_converts_with_exit_0_or_1_never_a_traceback(path, tmp_path):
+    result = CliRunner().invoke(main, ["convert", str(path), "--out", str(tmp_path / "o"), "--offline", "-q"])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert "Traceback" not in result.output
+    if path.name in DAMAGED:
+        assert result.exit_code == 2 and len(result.stderr.strip().splitlines()) == 1, result.output
+    else:
+        assert result.exit_code in (0, 1), result.output
