@@ -182,3 +182,10 @@ def test_wordpress_com_images_are_fetched_from_urls_that_existed():
     assert len(wanted) >= 400 and not any("home/wpcom" in u or "blogs.dir" in u for u in urls)
     mine = next(c for c in wanted.values() if c[0].endswith("/2009/05/myjongcopyright.png"))
     assert mine[0].split("://")[1] == "mfgpcm.wordpress.com/wp-content/uploads/2009/05/myjongcopyright.png"
+
+
+def test_an_empty_block_between_words_keeps_them_apart():
+    """Found by the fuzz test: markdownify trims the text around a block, so an empty one glued words."""
+    assert md("aaaaa <p><br></p> bbbbb") == "aaaaa\n\nbbbbb\n"
+    assert md("one <h2><br></h2> two <div></div> three") == "one\n\ntwo\n\nthree\n"
+    assert md("<p>a</p><p></p><p>b</p>") == "a\n\nb\n"

@@ -586,8 +586,9 @@ def test_content_selector_through_the_cli_for_an_unusual_theme(tmp_path: Path) -
         )
     out = tmp_path / "site"
     result = convert(str(site), "--out", str(out), "--offline", "--site-url", "https://mon.example/")
-    assert result.exit_code == 0 and not list(out.rglob("*.md"))
+    assert result.exit_code == 1 and not list(out.rglob("*.md"))  # nothing converted (issue 12.9)
     assert "not recognised as a post (no WordPress post markers); skipped" in result.output
+    assert "Nothing converted: no post or page to write" in result.output
     result = convert(
         str(site),
         "--out",
@@ -668,3 +669,34 @@ def test_a_bad_content_selector_is_a_one_line_error(tmp_path: Path) -> None:
         assert result.stderr.startswith("wpmigrate: error: --content-selector 'div[': not a CSS selector (")
         assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.output
     assert not (tmp_path / "site").exists()
+
+
+# ---------------------------------------------------------------- issue 12.9
+
+
+def test_content_selector_with_a_comma_inside_is_one_selector(tmp_path: Path) -> None:
+    (tmp_path / "a.html").write_text(
+        "<html><head><title>A | S</title></head><body><nav><p>Menu</p></nav>"
+        "<div class='post-content'><p>Hi, there</p></div></body></html>",
+        encoding="utf-8",
+    )
+    for selector in (":is(.entry-content, .post-content)", ":is(.entry-content, .post-content), .nothing"):
+        posts = list(open_mirror([tmp_path], quiet, content_selector=selector).posts())
+        assert [(p.title, p.content) for p in posts] == [("A | S", "<p>Hi, there</p>")], selector
+    out = tmp_path / "site"
+    result = convert(
+        str(tmp_path / "a.html"), "-o", str(out), "--offline", "--content-selector", ":is(.x, .post-content)"
+    )
+    assert result.exit_code == 0, result.output
+
+
+def test_an_html_file_that_is_not_a_post_converts_nothing_and_says_so(tmp_path: Path) -> None:
+    page = tmp_path / "notes.html"
+    page.write_text("<html><head><title>Notes</title></head><body><p>Hello</p></body></html>", encoding="utf-8")
+    result = convert(str(page), "-o", str(tmp_path / "site"), "--offline", "-q")
+    assert result.exit_code == 1
+    assert result.output.splitlines()[-2:] == [
+        "Nothing converted: no post or page to write among the 0 items read (see Skipped and Warnings); "
+        "check SOURCES, --types and --status",
+        f"{tmp_path / 'site'}: 0 new, 0 changed, 0 unchanged",
+    ]

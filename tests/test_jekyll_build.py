@@ -103,3 +103,26 @@ def test_demo_builds_with_jekyll(tmp_path):
     excerpt = (tmp_path / "_site" / "sailing" / "2024" / "03" / "16" / "leaving-the-harbour.html").read_text()
     assert "Trust the tide tables" in excerpt and "Next time" not in excerpt
     assert (tmp_path / "_site" / "about" / "contact" / "index.html").is_file()
+
+
+def test_endraw_inside_a_code_block_survives_jekyll(tmp_path):
+    # A post about Liquid itself: `{% endraw %}` in code would end our {% raw %} wrapper early.
+    code = "{% raw %}\n  {{ not.liquid }}\n{% endraw %}\n{%- endraw -%} and {%endraw%}"
+    html = code.replace("&", "&amp;").replace("<", "&lt;")
+    prose = "Write {% raw %}{{ x }}{% endraw %} to print it."
+    export = tmp_path / "export.xml"
+    export.write_text(
+        LIQUID_POST.replace(
+            "In Jinja you write {{ user.name }} and {% if admin %}.", f"{prose}\n<pre><code>{html}</code></pre>"
+        ),
+        encoding="utf-8",
+    )
+    out = tmp_path / "site"
+    result = CliRunner().invoke(main, ["convert", str(export), "--out", str(out), "--offline", "-q"])
+    assert result.exit_code == 0, result.output
+    jekyll_build(out, tmp_path / "_site")
+    page = (tmp_path / "_site" / "2020" / "01" / "02" / "templates.html").read_text(encoding="utf-8")
+    escaped = code.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    assert f"<code>{escaped}\n</code>" in page, page
+    assert prose in page, page
+    assert "{% for post in posts %}\n  {{ post.title }}\n{% endfor %}" in page

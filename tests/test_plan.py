@@ -131,13 +131,15 @@ def test_file_deleted_by_hand_is_written_again(tmp_path: Path) -> None:
     assert (change.action, change.note) == ("create", "deleted by hand since the last run; written again")
 
 
-def test_stale_file_is_kept_without_prune_and_removed_with_it(tmp_path: Path) -> None:
+def test_stale_file_is_kept_without_prune_and_removed_with_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # the outputs come from x.xml in the current folder
     site = tmp_path / "site"
     run(site, outs(_posts__a_md=b"A\n", _posts__gone_md=b"G\n"))
     plan = run(site, outs(_posts__a_md=b"A\n"))
     assert actions(plan) == {"_posts/a.md": "unchanged", "_posts/gone.md": "stale"}
     stale = plan.changes[1]
-    assert (stale.source, stale.note) == ("x.xml#1", "source gone; --prune removes it")
+    # The manifest's source, relative to the output folder
+    assert (stale.source, stale.note) == ("../x.xml#1", "source gone; --prune removes it")
     assert (site / "_posts/gone.md").exists()
     assert "_posts/gone.md" in read_manifest(site).files  # still tracked
 
@@ -202,12 +204,13 @@ def test_path_through_symlink_out_of_the_folder_is_a_conflict(tmp_path: Path) ->
     assert "outside the output folder" in plan.changes[0].note
 
 
-def test_options_go_into_the_manifest_sorted(tmp_path: Path) -> None:
+def test_options_go_into_the_manifest_sorted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
     site = tmp_path / "site"
     plan = run(site, outs(a_md=b"A\n"))
     doc = json.loads((site / MANIFEST_PATH).read_text())
     assert doc == {
-        "files": {"a.md": {"kind": "post", "sha256": sha(b"A\n"), "source": "x.xml#0"}},
+        "files": {"a.md": {"kind": "post", "sha256": sha(b"A\n"), "source": "../x.xml#0"}},
         "format": 1,
         "options": {"profile": "jekyll", "types": ["post", "page"]},
     }

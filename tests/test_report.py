@@ -229,7 +229,8 @@ def test_json_report_validates_and_is_stable(scenario) -> None:
 def test_json_report_of_an_empty_run_validates(tmp_path: Path) -> None:
     plan = make_plan([], tmp_path / "site", {}, force=False, prune=False)
     doc = json.loads(render_json(RunReport(), plan, settings()))
-    assert validate(doc, SCHEMA) == [] and doc["changes"] == [] and doc["exit_code"] == 0
+    # Nothing converted at all: exit 1 (issue 12.9)
+    assert validate(doc, SCHEMA) == [] and doc["changes"] == [] and doc["exit_code"] == 1
 
 
 def test_markdown_report_renders_tables(scenario) -> None:

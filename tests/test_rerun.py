@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from conftest import corpus_file, isolated_workdir
+from conftest import FIXTURES, corpus_file, isolated_workdir
 from markdown_it import MarkdownIt
 from pytest_httpserver import HTTPServer
 from test_report import SCHEMA, validate
@@ -83,15 +83,15 @@ def tree(root: Path) -> dict[str, tuple[str, int]]:
 def test_second_run_changes_nothing(export: Path) -> None:
     first = convert(export, "-o", "site", "-q", "--offline")
     assert first.exit_code == 0
-    assert first.output.endswith("site: 79 new, 0 changed, 0 unchanged\n")
+    assert first.output.endswith("site: 78 new, 0 changed, 0 unchanged\n")
     before = tree(Path("site"))
     assert POST in before and MANIFEST_PATH in before
     second = convert(export, "-o", "site", "--offline", "--report", "report.json")
     assert second.exit_code == 0
-    assert second.output.endswith("site: 0 new, 0 changed, 79 unchanged\n")
+    assert second.output.endswith("site: 0 new, 0 changed, 78 unchanged\n")
     assert tree(Path("site")) == before  # bytes and mtimes, manifest included
     summary = json.loads(Path("report.json").read_text())["summary"]
-    assert (summary["new"], summary["changed"], summary["unchanged"], summary["files_written"]) == (0, 0, 79, 0)
+    assert (summary["new"], summary["changed"], summary["unchanged"], summary["files_written"]) == (0, 0, 78, 0)
 
 
 def test_hand_edited_post_survives_as_a_conflict(export: Path) -> None:
@@ -110,19 +110,19 @@ def test_hand_edited_post_survives_as_a_conflict(export: Path) -> None:
     assert convert(export, "-o", "site", "-q", "--offline").exit_code == 1  # still a conflict next time
     forced = convert(export, "-o", "site", "--force", "-q", "--offline")
     assert forced.exit_code == 0 and b"(my fix)" not in post.read_bytes()
-    assert forced.output.endswith("site: 0 new, 1 changed, 78 unchanged\n")
+    assert forced.output.endswith("site: 0 new, 1 changed, 77 unchanged\n")
 
 
 def test_dry_run_writes_nothing_when_the_folder_is_absent(export: Path, gone_host: list[str], tmp_path: Path) -> None:
     before = tree(tmp_path)
     result = convert(export, "-o", "site", "--dry-run", "--report", "../report.md", *gone_host)
     assert result.exit_code == 0
-    # Nothing was tried yet: the images are "to fetch", apart from the 79 post and page files.
+    # Nothing was tried yet: the images are "to fetch", apart from the 78 post and page files.
     assert result.output.endswith(
-        f"site: 79 new, 0 changed, 0 unchanged, {N_ASSETS} assets to fetch (dry run: nothing written)\n"
+        f"site: 78 new, 0 changed, 0 unchanged, {N_ASSETS} assets to fetch (dry run: nothing written)\n"
     )
     report = Path("../report.md").read_text()
-    assert report.startswith("## wpmigrate dry-run: site: 79 new")
+    assert report.startswith("## wpmigrate dry-run: site: 78 new")
     Path("../report.md").unlink()
     assert not Path("site").exists() and not (tmp_path / "cache").exists()  # no cache, no manifest either
     assert tree(tmp_path) == before
@@ -140,7 +140,7 @@ def test_dry_run_leaves_an_existing_folder_byte_identical(export: Path, gone_hos
     assert result.exit_code == 0
     # The images the last run could not fetch would be tried again, but are not counted as files.
     assert result.output.endswith(
-        f"site: 1 new, 1 changed, 77 unchanged, {N_ASSETS} assets to fetch (dry run: nothing written)\n"
+        f"site: 1 new, 1 changed, 76 unchanged, {N_ASSETS} assets to fetch (dry run: nothing written)\n"
     )
     assert f"--- a/{POST}\n+++ b/{POST}\n" in result.output and "-A note of mine.\n" in result.output
     assert "--- /dev/null\n+++ b/about.md\n" in result.output
@@ -154,14 +154,14 @@ def test_check_is_a_drift_gate(export: Path, tmp_path: Path, gone_host: list[str
     before = tree(Path("site"))
     # A second real run while the host is still gone: the same failures, nothing rewritten.
     again = convert(copy, "-o", "site", "-q", *gone_host)
-    assert again.output.endswith("site: 0 new, 0 changed, 79 unchanged\n") and tree(Path("site")) == before
+    assert again.output.endswith("site: 0 new, 0 changed, 78 unchanged\n") and tree(Path("site")) == before
     # The old host still answers 404: the images it never served are no drift.
     clean = convert(copy, "-o", "site", "--check", *gone_host)
     assert clean.exit_code == 0
-    assert clean.output.endswith(f"site: 0 new, 0 changed, 79 unchanged, {N_ASSETS} assets to fetch (no drift)\n")
+    assert clean.output.endswith(f"site: 0 new, 0 changed, 78 unchanged, {N_ASSETS} assets to fetch (no drift)\n")
     assert convert(export, "-o", "site", "--check", "-q", *gone_host).exit_code == 0  # the original: same output
     offline = convert(export, "-o", "site", "--check", "--offline")
-    assert offline.exit_code == 0 and offline.output.endswith("site: 0 new, 0 changed, 79 unchanged (no drift)\n")
+    assert offline.exit_code == 0 and offline.output.endswith("site: 0 new, 0 changed, 78 unchanged (no drift)\n")
 
     text = copy.read_text(encoding="utf-8")
     assert text.count(TITLE) == 1
@@ -169,7 +169,7 @@ def test_check_is_a_drift_gate(export: Path, tmp_path: Path, gone_host: list[str
     drift = convert(copy, "-o", "site", "--check", "--report", "drift.json", *gone_host)
     assert drift.exit_code == 1
     assert drift.output.endswith(
-        f"site: 0 new, 1 changed, 78 unchanged, {N_ASSETS} assets to fetch (drift: the output would change)\n"
+        f"site: 0 new, 1 changed, 77 unchanged, {N_ASSETS} assets to fetch (drift: the output would change)\n"
     )
     report = json.loads(Path("drift.json").read_text())
     assert [(c["action"], c["path"]) for c in report["changes"]] == [("update", POST)]
@@ -183,7 +183,7 @@ def test_downloaded_assets_are_left_alone_on_a_re_run(
 ) -> None:
     first = convert(export, "-o", "site", "-q", *live_host)
     assert first.exit_code == 0
-    assert first.output.endswith(f"site: {79 + N_ASSETS} new, 0 changed, 0 unchanged\n")
+    assert first.output.endswith(f"site: {78 + N_ASSETS} new, 0 changed, 0 unchanged\n")
     before = tree(Path("site"))
     assets = [p for p in before if p.startswith("assets/images/") and before[p][0] != "dir"]
     assert len(assets) == N_ASSETS
@@ -192,13 +192,13 @@ def test_downloaded_assets_are_left_alone_on_a_re_run(
         (Path("site") / p).read_bytes() for p in before if p.endswith(".md")
     )
     again = convert(export, "-o", "site", "-q", *live_host)
-    assert again.output.endswith(f"site: 0 new, 0 changed, {79 + N_ASSETS} unchanged\n")
+    assert again.output.endswith(f"site: 0 new, 0 changed, {78 + N_ASSETS} unchanged\n")
     assert tree(Path("site")) == before
     # A CI machine: a fresh checkout of the site, an empty download cache, no network at all.
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "empty-cache"))
     gate = convert(export, "-o", "site", "--check", "--offline")
     assert gate.exit_code == 0
-    assert gate.output.endswith(f"site: 0 new, 0 changed, {79 + N_ASSETS} unchanged (no drift)\n")
+    assert gate.output.endswith(f"site: 0 new, 0 changed, {78 + N_ASSETS} unchanged (no drift)\n")
 
 
 @pytest.mark.slow
@@ -218,7 +218,7 @@ def test_jobs_2_gives_the_same_bytes_as_jobs_1(export: Path, monkeypatch: pytest
     assert jobs_seen == [1, 2]
     assert one.output.replace("one:", "X:") == two.output.replace("two:", "X:")
     hashes = {name: {p: h for p, (h, _) in tree(Path(name)).items()} for name in ("one", "two")}
-    assert len(hashes["one"]) > 79 and hashes["one"] == hashes["two"]  # manifest included
+    assert len(hashes["one"]) > 78 and hashes["one"] == hashes["two"]  # manifest included
     reports = [json.loads(Path(f"{n}.json").read_text()) for n in ("one", "two")]
     assert {**reports[0], "output_dir": ""} == {**reports[1], "output_dir": ""}
 
@@ -278,3 +278,27 @@ def test_convert_many_keeps_order_errors_and_side_effects(jobs: int) -> None:
         "cannot convert",
     ]
     assert ctx.wanted == [f"https://old.example/{i}.png" for i in range(50) if i % 7 != 3]
+
+
+def test_manifest_is_the_same_bytes_whatever_the_folder_and_the_way_the_path_is_typed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    work = isolated_workdir(tmp_path, monkeypatch, "work")
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    (inputs / "export.xml").write_bytes((FIXTURES / "wxr" / "site.xml").read_bytes())
+    first = convert("../inputs/export.xml", "-o", "site", "-q", "--offline")
+    manifest = work / "site" / MANIFEST_PATH
+    before = manifest.read_bytes(), manifest.stat().st_mtime_ns
+    assert b'"source": "../../inputs/export.xml#' in before[0]  # relative to the output folder
+    # From another folder, the export named as a plain name and the output as a path.
+    monkeypatch.chdir(inputs)
+    second = convert("export.xml", "-o", "../work/site", "--offline")
+    # From the output folder itself, everything absolute.
+    monkeypatch.chdir(work / "site")
+    third = convert(inputs / "export.xml", "-o", work / "site", "--offline")
+    assert (manifest.read_bytes(), manifest.stat().st_mtime_ns) == before
+    n = first.output.split(": ")[-1].split(" new")[0]
+    for result in (second, third):
+        assert result.exit_code == 0
+        assert result.output.endswith(f"site: 0 new, 0 changed, {n} unchanged\n"), result.output

@@ -179,3 +179,27 @@ def test_big_cached_asset_is_streamed_and_verified(tmp_path: Path) -> None:
     (cache / "k").write_bytes(blob)
     apply_plan(make_plan([asset], site, OPTS, force=False, prune=False), site)
     assert (site / "assets/big.bin").read_bytes() == blob
+
+
+def test_temp_files_left_by_a_killed_run_are_removed_at_the_next_run(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    apply(site)
+    # What kill -9 between mkstemp and os.replace leaves behind, in a folder the run writes to...
+    leftovers = [site / "_posts/.wpmigrate-k3x_9q0a.tmp", site / ".wpmigrate/.wpmigrate-abcdefgh.tmp"]
+    for p in leftovers:
+        p.write_bytes(b"")
+    # ... and files that only look like ours, or are not in a folder the run writes to: kept.
+    kept = [
+        site / "_posts/.wpmigrate-notes.tmp",
+        site / "_posts/wpmigrate-k3x_9q0a.tmp",
+        site / "_posts/.wpmigrate-k3x_9q0a.tmp.bak",
+        site / "other/.wpmigrate-k3x_9q0a.tmp",
+        tmp_path / ".wpmigrate-k3x_9q0a.tmp",
+    ]
+    for p in kept:
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_bytes(b"mine")
+    plan = apply(site)  # nothing to write: the cleanup still happens
+    assert plan.counts() == {"unchanged": 2}
+    assert [p for p in leftovers if p.exists()] == []
+    assert [p for p in kept if p.read_bytes() == b"mine"] == kept

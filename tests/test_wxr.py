@@ -542,3 +542,38 @@ def test_memory_is_flat_as_the_file_grows(tmp_path):
         assert f", {n} items," in run.stdout
         peaks.append(float(re.search(r"peak RSS (\d+) MB", run.stdout).group(1)))
     assert peaks[1] < peaks[0] + 15 and peaks[1] < 300, peaks
+
+
+# -- issue 12: real exports that were refused ------------------------------------------------------------
+def test_inner_cdata_end_before_an_end_tag_is_text_not_the_end_of_the_value():
+    # Old exporters wrote `<script>//<![CDATA[ ... //]]></script>` inside the content's CDATA unescaped:
+    # that `]]>` is followed by `</script>`, not by `</content:encoded>`, so it is the author's text.
+    path = WXR / "script-cdata.xml"
+    posts, warnings, _ = read(path)
+    assert posts[0].content == 'Before <script type="text/javascript">\n//<![CDATA[\nvar a = 1;\n//]]></script> after'
+    assert warnings[0] == f"{path}:21: kept ']]>' inside CDATA as text (an old exporter did not escape it)"
+    assert posts[0].meta["Alot of CDATA"] == (
+        "This has <![CDATA[ opening and ]]> closing <![CDATA[ tags like this: ]]>"
+    )
+
+
+def test_utf16_export_with_a_bom_reads_like_its_utf8_twin():
+    posts16, warnings16, site16 = read(WXR / "site-utf16.xml")
+    posts8, warnings8, site8 = read(WXR / "site.xml")
+    assert warnings16 == warnings8
+    assert site16 == site8
+    assert [same_fields(a, b) for a, b in zip(posts16, posts8, strict=True)] == [{}] * len(posts8)
+    assert [p.line for p in posts16] == [p.line for p in posts8]
+
+
+def test_undeclared_namespace_prefix_is_read_with_a_warning(tmp_path):
+    src = (WXR / "site.xml").read_text(encoding="utf-8")
+    at = src.index("<item>")
+    line = src.count("\n", 0, at) + 1
+    path = tmp_path / "atom.xml"
+    path.write_text(src[:at] + '<atom:link rel="hub" href="http://example.com/hub"/>\n' + src[at:], encoding="utf-8")
+    posts, warnings, _site = read(path)
+    assert len(posts) == len(read(WXR / "site.xml")[0])
+    assert warnings == [
+        f"{path}:{line}: namespace prefix 'atom' of <atom:link> is not declared (the exporter left it out); read as is"
+    ]

@@ -133,6 +133,10 @@ output_options = _group(
     click.option("--drop-key", multiple=True, help="Front-matter files: remove this key (repeatable)."),
     _flag("keep_boilerplate", "Mirrors: keep blocks that end every post (banners, signatures)."),
     _flag("in_place", "Front-matter files: rewrite each where it is (inside --out), front matter kept as is."),
+    _flag(
+        "include_protected",
+        "Also write password-protected posts (published, without the password) and private ones (as drafts).",
+    ),
 )
 
 asset_options = _group(

@@ -9,7 +9,7 @@ rewrites nothing and the file diffs cleanly in git):
 
     {
       "files": {
-        "_posts/2008-09-01-hello.md": {"kind": "post", "sha256": "...", "source": "export.xml#12"},
+        "_posts/2008-09-01-hello.md": {"kind": "post", "sha256": "...", "source": "../export.xml#12"},
         "assets/images/a.jpg": {"kind": "asset", "origin": "https://old.example/a.jpg", "sha256": "..."}
       },
       "format": 1,
@@ -30,6 +30,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,7 +48,7 @@ _CHUNK = 1 << 20
 @dataclass(frozen=True)
 class ManifestEntry:
     sha256: str
-    source: str = ""  # "export.xml#12" or an input path (posts)
+    source: str = ""  # "../export.xml#12" or an input path (posts), relative to the output folder
     origin: str = ""  # origin URL (assets)
     kind: str = "post"
 
@@ -77,6 +79,25 @@ def hash_file(path: Path) -> str:
         while chunk := fh.read(_CHUNK):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+_POST_ID = re.compile(r"#\d+$")
+
+
+def portable_source(source: str, out_dir: Path) -> str:
+    """A post's source as the manifest records it: the input path relative to the output folder (plus
+    `#id`), so the manifest is the same bytes whatever folder the tool runs from and however the path
+    was typed (`../x/export.xml`, an absolute path, a symlink)."""
+    m = _POST_ID.search(source)
+    path, post_id = (source[: m.start()], m.group()) if m else (source, "")
+    if not path or "://" in path:
+        return source
+    target = Path(path).resolve()
+    try:
+        rel = os.path.relpath(target, Path(out_dir).resolve())
+    except ValueError:  # another drive (Windows): no relative path exists
+        rel = str(target)
+    return Path(rel).as_posix() + post_id
 
 
 def manifest_path(out_dir: Path) -> Path:

@@ -17,6 +17,7 @@ from typing import Any
 
 from .assets import AssetResolver
 from .assetstage import gather_assets, localise_outputs
+from .budget import WithinBudget
 from .convert import Attachment, ConvertContext
 from .convert.post import convert_post
 from .emit import get_profile
@@ -30,6 +31,7 @@ from .manifest import Manifest, read_manifest
 from .models import Failed, OutputFile, Post, RunReport, Site, Skipped
 from .parallel import convert_many
 from .pathsafe import check_relpath, resolve_inside
+from .privacy import privacy_skip_reason
 from .settings import Settings
 
 PostKey = tuple[str, int | None, int | None]
@@ -100,7 +102,9 @@ def build_index(posts: Iterable[Post], site: Site, settings: Settings, report: R
         if post.type == "page" and post.id is not None:
             page_parent[post.id] = post.parent
             page_slug_raw[post.id] = (post.slug, post.title)
-        reason = _skip_reason(post, settings)
+        reason = _skip_reason(post, settings) or privacy_skip_reason(
+            post, settings.include_protected, report.warnings.append
+        )
         if reason is None and post.id is not None:
             first = seen_ids.setdefault((post.type, post.id), post.where)
             if first != post.where:
@@ -221,7 +225,8 @@ def convert_all(
     are recorded and the run goes on, any other raises InternalError naming the post. Results come in
     input order whatever the number of jobs, so the output is the same."""
     kept = (post for post in source.posts() if post_key(post) in index.entries)
-    for post, converted in convert_many(kept, ctx, settings.jobs, convert_post, replay_asset):
+    convert = WithinBudget(convert_post, settings.post_time_budget)
+    for post, converted in convert_many(kept, ctx, settings.jobs, convert, replay_asset):
         entry = index.entries[post_key(post)]
         if progress:
             progress()

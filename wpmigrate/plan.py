@@ -29,7 +29,16 @@ from pathlib import Path
 from typing import Any
 
 from .errors import OptionsError, UnsafePathError
-from .manifest import Manifest, ManifestEntry, hash_bytes, hash_file, manifest_path, read_manifest, render_manifest
+from .manifest import (
+    Manifest,
+    ManifestEntry,
+    hash_bytes,
+    hash_file,
+    manifest_path,
+    portable_source,
+    read_manifest,
+    render_manifest,
+)
 from .models import OutputFile
 from .pathsafe import resolve_inside
 
@@ -129,10 +138,10 @@ def _new_hash(out: OutputFile) -> tuple[str | None, bool]:
     return hash_bytes(out.data), False
 
 
-def _entry_for(out: OutputFile, sha: str) -> ManifestEntry:
+def _entry_for(out: OutputFile, sha: str, out_dir: Path) -> ManifestEntry:
     if out.kind == "asset":
         return ManifestEntry(sha256=sha, origin=out.source, kind=out.kind)
-    return ManifestEntry(sha256=sha, source=out.source, kind=out.kind)
+    return ManifestEntry(sha256=sha, source=portable_source(out.source, out_dir), kind=out.kind)
 
 
 def make_plan(
@@ -196,7 +205,7 @@ def make_plan(
             if recorded:
                 files[rel] = recorded  # still ours, still edited: a conflict again next run
         elif new_hash is not None:
-            files[rel] = _entry_for(out, new_hash)
+            files[rel] = _entry_for(out, new_hash, out_dir)
 
     for rel in sorted(set(old.files) - seen):
         recorded = old.files[rel]

@@ -5,8 +5,8 @@ list in it is sorted, so the same run gives the same report byte for byte (no ti
 The JSON layout is documented in docs/report-schema.json; bump SCHEMA_VERSION on incompatible change.
 
 Exit codes (exit_code): 0 fine; 1 some posts failed, some assets failed (with --strict), a conflict,
-or --check found drift; 2 (unusable input or options) and 3 (internal error: a bug) are the
-CLI's, raised before any report exists.
+or --check found drift, or nothing at all was converted; 2 (unusable input or options) and 3
+(internal error: a bug) are the CLI's, raised before any report exists.
 """
 
 from __future__ import annotations
@@ -52,9 +52,18 @@ def natural_key(text: str) -> list[Any]:
     return [(0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"(\d+)", text)]
 
 
-def exit_code(report: RunReport, plan: Plan | None, settings: Settings) -> int:
-    """0 fine; 1 posts failed, assets failed (--strict), conflicts, or --check drift."""
+def nothing_converted(report: RunReport, plan: Plan | None) -> bool:
+    """True when the run has no post or page to write at all and none failed: an input that holds no
+    post (an HTML page that is not one, an empty export), or filters that kept nothing."""
     if report.failed:
+        return False
+    changes = plan.changes if plan is not None else ()
+    return not any(c.output is not None and c.kind != "asset" for c in changes)
+
+
+def exit_code(report: RunReport, plan: Plan | None, settings: Settings) -> int:
+    """0 fine; 1 posts failed, assets failed (--strict), conflicts, --check drift, or nothing converted."""
+    if report.failed or nothing_converted(report, plan):
         return 1
     if settings.strict and report.assets_failed:
         return 1
@@ -188,6 +197,12 @@ def render_text(report: RunReport, plan: Plan | None, settings: Settings) -> str
     if conflicts:
         lines.append(f"Conflicts {len(conflicts)} (not overwritten; --force overwrites files edited by hand):")
         lines += [f"  {d['path']}: {d['note']}" for d in conflicts]
+    if nothing_converted(report, plan):
+        lines.append(
+            f"Nothing converted: no post or page to write among the {s['posts_read']} items read"
+            + (" (see Skipped and Warnings)" if data["skipped"] or data["warnings"] else "")
+            + "; check SOURCES, --types and --status"
+        )
     stale = [d for d in data["changes"] if d["action"] == "stale"]
     if stale and not settings.quiet:
         lines.append(f"Stale {len(stale)} (source gone; --prune removes unedited ones):")

@@ -42,10 +42,12 @@ class Settings:
     statuses: tuple[str, ...] | None = None
     profile: str = "jekyll"
     offline: bool = False
+    include_protected: bool = False  # write password-protected and private posts (privacy.py)
 
     # conversion
     embeds: str = "link"
     excerpt_separator: str = "<!--more-->"
+    post_time_budget: float = 60.0  # seconds one post may take to convert before it fails (budget.py); 0: no limit
 
     # assets (issue 4)
     download_assets: bool = True
@@ -137,6 +139,7 @@ class Settings:
         keep = (
             "types",
             "statuses",
+            "include_protected",
             "profile",
             "embeds",
             "excerpt_separator",

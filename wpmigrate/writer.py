@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tempfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from .errors import UnsafePathError
 from .manifest import MANIFEST_PATH
@@ -34,6 +35,7 @@ def apply_plan(plan: Plan, out_dir: Path) -> None:
     targets = {c.path: resolve_inside(out_dir, c.path) for c in writes + removes}
     if any(c.path == MANIFEST_PATH for c in writes + removes):
         raise UnsafePathError(f"{MANIFEST_PATH!r} is wpmigrate's own manifest; no output may use that path")
+    remove_leftover_temps(out_dir, [c.path for c in plan.changes] + [MANIFEST_PATH])
     if not writes and not removes and not plan.manifest_changed:
         return
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -46,6 +48,29 @@ def apply_plan(plan: Plan, out_dir: Path) -> None:
         target = resolve_inside(out_dir, MANIFEST_PATH)
         target.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(target, plan.manifest_bytes, mode, sync=True)
+
+
+# mkstemp(prefix=".wpmigrate-", suffix=".tmp") names: 8 random characters of [a-z0-9_].
+_TEMP_NAME = re.compile(r"\.wpmigrate-[a-z0-9_]{8}\.tmp")
+
+
+def remove_leftover_temps(out_dir: Path, paths: list[str]) -> list[Path]:
+    """Remove the temp files a killed run left (kill -9 between mkstemp and os.replace), so they are
+    not committed with the site. Only our own naming pattern, only regular files, only in the
+    folders (inside out_dir) that hold the given output paths. Returns what was removed."""
+    root = Path(out_dir)
+    removed: list[Path] = []
+    for folder in sorted({PurePosixPath(p).parent.as_posix() for p in paths}):
+        try:
+            base = resolve_inside(root, folder) if folder != "." else root
+            entries = list(os.scandir(base))
+        except (OSError, UnsafePathError):
+            continue  # absent, or not ours to look into
+        for entry in entries:
+            if _TEMP_NAME.fullmatch(entry.name) and entry.is_file(follow_symlinks=False):
+                _unlink_quietly(entry.path)
+                removed.append(Path(entry.path))
+    return removed
 
 
 def write_atomic(target: Path, data: bytes, mode: int | None = None, *, sync: bool = False) -> None:
@@ -132,4 +157,4 @@ def _unlink_quietly(path: str | Path) -> None:
         pass
 
 
-__all__ = ["apply_plan", "write_atomic"]
+__all__ = ["apply_plan", "remove_leftover_temps", "write_atomic"]

@@ -89,6 +89,7 @@ from .soup import (
     cell_align,
     classify_media,
     code_language,
+    flatten_deep_markup,
     html_block,
     pass_comments,
     pass_depth,
@@ -207,6 +208,10 @@ class WordPressConverter(_Converter):
         self.ctx = ctx
         self._cells: dict[int, str] = {}
         self._captions: dict[int, str] = {}
+        # Memos, so that questions about earlier siblings stay linear (the tree does not change meanwhile).
+        self._line_memo: dict[int, Any] = {}  # _at_line_start
+        self._alt_memo: dict[int, bool] = {}  # _alternate
+        self._item_index: dict[int, dict[int, int]] = {}  # _items_before
 
     # --- dispatch -----------------------------------------------------------------------------
     def process_tag(self, node: Tag, parent_tags: set[str] | None = None) -> str:
@@ -227,7 +232,12 @@ class WordPressConverter(_Converter):
             for attr in [a for a in node.attrs if a in ("style", RAW_ATTR)]:
                 del node.attrs[attr]
             return "\n\n" + raw_html(str(node)) + "\n\n"
-        return super().process_tag(node, parent_tags)
+        out = str(super().process_tag(node, parent_tags))
+        if not out.strip() and name in BLOCK_TAGS and "_inline" not in (parent_tags or ()):
+            # An empty block (<p><br></p>, <h2></h2>) still ends the line it interrupts: markdownify has
+            # already trimmed the text around it, which would otherwise run together ("one" + "two").
+            return "\n\n"
+        return out
 
     def process_text(self, el: NavigableString, parent_tags: set[str] | None = None) -> str:
         parent_tags = parent_tags or set()
@@ -248,7 +258,7 @@ class WordPressConverter(_Converter):
         if isinstance(parent, Tag) and parent.name == "span" and parent.get(RAW_ATTR):
             return text  # a kept shortcode or a footnote marker: Markdown text as it must be read
         text = escape_inline(text)
-        if "_inline" not in parent_tags and _at_line_start(el):
+        if "_inline" not in parent_tags and _at_line_start(el, self._line_memo):
             stripped = text.lstrip(" ")
             text = text[: len(text) - len(stripped)] + escape_line_start(stripped)
         return text
@@ -305,11 +315,11 @@ class WordPressConverter(_Converter):
     def convert_li(self, el: Tag, text: str, parent_tags: set[str]) -> str:
         text = strip_breaks(text or "")
         parent = el.parent
-        alt = parent is not None and _alternate(parent)
+        alt = parent is not None and _alternate(parent, self._alt_memo)
         if parent is not None and parent.name == "ol":
             start = str(parent.get("start") or "1")
             first = int(start) if start.isdigit() else 1
-            bullet = f"{first + len(el.find_previous_siblings('li'))}{')' if alt else '.'} "
+            bullet = f"{first + self._items_before(el)}{')' if alt else '.'} "
         else:
             bullet = ("*" if alt else "-") + " "
         if not text:
@@ -318,6 +328,16 @@ class WordPressConverter(_Converter):
         lines = text.split("\n")
         body = "\n".join([lines[0]] + [(pad + ln) if ln else "" for ln in lines[1:]])
         return bullet + body + "\n"
+
+    def _items_before(self, li: Tag) -> int:
+        """How many <li> siblings come before this one (counted once per list, not once per item)."""
+        parent = li.parent
+        if parent is None:
+            return 0
+        if id(parent) not in self._item_index:
+            items = [c for c in parent.children if isinstance(c, Tag) and c.name == "li"]
+            self._item_index[id(parent)] = {id(item): i for i, item in enumerate(items)}
+        return self._item_index[id(parent)].get(id(li), 0)
 
     def convert_pre(self, el: Tag, text: str, parent_tags: set[str]) -> str:
         code = el.get_text()
@@ -455,22 +475,40 @@ def _is_block(node: Any) -> bool:
     return isinstance(node, Tag) and (node.name in BLOCK_TAGS or node.name in RAW_BLOCK)
 
 
-def _at_line_start(el: NavigableString) -> bool:
-    """Is this text the first thing on its Markdown line (so `# `, `1. `, `> ` would start a block)?"""
+def _invisible(node: Any) -> bool:
+    """Writes nothing that shows at the start of a line: whitespace, a comment, an empty inline tag."""
+    if isinstance(node, NavigableString):
+        return isinstance(node, Comment) or not node.strip()
+    return (
+        isinstance(node, Tag)
+        and node.name not in ("br", "img")
+        and not _is_block(node)
+        and not node.get_text().strip()
+        and not node.find("img")
+    )
+
+
+def _visible_before(node: Any, memo: dict[int, Any]) -> Any:
+    """The nearest previous sibling of node that is not _invisible (None: none). Memoised per node, so
+    asking for every text node of a long run of siblings stays linear."""
+    chain = []
+    prev = node.previous_sibling
+    while prev is not None and id(prev) not in memo and _invisible(prev):
+        chain.append(prev)
+        prev = prev.previous_sibling
+    found = memo[id(prev)] if prev is not None and id(prev) in memo else prev
+    for skipped in chain:
+        memo[id(skipped)] = found  # what is visible before an invisible node is the same
+    return found
+
+
+def _at_line_start(el: NavigableString, memo: dict[int, Any] | None = None) -> bool:
+    """Is this text the first thing on its Markdown line (so `# `, `1. `, `> ` would start a block)?
+    `memo` (one per conversion, of an unchanging tree) makes a whole document's questions linear."""
+    memo = {} if memo is None else memo
     node: Any = el
     while True:
-        prev = node.previous_sibling
-        while prev is not None and (
-            (isinstance(prev, NavigableString) and (isinstance(prev, Comment) or not prev.strip()))
-            or (
-                isinstance(prev, Tag)
-                and prev.name not in ("br", "img")
-                and not _is_block(prev)
-                and not prev.get_text().strip()
-                and not prev.find("img")
-            )
-        ):
-            prev = prev.previous_sibling
+        prev = _visible_before(node, memo)
         if prev is not None:
             return prev.name == "br" or _is_block(prev) if isinstance(prev, Tag) else False
         parent = node.parent
@@ -481,20 +519,26 @@ def _at_line_start(el: NavigableString) -> bool:
         node = parent
 
 
-def _alternate(lst: Tag) -> bool:
-    """True when this list directly follows a list of the same kind (it must look different)."""
-    count = 0
-    prev = lst.previous_sibling
-    while prev is not None:
-        if isinstance(prev, NavigableString) and not prev.strip():
+def _alternate(lst: Tag, memo: dict[int, bool] | None = None) -> bool:
+    """True when this list directly follows a list of the same kind (it must look different): odd
+    places in a run of such lists. `memo` keeps each list's answer, so a long run stays linear."""
+    memo = {} if memo is None else memo
+    run: list[Tag] = []
+    node: Tag | None = lst
+    answer = False  # the parity before the first list of the run
+    while node is not None:
+        if id(node) in memo:
+            answer = not memo[id(node)]
+            break
+        run.append(node)
+        prev = node.previous_sibling
+        while isinstance(prev, NavigableString) and not prev.strip():
             prev = prev.previous_sibling
-            continue
-        if isinstance(prev, Tag) and prev.name == lst.name:
-            count += 1
-            prev = prev.previous_sibling
-            continue
-        break
-    return count % 2 == 1
+        node = prev if isinstance(prev, Tag) and prev.name == lst.name else None
+    for item in reversed(run):  # from the first list of the run to this one
+        memo[id(item)] = answer
+        answer = not answer
+    return memo[id(lst)]
 
 
 def html_to_markdown(
@@ -510,14 +554,15 @@ def html_to_markdown(
         return ""
     found: list[AssetRef] = []
     notes: list[str] = []
-    soup = BeautifulSoup(repair_tag_typos(html), "lxml")
+    html, seen_depth = flatten_deep_markup(repair_tag_typos(html))
+    soup = BeautifulSoup(html, "lxml")
     root: Tag = soup.body or soup
     pass_comments(soup)
     pass_cleanup(root)
     pass_players(root, ctx.embeds, notes)
     pass_repair(root)
     pass_urls(root, ctx, found)
-    pass_depth(root, notes)
+    pass_depth(root, notes, seen_depth)
     md = WordPressConverter(ctx).convert_soup(root)
     if assets is not None:
         assets.extend(unique(found))

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from html import escape as html_escape
 
-from bs4 import CData, Comment, Declaration, Doctype, ProcessingInstruction, Tag
+from bs4 import CData, Comment, Declaration, Doctype, PageElement, ProcessingInstruction, Tag
 
 from ..models import AssetRef
 from . import ConvertContext
@@ -346,9 +346,92 @@ def pass_urls(root: Tag, ctx: ConvertContext, assets: list[AssetRef]) -> None:
             tag.attrs.pop("srcset", None)
 
 
-def pass_depth(root: Tag, warnings: list[str]) -> None:
-    """Flatten markup nested deeper than MAX_DEPTH: containers first, then whatever is left."""
-    deepest = 0
+# Tags flatten_deep_markup may drop: each needs its end tag (so a stack can follow them) and holds
+# nothing whose meaning depends on its parent being there.
+_DEEP_TAGS = CONTAINERS | frozenset(
+    [
+        "b",
+        "i",
+        "em",
+        "strong",
+        "u",
+        "s",
+        "strike",
+        "sub",
+        "sup",
+        "small",
+        "big",
+        "code",
+        "kbd",
+        "tt",
+        "q",
+        "cite",
+        "abbr",
+        "del",
+        "ins",
+        "mark",
+        "a",
+        "blockquote",
+        "ul",
+        "ol",
+        "dl",
+        "table",
+        "nav",
+        "figure",
+    ]
+)
+_MARKUP_TOKEN = re.compile(
+    r"<!--.*?(?:-->|\Z)|<(script|style|textarea)\b.*?(?:</\1\s*>|\Z)|<(/?)([a-zA-Z][a-zA-Z0-9-]*)\b[^>]*>",
+    re.S | re.I,
+)
+
+
+def flatten_deep_markup(html: str) -> tuple[str, int]:
+    """(html, depth seen): when tags of _DEEP_TAGS nest deeper than MAX_DEPTH, the start and end tags
+    below MAX_DEPTH // 3 of them are left out, before parsing. The parser itself is quadratic in depth
+    (BeautifulSoup walks up the open tags for each text node), so this must happen on the text: 100,000
+    nested divs would take minutes to parse. Text is never dropped. Depth 0: nothing to do."""
+    if html.count("<") <= MAX_DEPTH:
+        return html, 0
+    deepest = depth = 0
+    for m in _MARKUP_TOKEN.finditer(html):
+        name = (m.group(3) or "").lower()
+        if name in _DEEP_TAGS:
+            depth = depth - 1 if m.group(2) else depth + 1
+            depth = max(depth, 0)
+            deepest = max(deepest, depth)
+    if deepest <= MAX_DEPTH:
+        return html, 0
+    out: list[str] = []
+    last = depth = 0
+    kept: dict[str, list[bool]] = {}  # per tag name: was each open one kept?
+    for m in _MARKUP_TOKEN.finditer(html):
+        name = (m.group(3) or "").lower()
+        if name not in _DEEP_TAGS:
+            continue
+        if m.group(2):  # an end tag: dropped when its start tag was
+            opened = kept.get(name)
+            if not opened:
+                continue  # a stray end tag: the parser ignores it
+            depth = max(depth - 1, 0)
+            if opened.pop():
+                continue
+        else:
+            depth += 1
+            keep = depth <= MAX_DEPTH // 3
+            kept.setdefault(name, []).append(keep)
+            if keep:
+                continue
+        out.append(html[last : m.start()])
+        last = m.end()
+    out.append(html[last:])
+    return "".join(out), deepest
+
+
+def pass_depth(root: Tag, warnings: list[str], seen_depth: int = 0) -> None:
+    """Flatten markup nested deeper than MAX_DEPTH: containers first, then whatever is left.
+    `seen_depth`: the depth flatten_deep_markup saw before parsing (it flattened it already)."""
+    deepest = seen_depth
     stack: list[tuple[Tag, int]] = [(root, 0)]
     deep: list[tuple[int, Tag]] = []
     while stack:
@@ -360,17 +443,58 @@ def pass_depth(root: Tag, warnings: list[str]) -> None:
     if deepest <= MAX_DEPTH:
         return
     warnings.append(f"markup nested {deepest} levels deep was flattened")
-    for _, node in sorted(deep, key=lambda d: d[0]):  # shallowest first: each unwrap moves few nodes
-        node.unwrap()
+    unwrap_all(root, [node for _, node in deep])
     stack = [(root, 0)]
-    cut: list[tuple[int, Tag]] = []
+    cut: list[Tag] = []
     while stack:
         node, depth = stack.pop()
         if depth > MAX_DEPTH:
-            cut.append((depth, node))
+            cut.append(node)
         stack.extend((c, depth + 1) for c in node.children if isinstance(c, Tag))
-    for _, node in sorted(cut, key=lambda d: d[0]):
-        node.unwrap()
+    unwrap_all(root, cut)
+
+
+def unwrap_all(root: Tag, tags: list[Tag]) -> None:
+    """Replace each of `tags` (below root) by its children, as Tag.unwrap() would one by one, in one
+    linear pass: unwrap() looks its tag up in the parent's list, so unwrapping thousands of nested
+    tags one at a time is quadratic (20,000 nested divs took most of a minute)."""
+    doomed = {id(t) for t in tags}
+    if not doomed:
+        return
+    for tag in tags:  # out of the document-order chain (the order of what is left does not change)
+        before, after = tag.previous_element, tag.next_element
+        if before is not None:
+            before.next_element = after
+        if after is not None:
+            after.previous_element = before
+    stack: list[Tag] = [root]
+    while stack:
+        node = stack.pop()
+        if any(id(c) in doomed for c in node.contents):
+            node.contents = _spliced(node.contents, doomed)
+            for i, child in enumerate(node.contents):
+                child.parent = node
+                child.previous_sibling = node.contents[i - 1] if i else None
+                child.next_sibling = node.contents[i + 1] if i + 1 < len(node.contents) else None
+        stack.extend(c for c in node.contents if isinstance(c, Tag))
+    for tag in tags:
+        tag.contents, tag.parent, tag.previous_sibling, tag.next_sibling = [], None, None, None
+        tag.previous_element = tag.next_element = None
+
+
+def _spliced(contents: list[PageElement], doomed: set[int]) -> list[PageElement]:
+    """contents with every doomed tag replaced by its own (spliced) contents, in order."""
+    out: list[PageElement] = []
+    stack = [iter(contents)]
+    while stack:
+        for child in stack[-1]:
+            if id(child) in doomed:
+                stack.append(iter(child.contents))  # type: ignore[attr-defined]  # doomed ones are Tags
+                break
+            out.append(child)
+        else:
+            stack.pop()
+    return out
 
 
 def unique(refs: Iterable[AssetRef]) -> list[AssetRef]:

@@ -3,7 +3,8 @@
 Decisions:
 - Published posts: `_posts/YYYY-MM-DD-slug.md` (local publish date). Scheduled (`future`) posts
   too: Jekyll itself holds back future-dated posts unless built with --future, as WordPress did.
-- Every other status (draft, pending, private) and a published post without any date: `_drafts/slug.md`.
+- Every other status (draft, pending; private with --include-protected, see privacy.py) and a published
+  post without any date: `_drafts/slug.md`.
 - Pages: at their WordPress path, made of their ancestors' slugs (`about/team.md`), with
   `permalink: /about/team/` so the old URL keeps working. Unpublished pages go to `_drafts/` too.
 - Other post types asked for with --types: a Jekyll collection folder, `_TYPE/slug.md`.
@@ -14,7 +15,8 @@ Decisions:
 - Jekyll runs Liquid over every post before Markdown, so `{{ ... }}` or `{% ... %}` written in a post
   (a Jinja, Handlebars or Liquid sample) would vanish or break the build. Bodies converted from HTML
   get such text protected: a fenced code block holding any goes inside `{% raw %}` ... `{% endraw %}`
-  lines, and in prose each `{{ ... }}` / `{% ... %}` is wrapped the same way (see protect_liquid).
+  lines (a `{% endraw %}` inside such a block is printed through Liquid, see escape_endraw), and in
+  prose each `{{ ... }}` / `{% ... %}` is wrapped the same way (see protect_liquid).
   Bodies that were Markdown already are left alone: their author may mean the Liquid.
 """
 
@@ -94,10 +96,21 @@ def protect_liquid(markdown: str) -> str:
         elif "{{" in text or "{%" in text:
             indent = text[: len(text) - len(text.lstrip(" "))]
             body, end = (text[:-1], "\n") if text.endswith("\n") else (text, "")
+            body = "\n".join(map(escape_endraw, body.split("\n")))
             out.append(f"{indent}{{% raw %}}\n{body}\n{indent}{{% endraw %}}{end}")
         else:
             out.append(text)
     return "".join(out)
+
+
+# `{% endraw %}` (any spacing, `{%-`) would end a raw block early: Liquid cannot escape it inside one.
+_ENDRAW = re.compile(r"\{%(?=-?\s*endraw\b)")
+
+
+def escape_endraw(line: str) -> str:
+    """A line inside `{% raw %}` whose own `{% endraw %}` text must come out as written: close the raw
+    block, print its `{%` through Liquid (a variable holding no `}`, which would end it), reopen."""
+    return _ENDRAW.sub(lambda _m: '{% endraw %}{{ "{%" }}{% raw %}', line)
 
 
 def _protect_span(m: re.Match[str]) -> str:

@@ -33,16 +33,17 @@ class PageIndex:
 
     def select(self, selector: str, scope: Tag | None = None) -> list[Tag]:
         found: dict[int, Tag] = {}
-        for part in (p.strip() for p in selector.split(",")):
-            if not part:
-                continue
+        for part in split_selector_list(selector):
+            # `:is(.a, .b)`, `[title="a b"]`: spaces inside, no compound to index by; soupsieve judges all
+            nested = "(" in part or re.search(r"\[[^\]]*\s", part) is not None
             head, _, rest = part.partition(" ")
-            if rest and not re.search(r"[>+~]", part):
+            if rest and not nested and not re.search(r"[>+~]", part):
                 # "A B": B searched only under the few A (soupsieve would check every B's ancestors)
                 hits = [el for anc in self._candidates(head) for el in anc.select(rest.strip())]
             else:
                 pattern = compiled(part)
-                hits = [el for el in self._candidates(part.split()[-1], bare=True) if pattern.match(el)]
+                last = "" if nested else part.split()[-1]
+                hits = [el for el in self._candidates(last, bare=True) if pattern.match(el)]
             for el in hits:
                 if (
                     id(el) not in found
@@ -83,6 +84,26 @@ class PageIndex:
     def first(self, selector: str, scope: Tag | None = None) -> Tag | None:
         hits = self.select(selector, scope)
         return hits[0] if hits else None
+
+
+def split_selector_list(selector: str) -> list[str]:
+    """The selectors of a comma-separated list, split only at top-level commas (not the ones inside
+    `:is(...)`, `:not(...)`, `[attr="a,b"]`)."""
+    parts, depth, quote, start = [], 0, "", 0
+    for i, ch in enumerate(selector):
+        if quote:
+            quote = "" if ch == quote else quote
+        elif ch in "\"'":
+            quote = ch
+        elif ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth = max(0, depth - 1)
+        elif ch == "," and depth == 0:
+            parts.append(selector[start:i])
+            start = i + 1
+    parts.append(selector[start:])
+    return [p.strip() for p in parts if p.strip()]
 
 
 @lru_cache(maxsize=512)

@@ -344,7 +344,7 @@ def _events(
                 this = [x for x in e.error_log if x.line == e.lineno and x.type == e.code]
                 if not this or any(x.level_name == "FATAL" for x in this):
                     raise
-                export.say(f"{path}:{e.lineno}: {this[-1].message} (ignored)")
+                export.say(f"{path}:{e.lineno}: {_soft_error_text(this[-1].message)}")
             for ev in parser.read_events():
                 yield ev
         report(final=True)
@@ -358,6 +358,20 @@ def _events(
             else "check the path and its permissions"
         )
         raise WxrError(str(path), f"cannot read: {getattr(e, 'strerror', None) or e}", hint=hint) from None
+
+
+_UNDECLARED = re.compile(r"Namespace prefix (\S+) on (\S+) is not defined")
+
+
+def _soft_error_text(message: str) -> str:
+    """A fault libxml2 read past, as a warning."""
+    m = _UNDECLARED.match(message)
+    if m:
+        prefix, name = m.groups()
+        return (
+            f"namespace prefix {prefix!r} of <{prefix}:{name}> is not declared (the exporter left it out); read as is"
+        )
+    return f"{message} (ignored)"
 
 
 def _open_binary(path: Path):
@@ -459,6 +473,10 @@ def _key(el: etree._Element) -> str:
 
 
 def _local(el: etree._Element) -> str:
+    tag = el.tag
+    if isinstance(tag, str) and tag[:1] != "{":
+        # An undeclared prefix (`atom:link` in old WordPress.com exports) stays in the name as text.
+        return tag.rsplit(":", 1)[-1]
     return etree.QName(el).localname
 
 

@@ -39,10 +39,18 @@ _TEXT_TOKENS = ("<![CDATA[", "<!--", "<?", "]]>", "&")
 # closed the WordPress way. Never stops inside a token, so chunk ends are safe (the slow path handles them).
 # Possessive quantifiers: a CDATA section not followed by `</` must fail at once, not backtrack
 # exponentially through its text.
+# (The outer repetition is greedy, not possessive: nothing follows it, so it never backtracks, and
+# Python's re mishandles a capturing group inside a possessive repetition.)
+# A CDATA run counts as closed only when the end tag after it is its own element's: old exporters
+# wrote `<script>//<![CDATA[ ... //]]></script>` in content unescaped, and that `]]></script>` is text.
 _BORING = re.compile(
-    r"(?:[^<&\]]++|<(?=[^!?])|\](?=[^\]])|&(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);"
-    r"|<!\[CDATA\[(?:[^\]]++|\](?!\]>))*+\]\]>(?=</|<!\[CDATA\[))*+"
+    r"(?:[^<&\]]++"
+    r"|<([A-Za-z_][\w.:-]*+)(?:\s[^<>]*+)?>(?:<!\[CDATA\[(?:[^\]]++|\](?!\]>))*+\]\]>)++(?=</\1>)"
+    r"|<(?=[^!?])|\](?=[^\]])|&(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);)*"
 )
+# The element a CDATA section belongs to: the start tag right before it.
+_OWNER = re.compile(r"<([A-Za-z_][\w.:-]*)(?:\s[^<>]*)?>\s*\Z")
+_OWNER_LOOKBACK = 300
 _VALID_REF = re.compile(r"&(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);")
 _ENTITY = re.compile(r"&([A-Za-z_][\w.-]{0,40});")
 _PARTIAL_ENTITY = re.compile(r"&(?:#x?[0-9a-fA-F]*|[A-Za-z_][\w.-]{0,40})?")
@@ -75,6 +83,9 @@ class XmlRepairer:
         self._decoded_line = 1  # line number at the end of everything decoded so far
         self._state = "text"
         self._final = False
+        self._head_decoded = False  # the head (a UTF-16 file's) is UTF-8 text already
+        self._owner: str | None = None  # element whose CDATA value is being read (None: unknown)
+        self._tail = ""  # the last characters judged, to find the owner of a CDATA across chunks
 
     # -- public -----------------------------------------------------------------------------------------
     def feed(self, raw: bytes, final: bool = False) -> bytes:
@@ -108,14 +119,12 @@ class XmlRepairer:
             head = head[3:]
             self.repairs.append(Repair("bom", 1, "a UTF-8 byte order mark"))
         elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            self._encoding = "utf-16"
-            self._decoder = codecs.getincrementaldecoder("utf-16")("replace")
-            return head  # rare enough not to look for junk in UTF-16
+            head = self._decode_utf16_head(head)
         decl = _XML_DECL.search(head)
         if decl:
             cut, end = decl.start(), decl.end()
             enc = _ENCODING.search(decl.group())
-            if enc:
+            if enc and not self._head_decoded:
                 self._set_encoding(enc.group(1).decode("ascii"))
         else:
             at = head.find(b"<rss")
@@ -138,6 +147,14 @@ class XmlRepairer:
         self.root_name = m.group(1) if m else None
         return b"\n" * head.count(b"\n", 0, end) + head[end:]
 
+    def _decode_utf16_head(self, head: bytes) -> bytes:
+        """A UTF-16 export (BOM first): the rest of the file goes through a UTF-16 decoder; the head is
+        decoded now and judged as UTF-8 like any other (its declaration, which says UTF-16, is dropped)."""
+        self._encoding = "utf-16"
+        self._decoder = codecs.getincrementaldecoder("utf-16")("replace")
+        self._head_decoded = True
+        return self._decoder.decode(head, self._final).encode("utf-8")
+
     def _set_encoding(self, name: str) -> None:
         try:
             codec = codecs.lookup(name).name
@@ -150,7 +167,12 @@ class XmlRepairer:
 
     # -- bytes to text ----------------------------------------------------------------------------------
     def _decode(self, raw: bytes, final: bool) -> str:
-        if self._decoder is not None:
+        if self._head_decoded:  # the head of a UTF-16 file, already decoded by _strip_head
+            self._head_decoded = False
+            text = raw.decode("utf-8")
+            if final:
+                text += self._decoder.decode(b"", True) if self._decoder is not None else ""
+        elif self._decoder is not None:
             text = self._decoder.decode(raw, final)
         else:
             text = self._decode_utf8(self._pending + raw, final)
@@ -232,8 +254,9 @@ class XmlRepairer:
                     pos = done
                     continue
                 if tok == "<![CDATA[":  # fast path: a whole section properly closed, in one step
+                    self._owner = self._owner_before(buf, at)
                     i = buf.find("]]>", at + 9)
-                    if i != -1 and buf.startswith(_CDATA_CLOSE_NEXT, i + 3):
+                    if i != -1 and buf.startswith(self._closers(), i + 3):
                         out.append(buf[pos : i + 3])
                         pos = i + 3
                         continue
@@ -255,12 +278,19 @@ class XmlRepairer:
                 k = i + 3
                 while k < n and buf[k] in " \t\r\n":
                     k += 1
-                rest = buf[k : k + 9]
-                if not final and len(rest) < 9 and any(t.startswith(rest) for t in _CDATA_CLOSE_NEXT):
+                closers = self._closers()
+                need = max(len(c) for c in closers)
+                rest = buf[k : k + need]
+                if not final and len(rest) < need and any(t.startswith(rest) for t in closers):
                     out.append(buf[pos:i])
                     pos = i
                     break  # cannot tell yet whether this "]]>" ends the section
-                if k >= n or rest.startswith(_CDATA_CLOSE_NEXT):
+                # (At the very end of a cut-short file, the start of the closing tag is enough.)
+                if (
+                    k >= n
+                    or rest.startswith(closers)
+                    or (len(rest) < need and any(t.startswith(rest) for t in closers))
+                ):
                     out.append(buf[pos : i + 3])
                     self._state = "text"
                 else:
@@ -279,8 +309,26 @@ class XmlRepairer:
                 pos = i + len(close)
                 self._state = "text"
         self._carry_line += buf.count("\n", 0, pos)
+        self._tail = (self._tail + buf[max(0, pos - _OWNER_LOOKBACK) : pos])[-_OWNER_LOOKBACK:]
         self._carry = buf[pos:]
         return "".join(out)
+
+    def _owner_before(self, buf: str, at: int) -> str | None:
+        """The element a CDATA section opening at `at` belongs to: the start tag just before it, or,
+        after another CDATA section (WordPress splits a `]]>` that way), that section's owner."""
+        before = buf[max(0, at - _OWNER_LOOKBACK) : at]
+        if at < _OWNER_LOOKBACK:
+            before = (self._tail + before)[-_OWNER_LOOKBACK:]
+        if before.rstrip().endswith("]]>"):
+            return self._owner
+        m = _OWNER.search(before)
+        return m.group(1) if m else None
+
+    def _closers(self) -> tuple[str, ...]:
+        """What may follow the `]]>` that really ends the current CDATA section."""
+        if self._owner is None:
+            return _CDATA_CLOSE_NEXT
+        return (f"</{self._owner}>", "<![CDATA[")
 
     def _judge_amp(self, buf: str, at: int, final: bool, out: list[str]) -> int | None:
         """Repair one suspicious `&`; returns where to go on, or None when more text is needed."""
