@@ -127,6 +127,13 @@ class Settings:
             raise OptionsError(f"--timeout: give {MIN_TIMEOUT} seconds or more")
         if kw.get("retries", cls.retries) < 0:
             raise OptionsError("--retries: give 0 or more")
+        # Where the run writes, checked now rather than as a traceback after the work (issue 12.3).
+        if not (kw.get("dry_run") or kw.get("check")):
+            check_writable_folder(_option(given["out"][0]) if "out" in given else "--out", kw.get("out", cls.out))
+            if kw.get("asset_cache") and kw.get("download_assets", cls.download_assets):
+                check_writable_folder(_option(given["asset_cache"][0]), kw["asset_cache"])
+        if kw.get("report"):
+            check_writable_file(_option(given["report"][0]), kw["report"])
         return cls(**kw)
 
     def keeps_status(self, status: str) -> bool:
@@ -157,6 +164,43 @@ class Settings:
                 v = getattr(self, f.name)
                 out[f.name] = list(v) if isinstance(v, tuple) else v
         return out
+
+
+def check_writable_folder(option: str, folder: Path) -> None:
+    """OptionsError unless `folder` is a folder the run can write into, or can create (its nearest
+    existing parent is a writable folder)."""
+    if folder.exists():
+        if not folder.is_dir():
+            raise OptionsError(f"{option} {folder}: is a file, not a folder")
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise OptionsError(f"{option} {folder}: is not writable")
+        return
+    parent = folder.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        raise OptionsError(f"{option} {folder}: cannot create it: {parent} is a file, not a folder")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise OptionsError(f"{option} {folder}: cannot create it: {parent} is not writable")
+
+
+def check_writable_file(option: str, path: Path) -> None:
+    """OptionsError unless `path` can be written as a file, in a folder that exists: a report path
+    with a typo is refused rather than creating folders nobody asked for."""
+    if path.is_dir():
+        raise OptionsError(f"{option} {path}: is a folder; give a file name")
+    parent = path.parent
+    if not parent.exists():
+        probe = parent
+        while not probe.exists() and probe != probe.parent:
+            probe = probe.parent
+        if probe.exists() and not probe.is_dir():
+            raise OptionsError(f"{option} {path}: {probe} is a file, not a folder")
+        raise OptionsError(f"{option} {path}: the folder {parent} does not exist; create it or give another path")
+    if not parent.is_dir():
+        raise OptionsError(f"{option} {path}: {parent} is a file, not a folder")
+    if not os.access(path if path.exists() else parent, os.W_OK):
+        raise OptionsError(f"{option} {path}: is not writable")
 
 
 def split_csv(value: str | None) -> tuple[str, ...]:
