@@ -125,3 +125,26 @@ def test_a_write_failing_mid_run_is_one_line_naming_the_path(work: Path) -> None
     (work / "out" / ".wpmigrate").unlink()
     again = convert("-o", "out")
     assert again.exit_code == 0, again.output
+
+
+def test_a_download_cache_that_cannot_be_written_fails_the_assets_not_the_run(work: Path) -> None:
+    from conftest import local_server
+    from werkzeug import Request, Response
+
+    (work / "assets.xml").write_bytes((FIXTURES / "assets" / "site.xml").read_bytes())
+    png = (FIXTURES / "assets" / "tiny.png").read_bytes()
+
+    def serve(_: Request) -> Response:
+        return Response(png, content_type="image/png")
+
+    (work / "cache").mkdir()
+    (work / "cache" / "files").write_text("a file where the cache's folder goes\n")  # as a full disk would
+    with local_server(serve) as base:
+        maps = ["--host-map", f"www.example.test={base}", "--host-map", f"i2.wp.com={base}"]
+        result = CliRunner().invoke(main, ["convert", "assets.xml", "-o", "out", "--asset-cache", "cache", *maps])
+    assert result.exit_code == 0, result.output  # assets failed, not --strict: the run is fine
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert f"cannot write to the download cache {Path('cache', 'files')}" in result.stdout
+    posts = "".join(p.read_text(encoding="utf-8") for p in (work / "out").rglob("*.md"))
+    assert "https://www.example.test/wp-content/uploads/2020/01/ok.png" in posts  # relinked to the origin
+    assert not (work / "out" / "assets").exists()

@@ -176,14 +176,21 @@ asset_options = _group(
         type=click.FloatRange(min=MIN_TIMEOUT),
         default=_default("timeout"),
         show_default=True,
-        help="Seconds to wait for a server before an asset download is retried.",
+        help="Seconds to wait for a server (each connect, each read) before an asset download is retried.",
     ),
     click.option(
         "--retries",
         type=click.IntRange(min=0),
         default=_default("retries"),
         show_default=True,
-        help="Retries of an asset download after a timeout, a 5xx or a 429.",
+        help="Retries of an asset download after a timeout, a 5xx, a 429 or a connection dropped mid-transfer.",
+    ),
+    click.option(
+        "--asset-deadline",
+        type=click.FloatRange(min=0),
+        default=_default("asset_deadline"),
+        show_default=True,
+        help="Seconds one asset may take in all (every URL, retry and wait) before it fails; 0: no limit.",
     ),
 )
 

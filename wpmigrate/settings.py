@@ -62,8 +62,9 @@ class Settings:
     concurrency: int = 8
     per_host: int = 4
     max_asset_bytes: int = 50 * 1024 * 1024
-    timeout: float = 30.0
+    timeout: float = 30.0  # seconds: each connect and each read of a download
     retries: int = 3
+    asset_deadline: float = 120.0  # seconds one asset may take in all (URLs, retries, waits); 0: no limit
     asset_cache: Path | None = None  # None: $XDG_CACHE_HOME/wpmigrate/assets
     in_place: bool = False
 
@@ -127,6 +128,8 @@ class Settings:
             raise OptionsError(f"--timeout: give {MIN_TIMEOUT} seconds or more")
         if kw.get("retries", cls.retries) < 0:
             raise OptionsError("--retries: give 0 or more")
+        if kw.get("asset_deadline", cls.asset_deadline) < 0:
+            raise OptionsError("--asset-deadline: give 0 (no limit) or more seconds")
         # Where the run writes, checked now rather than as a traceback after the work (issue 12.3).
         if not (kw.get("dry_run") or kw.get("check")):
             check_writable_folder(_option(given["out"][0]) if "out" in given else "--out", kw.get("out", cls.out))
