@@ -169,6 +169,13 @@ class Settings:
         return out
 
 
+def _nearest_existing(path: Path) -> Path:
+    """`path` or the closest of its parents that exists (a file, maybe)."""
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    return path
+
+
 def check_writable_folder(option: str, folder: Path) -> None:
     """OptionsError unless `folder` is a folder the run can write into, or can create (its nearest
     existing parent is a writable folder)."""
@@ -178,9 +185,7 @@ def check_writable_folder(option: str, folder: Path) -> None:
         if not os.access(folder, os.W_OK | os.X_OK):
             raise OptionsError(f"{option} {folder}: is not writable")
         return
-    parent = folder.parent
-    while not parent.exists() and parent != parent.parent:
-        parent = parent.parent
+    parent = _nearest_existing(folder.parent)
     if not parent.is_dir():
         raise OptionsError(f"{option} {folder}: cannot create it: {parent} is a file, not a folder")
     if not os.access(parent, os.W_OK | os.X_OK):
@@ -194,9 +199,7 @@ def check_writable_file(option: str, path: Path) -> None:
         raise OptionsError(f"{option} {path}: is a folder; give a file name")
     parent = path.parent
     if not parent.exists():
-        probe = parent
-        while not probe.exists() and probe != probe.parent:
-            probe = probe.parent
+        probe = _nearest_existing(parent)
         if probe.exists() and not probe.is_dir():
             raise OptionsError(f"{option} {path}: {probe} is a file, not a folder")
         raise OptionsError(f"{option} {path}: the folder {parent} does not exist; create it or give another path")
