@@ -124,7 +124,7 @@ def test_unknown_key_is_a_one_line_error(work: Path) -> None:
     assert result.stdout == ""
     lines = result.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith(
-        "wpmigrate: error: wpmigrate.toml: unknown key 'dry_rum' (known: asset-cache, asset-dir, "
+        "wpmigrate: error: wpmigrate.toml: unknown key 'dry_rum' (known: asset-cache, asset-deadline, asset-dir, "
     )
     assert "dry-run" in lines[0] and not (work / "site").exists()
 

@@ -319,7 +319,7 @@ def test_exit_codes(tmp_path: Path) -> None:
 @pytest.mark.parametrize("name,start", [("r.json", "{\n"), ("r.md", "## wpmigrate"), ("r.txt", "Read 8 items")])
 def test_write_report_by_extension(scenario, tmp_path: Path, name: str, start: str) -> None:
     report, plan, _ = scenario
-    path = tmp_path / "reports" / name
+    path = tmp_path / name
     write_report(path, report, plan, settings(quiet=True))
     data = path.read_bytes()
     assert data.decode("utf-8").startswith(start) and b"\r" not in data and data.endswith(b"\n")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from wpmigrate.errors import UnsafePathError
+from wpmigrate.errors import OutputError, UnsafePathError
 from wpmigrate.manifest import MANIFEST_PATH
 from wpmigrate.models import OutputFile
 from wpmigrate.plan import Change, Plan, make_plan
@@ -173,7 +173,7 @@ def test_big_cached_asset_is_streamed_and_verified(tmp_path: Path) -> None:
     asset = OutputFile("assets/big.bin", data_path=str(cache / "k"), source="https://o/big.bin", kind="asset")
     plan = make_plan([asset], site, OPTS, force=False, prune=False)
     (cache / "k").write_bytes(b"swapped behind our back")
-    with pytest.raises(OSError, match="changed between planning and writing"):
+    with pytest.raises(OutputError, match=r"big\.bin: .*/k: changed between planning and writing"):
         apply_plan(plan, site)
     assert not (site / "assets/big.bin").exists() and list((site / "assets").iterdir()) == []
     (cache / "k").write_bytes(blob)

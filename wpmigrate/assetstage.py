@@ -74,6 +74,7 @@ def gather_assets(
     failed_before: Mapping[str, str] | None = None,
     in_output: Mapping[str, str] | None = None,
     sleep: Callable[[float], None] = time.sleep,
+    warn: Callable[[str], None] | None = None,
 ) -> dict[str, AssetOutcome]:
     """Where the bytes of each wanted asset (local path -> URLs best first) are, in the order of `wanted`.
 
@@ -85,7 +86,8 @@ def gather_assets(
 
     `in_output`: {local path: file} of the assets a previous run wrote into the output folder. When
     an asset is nowhere else (an empty cache on a CI machine, the old host gone), that copy is kept as
-    it is rather than pointing its posts back at a dead origin."""
+    it is rather than pointing its posts back at a dead origin. `warn` hears what fails no single asset
+    (the cache index could not be saved)."""
     if not wanted:
         return {}  # and no cache folder is created
     cache_dir = default_cache_dir(settings.asset_cache)
@@ -114,7 +116,9 @@ def gather_assets(
                 tick()
 
     options = FetchOptions.from_settings(settings)
-    for path, result in fetch_assets(wanted, options, cache_dir, progress if tick else None, sleep=sleep).items():
+    for path, result in fetch_assets(
+        wanted, options, cache_dir, progress if tick else None, sleep=sleep, warn=warn
+    ).items():
         if result.ok and result.path:
             outcomes[path] = AssetOutcome(result.path, fetched=True)
         elif path in kept:

@@ -3,7 +3,8 @@ option), calls the library, prints the report, and maps errors to exit codes:
 
 0  all went well (with --check: no drift)
 1  some posts failed to convert or assets to download (--strict), conflicts, or --check drift
-2  unusable input or options: one line naming the file (line, key) or option and what to do
+2  unusable input or options, or the site or report could not be written (disk full, permission):
+   one line naming the file (line, key) or option and what to do
 3  internal error: a bug in wpmigrate, one line naming the post it met it on (-v: the traceback)
 
 Options come in groups shared by the commands that take them, as sqlite-utils does; their defaults
@@ -175,14 +176,21 @@ asset_options = _group(
         type=click.FloatRange(min=MIN_TIMEOUT),
         default=_default("timeout"),
         show_default=True,
-        help="Seconds to wait for a server before an asset download is retried.",
+        help="Seconds to wait for a server (each connect, each read) before an asset download is retried.",
     ),
     click.option(
         "--retries",
         type=click.IntRange(min=0),
         default=_default("retries"),
         show_default=True,
-        help="Retries of an asset download after a timeout, a 5xx or a 429.",
+        help="Retries of an asset download after a timeout, a 5xx, a 429 or a connection dropped mid-transfer.",
+    ),
+    click.option(
+        "--asset-deadline",
+        type=click.FloatRange(min=0),
+        default=_default("asset_deadline"),
+        show_default=True,
+        help="Seconds one asset may take in all (every URL, retry and wait) before it fails; 0: no limit.",
     ),
 )
 
@@ -246,7 +254,10 @@ def convert(**values: Any) -> None:
         click.echo(colorize_diff(text) if use_color(sys.stdout) else text, nl=False)
     click.echo(render_text(report, plan, settings), nl=False)
     if settings.report:
-        write_report(settings.report, report, plan, settings)
+        try:
+            write_report(settings.report, report, plan, settings)
+        except WpMigrateError as exc:
+            raise _fail(str(exc)) from None
     sys.exit(exit_code(report, plan, settings))
 
 

@@ -5,6 +5,7 @@ WpMigrateError                 base: catch this to catch anything the tool raise
  │    └── WxrError             ... and it is (or claims to be) a WordPress export
  ├── OptionsError              a flag or config key is wrong (exit 2): names the option
  ├── ConvertError              one post could not be converted; the run goes on (exit 1 at the end)
+ ├── OutputError               a file of the site or the report could not be written (exit 2): names it
  └── UnsafePathError           a slug or URL tried to leave the output folder; the post is skipped
 
 InternalError (not a WpMigrateError: nobody raises it on purpose) is a bug met while converting one
@@ -15,9 +16,11 @@ lists it under "assets failed" (exit 1 only with --strict) and the post keeps it
 
 from __future__ import annotations
 
+import os
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 
 class WpMigrateError(Exception):
@@ -64,6 +67,20 @@ class ConvertError(WpMigrateError):
         self.where = where
         self.message = message
         super().__init__(f"{where}: {message}")
+
+
+class OutputError(WpMigrateError):
+    """Writing the site or the report failed mid-run (disk full, permission): one line naming the file.
+    Paths checked before the run (Settings.from_options) fail earlier, as OptionsError."""
+
+    def __init__(self, path: str | os.PathLike[str], exc: OSError) -> None:
+        self.path = os.fspath(path)
+        reason = exc.strerror or str(exc)
+        other = str(exc.filename) if exc.filename is not None else ""
+        # Name the file the OS complained about when it is not the target nor a temp file beside it.
+        if other and Path(other).parent != Path(self.path).parent and other != self.path:
+            reason += f" ({other})"
+        super().__init__(f"cannot write {self.path}: {reason}")
 
 
 class UnsafePathError(WpMigrateError):

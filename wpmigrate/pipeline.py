@@ -295,6 +295,7 @@ def run(
             progress_factory,
             failed_before=last.unfetched,
             in_output=_assets_in(last, settings.out),
+            warn=report.warnings.append,
         )
         stage = localise_outputs(outputs, resolver, outcomes)
         stage.add_to(report)

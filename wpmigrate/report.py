@@ -18,6 +18,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from .errors import OutputError
 from .models import RunReport
 from .plan import Change, Plan
 from .settings import Settings
@@ -283,11 +284,14 @@ RENDERERS = {".json": render_json, ".md": render_markdown, ".markdown": render_m
 
 def write_report(path: Path, report: RunReport, plan: Plan | None, settings: Settings) -> None:
     """Write the report, its format chosen by extension (anything unknown: text). Not part of the output
-    folder, so not the writer's business; still written whole (UTF-8, LF) even on a dry run."""
+    folder, so not the writer's business; still written whole (UTF-8, LF) even on a dry run. Its folder
+    must exist (the CLI checks that before the run); a failed write raises OutputError naming the path."""
     render = RENDERERS.get(Path(path).suffix.lower(), render_text)
     text = render(report, plan, _loud(settings))
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    Path(path).write_bytes(text.encode("utf-8"))
+    try:
+        Path(path).write_bytes(text.encode("utf-8"))
+    except OSError as exc:
+        raise OutputError(path, exc) from None
 
 
 def _loud(settings: Settings) -> Settings:

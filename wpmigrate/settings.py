@@ -62,8 +62,9 @@ class Settings:
     concurrency: int = 8
     per_host: int = 4
     max_asset_bytes: int = 50 * 1024 * 1024
-    timeout: float = 30.0
+    timeout: float = 30.0  # seconds: each connect and each read of a download
     retries: int = 3
+    asset_deadline: float = 120.0  # seconds one asset may take in all (URLs, retries, waits); 0: no limit
     asset_cache: Path | None = None  # None: $XDG_CACHE_HOME/wpmigrate/assets
     in_place: bool = False
 
@@ -127,6 +128,15 @@ class Settings:
             raise OptionsError(f"--timeout: give {MIN_TIMEOUT} seconds or more")
         if kw.get("retries", cls.retries) < 0:
             raise OptionsError("--retries: give 0 or more")
+        if kw.get("asset_deadline", cls.asset_deadline) < 0:
+            raise OptionsError("--asset-deadline: give 0 (no limit) or more seconds")
+        # Where the run writes, checked now rather than as a traceback after the work (issue 12.3).
+        if not (kw.get("dry_run") or kw.get("check")):
+            check_writable_folder(_option(given["out"][0]) if "out" in given else "--out", kw.get("out", cls.out))
+            if kw.get("asset_cache") and kw.get("download_assets", cls.download_assets):
+                check_writable_folder(_option(given["asset_cache"][0]), kw["asset_cache"])
+        if kw.get("report"):
+            check_writable_file(_option(given["report"][0]), kw["report"])
         return cls(**kw)
 
     def keeps_status(self, status: str) -> bool:
@@ -157,6 +167,46 @@ class Settings:
                 v = getattr(self, f.name)
                 out[f.name] = list(v) if isinstance(v, tuple) else v
         return out
+
+
+def _nearest_existing(path: Path) -> Path:
+    """`path` or the closest of its parents that exists (a file, maybe)."""
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    return path
+
+
+def check_writable_folder(option: str, folder: Path) -> None:
+    """OptionsError unless `folder` is a folder the run can write into, or can create (its nearest
+    existing parent is a writable folder)."""
+    if folder.exists():
+        if not folder.is_dir():
+            raise OptionsError(f"{option} {folder}: is a file, not a folder")
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise OptionsError(f"{option} {folder}: is not writable")
+        return
+    parent = _nearest_existing(folder.parent)
+    if not parent.is_dir():
+        raise OptionsError(f"{option} {folder}: cannot create it: {parent} is a file, not a folder")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise OptionsError(f"{option} {folder}: cannot create it: {parent} is not writable")
+
+
+def check_writable_file(option: str, path: Path) -> None:
+    """OptionsError unless `path` can be written as a file, in a folder that exists: a report path
+    with a typo is refused rather than creating folders nobody asked for."""
+    if path.is_dir():
+        raise OptionsError(f"{option} {path}: is a folder; give a file name")
+    parent = path.parent
+    if not parent.exists():
+        probe = _nearest_existing(parent)
+        if probe.exists() and not probe.is_dir():
+            raise OptionsError(f"{option} {path}: {probe} is a file, not a folder")
+        raise OptionsError(f"{option} {path}: the folder {parent} does not exist; create it or give another path")
+    if not parent.is_dir():
+        raise OptionsError(f"{option} {path}: {parent} is a file, not a folder")
+    if not os.access(path if path.exists() else parent, os.W_OK):
+        raise OptionsError(f"{option} {path}: is not writable")
 
 
 def split_csv(value: str | None) -> tuple[str, ...]:

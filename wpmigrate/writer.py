@@ -16,9 +16,11 @@ import hashlib
 import os
 import re
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
-from .errors import UnsafePathError
+from .errors import OutputError, UnsafePathError
 from .manifest import MANIFEST_PATH
 from .pathsafe import is_inside, resolve_inside
 from .plan import WRITES, Change, Plan
@@ -38,16 +40,30 @@ def apply_plan(plan: Plan, out_dir: Path) -> None:
     remove_leftover_temps(out_dir, [c.path for c in plan.changes] + [MANIFEST_PATH])
     if not writes and not removes and not plan.manifest_changed:
         return
-    out_dir.mkdir(parents=True, exist_ok=True)
+    with _naming(out_dir):
+        out_dir.mkdir(parents=True, exist_ok=True)
     mode = _default_mode()
     for change in writes:
-        _write_change(change, targets[change.path], out_dir, mode)
+        with _naming(out_dir / change.path):
+            _write_change(change, targets[change.path], out_dir, mode)
     for change in removes:
-        _remove_file(targets[change.path], out_dir)
+        with _naming(out_dir / change.path):
+            _remove_file(targets[change.path], out_dir)
     if plan.manifest_changed:
         target = resolve_inside(out_dir, MANIFEST_PATH)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(target, plan.manifest_bytes, mode, sync=True)
+        with _naming(out_dir / MANIFEST_PATH):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(target, plan.manifest_bytes, mode, sync=True)
+
+
+@contextmanager
+def _naming(path: Path) -> Iterator[None]:
+    """An OSError (disk full, permission, a file in the way) as one OutputError naming the output path.
+    What was written before stays whole, and the manifest is the old one: a re-run finishes the job."""
+    try:
+        yield
+    except OSError as exc:
+        raise OutputError(path, exc) from None
 
 
 # mkstemp(prefix=".wpmigrate-", suffix=".tmp") names: 8 random characters of [a-z0-9_].
