@@ -196,9 +196,7 @@ def test_amauger_links_match_the_posts_they_point_at(amauger: Path) -> None:
 def test_amauger_mirror_paths_become_absolute_and_nothing_else_changes(amauger: Path) -> None:
     post = next(p for p in open_frontmatter([amauger], quiet).posts() if p.slug == "leadership")
     # HTTrack saved the upload lego-king.jpeg as .jpg; data-orig-file names the original
-    src = (
-        "https://i1.wp.com/www.christianamauger.com/wp-content/uploads/2012/08/lego-king.jpeg?resize=285%2C263&amp;ssl=1"
-    )
+    src = "https://i1.wp.com/www.christianamauger.com/wp-content/uploads/2012/08/lego-king.jpeg?resize=285%2C263&amp;ssl=1"
     assert f'src="{src}"' in post.content
     assert post.imported.mirror_refs[src.replace("&amp;", "&")] == (
         "../i1.wp.com/www.christianamauger.com/wp-content/uploads/2012/08/lego-kingc434.jpg?resize=285%2C263&ssl=1"
@@ -216,10 +214,15 @@ def test_markdown_body_passes_as_markdown() -> None:
     assert post.content_format == "markdown" and not post.imported.rendered
     # only the links to sibling pages changed: to the URLs the old site served (media stay for the asset stage)
     body = SEED.read_text(encoding="utf-8").split("\n---\n", 1)[1].lstrip("\n")
-    for slug in ("le-marketing-de-contenu-est-roi", "la-curation-de-contenus-devient-de-plus-en-plus-populaire-en-marketing"):
+    for slug in (
+        "le-marketing-de-contenu-est-roi",
+        "la-curation-de-contenus-devient-de-plus-en-plus-populaire-en-marketing",
+    ):
         body = body.replace(f"]({slug}.html ", f"]({SITE}{slug}/ ")
     assert post.content == body
-    assert post.imported.mirror_refs[SITE + "le-marketing-de-contenu-est-roi/"] == "le-marketing-de-contenu-est-roi.html"
+    assert (
+        post.imported.mirror_refs[SITE + "le-marketing-de-contenu-est-roi/"] == "le-marketing-de-contenu-est-roi.html"
+    )
 
 
 def test_unknown_site_warns_and_keeps_relative_links(tmp_path: Path) -> None:

@@ -434,7 +434,9 @@ class FrontMatterSource:
         it would give this post the other's identity (and every link to either would hit one of them)."""
         parents = Counter(re.findall(rf'data-permalink=["\']{re.escape(self.site.link)}([^/"\']+)/', body))
         title = wp_sanitize_title(str(data.get("title") or ""))
-        own_links = {unquote(h).rsplit("/", 1)[-1].removesuffix(".html") for h in re.findall(r'href=["\']([^"\']+)', body)}
+        own_links = {
+            unquote(h).rsplit("/", 1)[-1].removesuffix(".html") for h in re.findall(r'href=["\']([^"\']+)', body)
+        }
         for slug, _ in parents.most_common():
             if self.claims.get(slug, str(path)) != str(path) or slug in own_links:
                 continue  # another file of the run is that post, or this post links to it
