@@ -458,12 +458,10 @@ def similar_slugs(a: str, b: str) -> bool:
     return len(wa & wb) / len(wa | wb) >= 0.5
 
 
-def claimed_slugs(files: list[Path], texts: list[str]) -> dict[str, str]:
+def claimed_slugs(files: list[Path], headers: list[dict[str, Any]]) -> dict[str, str]:
     """Old-URL slug -> file, for posts that say who they are (slug or permalink key) or whose title gives it."""
     claims: dict[str, str] = {}
-    for f, text in zip(files, texts, strict=True):
-        fm = split_front_matter(text, str(f))
-        data = fm.data if fm else {}
+    for f, data in zip(files, headers, strict=True):
         permalink = str(data.get("permalink") or "").strip("/").rsplit("/", 1)[-1].removesuffix(".html")
         for slug in (str(data.get("slug") or ""), permalink, wp_sanitize_title(str(data.get("title") or ""))):
             if slug:
@@ -496,7 +494,7 @@ def open_frontmatter(
     files = find_files([Path(p) for p in paths])
     if not files:
         raise InputError(str(paths[0]), "no .md or .html files found", hint="pass a folder of front-matter posts")
-    bodies, kept = [], []
+    bodies, kept, headers = [], [], []
     for f in files:
         try:
             text = f.read_text(encoding="utf-8", errors="replace")
@@ -504,11 +502,13 @@ def open_frontmatter(
             warn(f"{f}: cannot read ({exc.strerror}); skipped")
             continue
         # Check every header now, so a bad one stops the run before anything is written.
-        if split_front_matter(text, str(f)) is None:
+        fm = split_front_matter(text, str(f))
+        if fm is None:
             warn(f"{f}: no front matter (no leading --- line); skipped")
             continue
         bodies.append(text)
         kept.append(f)
+        headers.append(fm.data)
     files = kept
     url = site_url or infer_site_url(bodies)
     if url and not url.endswith("/"):
@@ -516,7 +516,7 @@ def open_frontmatter(
     html_links = any(re.search(r'href=["\'][^"\':/]+\.html["\']|\]\([^\s):/]+\.html[\s)]', b) for b in bodies)
     style = learn_permalink_style(bodies, url)
     source = FrontMatterSource(
-        files, warn, tuple(drop_keys), Site(link=url), html_links, style, claimed_slugs(files, bodies)
+        files, warn, tuple(drop_keys), Site(link=url), html_links, style, claimed_slugs(files, headers)
     )
     if not url and any(re.search(r'(?:href|src)=["\'](?!https?:|mailto:|#|/)', b) for b in bodies):
         warn(
