@@ -256,3 +256,17 @@ def test_amauger_identity_from_own_attachments_only() -> None:
     by_attachment = {s for s, p in posts.items() if p.imported.matched["link"] == "attachment data-permalink"}
     assert by_attachment == {"chartes-communiquer", "chartes-eduquer", "leadership"}
     assert len({p.link for p in posts.values()}) == len(posts)  # no two posts share an identity
+
+
+def test_amauger_original_extension_still_finds_httracks_copy_in_a_mirror(tmp_path: Path) -> None:
+    """Offline, the upload lego-king.jpeg is found as HTTrack saved it: i1.wp.com/.../lego-kingeb45.jpg."""
+    mirror = tmp_path / "mirror"
+    copy = mirror / "i1.wp.com/www.christianamauger.com/wp-content/uploads/2012/08/lego-kingeb45.jpg"
+    copy.parent.mkdir(parents=True)
+    copy.write_bytes(JPG)
+    out = tmp_path / "site"
+    args = [str(need(AMAUGER / "leadership.md")), "--out", str(out), "--offline", "--strict", "--mirror", str(mirror)]
+    result = CliRunner().invoke(main, ["convert", *args, "--asset-cache", str(tmp_path / "cache")])
+    assert result.exit_code == 0, result.output
+    assert (out / "assets/images/2012/08/lego-king.jpeg").read_bytes() == JPG
+    assert "[![lego-king](/assets/images/2012/08/lego-king.jpeg" in body(out, "2012-08-08-leadership.md")
