@@ -277,7 +277,11 @@ def test_seed_post_one_local_file_for_both_lego_references(server: HTTPServer, t
     seed = SEED.read_text(encoding="utf-8")
     assert text.startswith(seed.split("\n---\n", 1)[0] + "\n---\n")
     changed = [(a, b) for a, b in zip(seed.splitlines(), text.splitlines(), strict=False) if a != b]
-    assert len(changed) == 1 and "lego-king" in changed[0][0]
+    assert len(changed) == 3 and "lego-king" in changed[1][0]
+    # the mirror's page links (SLUG.html) became the URLs the old site served (/SLUG/): see test_seed_scenario.py
+    old_url = re.compile(r"\]\(([a-z0-9-]+)\.html ")
+    for before, after in (changed[0], changed[2]):
+        assert old_url.sub(r"](https://www.christianamauger.com/\1/ ", before) == after
     assert len(seed.splitlines()) == len(text.splitlines())
     # the cache lost and the old site gone: the copy in the output folder is still the picture
     shutil.rmtree(tmp_path / "c")
@@ -312,12 +316,18 @@ def test_seed_post_in_place(server: HTTPServer, tmp_path: Path, monkeypatch: pyt
     }
     text = (posts / "leadership.md").read_text(encoding="utf-8")
     seed = SEED.read_text(encoding="utf-8")
+    old = "https://www.christianamauger.com/"
     assert text == seed.replace(
         "../i1.wp.com/www.christianamauger.com/wp-content/uploads/2012/08/lego-kingc434.jpg?resize=285%2C263&amp;ssl=1",
         "/assets/images/2012/08/lego-king.jpg",
     ).replace(
         "../i1.wp.com/www.christianamauger.com/wp-content/uploads/2012/08/lego-kingeb45.jpg?ssl=1",
         "/assets/images/2012/08/lego-king.jpg",
+    ).replace(  # posts outside the run: their old URLs (WordPress's /SLUG/, not HTTrack's SLUG.html)
+        "](le-marketing-de-contenu-est-roi.html ", f"]({old}le-marketing-de-contenu-est-roi/ "
+    ).replace(
+        "](la-curation-de-contenus-devient-de-plus-en-plus-populaire-en-marketing.html ",
+        f"]({old}la-curation-de-contenus-devient-de-plus-en-plus-populaire-en-marketing/ ",
     )
     assert text != seed and "&amp;" not in text and "wp.com" not in text
     # a second run: nothing to do, the picture is still ours (not stale), no body transferred

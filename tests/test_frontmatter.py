@@ -160,11 +160,15 @@ def test_amauger_drop_keys(amauger: Path) -> None:
 
 def test_amauger_links_match_the_posts_they_point_at(amauger: Path) -> None:
     posts = {p.slug: p for p in open_frontmatter([amauger], quiet).posts()}
-    assert posts["roi"].link == SITE + "le-marketing-de-contenu-est-roi.html"
-    assert posts["roi"].guid == SITE + "le-marketing-de-contenu-est-roi/"
-    assert posts["leadership"].link == SITE + "le-marketing-de-contenu-permet-detablir-un-leadership-eclaire.html"
+    # WordPress served /SLUG/ (the attachment permalinks say so); HTTrack named it SLUG.html
+    assert posts["roi"].link == SITE + "le-marketing-de-contenu-est-roi/"
+    assert posts["roi"].guid == SITE + "le-marketing-de-contenu-est-roi.html"
+    assert posts["leadership"].link == SITE + "le-marketing-de-contenu-permet-detablir-un-leadership-eclaire/"
     assert posts["leadership"].imported.matched["link"] == "attachment data-permalink"
     assert posts["ecrire"].imported.matched["link"] == "front matter permalink"
+    assert posts["roi"].imported.matched["permalink structure"] == (
+        "attachment permalinks (data-permalink, 7): /%postname%/"
+    )
     links = {p.link for p in posts.values()}
     # every link between these ten posts, written `slug.html` in the bodies, is now the target's old URL
     internal = [
@@ -174,23 +178,25 @@ def test_amauger_links_match_the_posts_they_point_at(amauger: Path) -> None:
     ]
     to_ours = {(s, h) for s, h in internal if h in links}
     assert to_ours == {
-        ("chartes-communiquer", SITE + "ecrire-pour-le-web-ciblage-structure-et-personnalisation.html"),
-        ("chartes-communiquer", SITE + "le-marketing-de-contenu-est-roi.html"),
-        ("chartes-communiquer", SITE + "les-chartes-dutilisation-des-medias-sociaux-eduquer.html"),
-        ("chartes-eduquer", SITE + "les-chartes-dutilisation-des-medias-sociaux-communiquer.html"),
-        ("ecrire", SITE + "dessine-moi-un-stratege-web.html"),
-        ("ecrire", SITE + "le-web-2-0-ni-une-mode-ni-une-option-mais-une-nouvelle-forme-de-communication.html"),
-        ("finir", SITE + "content-curator-un-mot-a-retenir-dans-le-web-social-de-2011.html"),
-        ("finir", SITE + "dessine-moi-un-stratege-web.html"),
-        ("leadership", SITE + "le-marketing-de-contenu-est-roi.html"),
+        ("chartes-communiquer", SITE + "ecrire-pour-le-web-ciblage-structure-et-personnalisation/"),
+        ("chartes-communiquer", SITE + "le-marketing-de-contenu-est-roi/"),
+        ("chartes-communiquer", SITE + "les-chartes-dutilisation-des-medias-sociaux-eduquer/"),
+        ("chartes-eduquer", SITE + "les-chartes-dutilisation-des-medias-sociaux-communiquer/"),
+        ("ecrire", SITE + "dessine-moi-un-stratege-web/"),
+        ("ecrire", SITE + "le-web-2-0-ni-une-mode-ni-une-option-mais-une-nouvelle-forme-de-communication/"),
+        ("finir", SITE + "content-curator-un-mot-a-retenir-dans-le-web-social-de-2011/"),
+        ("finir", SITE + "dessine-moi-un-stratege-web/"),
+        ("leadership", SITE + "le-marketing-de-contenu-est-roi/"),
     }
+    # and the links to posts outside the run: the URLs WordPress served, never HTTrack's SLUG.html
+    pages = [h for _, h in internal if "/wp-content/" not in h]
+    assert len(pages) == 25 and not [h for h in pages if h.endswith(".html")]
 
 
 def test_amauger_mirror_paths_become_absolute_and_nothing_else_changes(amauger: Path) -> None:
     post = next(p for p in open_frontmatter([amauger], quiet).posts() if p.slug == "leadership")
-    src = (
-        "https://i1.wp.com/www.christianamauger.com/wp-content/uploads/2012/08/lego-king.jpg?resize=285%2C263&amp;ssl=1"
-    )
+    # HTTrack saved the upload lego-king.jpeg as .jpg; data-orig-file names the original
+    src = "https://i1.wp.com/www.christianamauger.com/wp-content/uploads/2012/08/lego-king.jpeg?resize=285%2C263&amp;ssl=1"
     assert f'src="{src}"' in post.content
     assert post.imported.mirror_refs[src.replace("&amp;", "&")] == (
         "../i1.wp.com/www.christianamauger.com/wp-content/uploads/2012/08/lego-kingc434.jpg?resize=285%2C263&ssl=1"
@@ -206,7 +212,17 @@ def test_markdown_body_passes_as_markdown() -> None:
         pytest.skip("../shared/seed not present")
     post = next(open_frontmatter([SEED], quiet).posts())
     assert post.content_format == "markdown" and not post.imported.rendered
-    assert post.content == SEED.read_text(encoding="utf-8").split("\n---\n", 1)[1].lstrip("\n")
+    # only the links to sibling pages changed: to the URLs the old site served (media stay for the asset stage)
+    body = SEED.read_text(encoding="utf-8").split("\n---\n", 1)[1].lstrip("\n")
+    for slug in (
+        "le-marketing-de-contenu-est-roi",
+        "la-curation-de-contenus-devient-de-plus-en-plus-populaire-en-marketing",
+    ):
+        body = body.replace(f"]({slug}.html ", f"]({SITE}{slug}/ ")
+    assert post.content == body
+    assert (
+        post.imported.mirror_refs[SITE + "le-marketing-de-contenu-est-roi/"] == "le-marketing-de-contenu-est-roi.html"
+    )
 
 
 def test_unknown_site_warns_and_keeps_relative_links(tmp_path: Path) -> None:
@@ -357,7 +373,7 @@ def test_amauger_images_become_local_files_from_a_mapped_host(amauger: Path, tmp
             "/wp-content/uploads/2012/07/2435823037_982e775726_o.jpg",
             "/wp-content/uploads/2012/07/3184988008_7ecba972e2_b.jpg",
             "/wp-content/uploads/2012/07/cecinestpasunmediasocial.jpg",
-            "/wp-content/uploads/2012/08/lego-king.jpg",
+            "/wp-content/uploads/2012/08/lego-king.jpeg",  # data-orig-file's name, not HTTrack's .jpg
         ]
     )  # the originals, HTTrack's hash and Photon's resize undone; one request each
     images = 0

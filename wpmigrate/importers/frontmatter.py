@@ -13,7 +13,13 @@ is kept as it was written:
 The body: WordPress HTML -> content_format "html" with Post.imported.rendered = True (no wpautop:
 it is rendered output already); Markdown -> content_format "markdown". Mirror-relative URLs in an
 HTML body (`slug.html`, `../i1.wp.com/...`) are made absolute with html_mirror.mirror_url_to_link,
-as for a mirror; the original relative form of each is kept in Post.imported.mirror_refs.
+as for a mirror; the original relative form of each is kept in Post.imported.mirror_refs. A Markdown
+body's links (not its media: the asset stage reads those) are resolved the same way.
+
+Old URLs: HTTrack names a post `slug.html`, but WordPress served it at the site's permalink structure.
+PermalinkStyle learns that structure from the attachment permalinks WordPress left in the bodies
+(`data-permalink="https://host/SLUG/attachment"`: the parent post was `/SLUG/`); with no evidence it
+assumes WordPress's `/%postname%/`. Each `name.html` link then becomes the URL the old site really had.
 Post.meta stays empty: these files have no postmeta.
 """
 
@@ -23,19 +29,21 @@ import html as htmllib
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 import yaml
 from bs4 import BeautifulSoup
 
+from ..convert.mdurls import rewrite_markdown_urls
 from ..errors import InputError
-from ..models import ImportInfo, Post, Site, Term
+from ..models import AssetRef, ImportInfo, Post, Site, Term
 from . import Warn, warn_once
-from .mirror_urls import URL_ATTRS, mirror_url_to_link
+from .mirror_urls import URL_ATTRS, mirror_url_to_link, unhash_httrack
 
 SUFFIXES = (".md", ".markdown", ".mdown", ".html", ".htm")
 FRONT_MATTER = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M)
@@ -164,13 +172,23 @@ def as_list(value: Any) -> list[str]:
     return []
 
 
-def absolutize_html(body: str, page_path: str, site: Site) -> tuple[str, dict[str, str]]:
-    """Rewrite relative URL attributes in place, touching nothing else of the body."""
+Relink = Callable[[str], str]
+
+
+def _keep(url: str) -> str:
+    return url
+
+
+def absolutize_html(body: str, page_path: str, site: Site, relink: Relink = _keep) -> tuple[str, dict[str, str]]:
+    """Rewrite relative URL attributes in place, touching nothing else of the body. `relink` turns a
+    mirror page URL into the old site's (PermalinkStyle.from_mirror)."""
     refs: dict[str, str] = {}
+    originals = original_names(body)
 
     def fix(url: str) -> str:
-        new = mirror_url_to_link(url, page_path, site)
+        new = relink(mirror_url_to_link(url, page_path, site))
         if new != htmllib.unescape(url) and not re.match(r"^[a-z][a-z0-9+.-]*:", url, re.I):
+            new = original_extension(url, new, originals)
             refs[new] = htmllib.unescape(url)
         return new
 
@@ -188,6 +206,100 @@ def absolutize_html(body: str, page_path: str, site: Site) -> tuple[str, dict[st
         return f"{m.group(1)}{quote}{new}{quote}"
 
     return ATTR_RE.sub(repl, body), refs
+
+
+def absolutize_markdown(body: str, page_path: str, site: Site, relink: Relink = _keep) -> tuple[str, dict[str, str]]:
+    """A Markdown body's relative links -> the old site's URLs (then the link map finds the posts of the
+    run). Media stay as written: the asset stage resolves mirror paths itself (HTTrack names included)."""
+    refs: dict[str, str] = {}
+
+    def link(url: str) -> str:
+        if not url or url.startswith(("#", "/")) or re.match(r"^[a-z][a-z0-9+.-]*:", url, re.I):
+            return url
+        new = relink(mirror_url_to_link(url, page_path, site))
+        if new != htmllib.unescape(url):
+            refs[new] = htmllib.unescape(url)
+        return new
+
+    unused: list[AssetRef] = []
+    return rewrite_markdown_urls(body, _keep, link, unused), refs
+
+
+_ORIG_FILE = re.compile(r"""\sdata-orig-file\s*=\s*["']([^"']+)""", re.I)
+
+
+def _upload_key(url: str) -> str:
+    """`.../wp-content/uploads/2012/08/lego-king.jpeg?fit=..` -> `2012/08/lego-king` (any host, Photon or not)."""
+    path = unquote(urlsplit(htmllib.unescape(url)).path)
+    k = path.find("/wp-content/uploads/")
+    return path[k + len("/wp-content/uploads/") :].rsplit(".", 1)[0] if k >= 0 else ""
+
+
+def original_names(body: str) -> dict[str, str]:
+    """Upload stem -> the original file's extension, from the `data-orig-file` WordPress wrote on images."""
+    names: dict[str, str] = {}
+    for url in _ORIG_FILE.findall(body):
+        name = urlsplit(htmllib.unescape(url)).path.rsplit("/", 1)[-1]
+        if _upload_key(url) and "." in name:
+            names.setdefault(_upload_key(url), name.rsplit(".", 1)[1])
+    return names
+
+
+def original_extension(relative: str, url: str, originals: dict[str, str]) -> str:
+    """HTTrack picks a saved file's extension from the MIME type (`lego-king.jpeg` saved as `.jpg`): where
+    the mirror name was HTTrack's and `data-orig-file` names the upload, give back the upload's extension."""
+    parts = urlsplit(htmllib.unescape(relative))
+    name = parts.path.rsplit("/", 1)[-1]
+    ext = originals.get(_upload_key(url))
+    if not ext or unhash_httrack(name, parts.query) == name:
+        return url
+    target = urlsplit(url)
+    stem, dot, old = target.path.rpartition(".")
+    if not dot or old.lower() == ext.lower():
+        return url
+    return urlunsplit(target._replace(path=f"{stem}.{ext}"))
+
+
+@dataclass(frozen=True)
+class PermalinkStyle:
+    """How the old site's post URLs ended: `/` (`/%postname%/`), `.html`, or "" when they held more than
+    the slug (dates, categories), so a mirror name cannot be turned back into one."""
+
+    suffix: str = "/"
+    how: str = "assumed: WordPress's /%postname%/ (no attachment permalink says otherwise)"
+
+    def from_mirror(self, url: str, site_link: str) -> str:
+        """`https://host/slug.html` (HTTrack's name for `/slug/`) -> the URL the old site served."""
+        if self.suffix != "/" or not site_link or not url.startswith(site_link):
+            return url
+        parts = urlsplit(url)
+        path = url[len(site_link) :].split("#", 1)[0].split("?", 1)[0]
+        if not path.lower().endswith(".html") or path.split("/", 1)[0] in ("wp-content", "wp-includes"):
+            return url
+        tail = ("?" + parts.query if parts.query else "") + ("#" + parts.fragment if parts.fragment else "")
+        return site_link + path[: -len(".html")] + "/" + tail
+
+
+def learn_permalink_style(bodies: list[str], site_link: str) -> PermalinkStyle:
+    """The permalink structure, from attachment pages: WordPress files each under its parent post's URL."""
+    parents: Counter[str] = Counter()
+    for body in bodies:
+        for url in re.findall(r'data-permalink=["\']([^"\']+)', body):
+            url = htmllib.unescape(url)
+            if site_link and url.startswith(site_link):
+                segs = [s for s in urlsplit(url[len(site_link) :]).path.split("/") if s]
+                if len(segs) >= 2:
+                    parents["/".join(segs[:-1])] += 1
+    if not parents:
+        return PermalinkStyle()
+    html = sum(n for p, n in parents.items() if p.lower().endswith(".html"))
+    flat = sum(n for p, n in parents.items() if "/" not in p and not p.lower().endswith(".html"))
+    how = f"attachment permalinks (data-permalink, {sum(parents.values())})"
+    if html > flat:
+        return PermalinkStyle(".html", how + ": /%postname%.html")
+    if flat:
+        return PermalinkStyle("/", how + ": /%postname%/")
+    return PermalinkStyle("", how + ": dated or nested, mirror names kept")
 
 
 def infer_site_url(bodies: list[str]) -> str:
@@ -208,6 +320,11 @@ class FrontMatterSource:
     drop_keys: tuple[str, ...] = ()
     site: Site = field(default_factory=Site)
     html_links: bool = False  # bodies link siblings as `slug.html` (HTTrack convention)
+    style: PermalinkStyle = field(default_factory=PermalinkStyle)
+    claims: dict[str, str] = field(default_factory=dict)  # old-URL slug -> the file that claims it
+
+    def relink(self, url: str) -> str:
+        return self.style.from_mirror(url, self.site.link) if self.html_links else url
 
     def posts(self) -> Iterator[Post]:
         for path in self.files:
@@ -234,8 +351,12 @@ class FrontMatterSource:
         matched: dict[str, str] = {"format": fmt}
         link, how = self.old_url(data, fm.body, path)
         matched["link"] = how
+        if link and self.html_links:
+            matched["permalink structure"] = self.style.how
         body = fm.body.lstrip("\r\n")
         imported = ImportInfo(front_matter_text=text, matched=matched)
+        # Relative links resolve against where the page sat in the mirror (`slug.html`), not its old URL.
+        page_path = link[len(self.site.link) :] if link.startswith(self.site.link) else path.stem + ".html"
         if fmt == "html":
             body, removed = strip_page_header(body)
             if removed:
@@ -243,28 +364,35 @@ class FrontMatterSource:
                     f"{path}:{fm.body_line}: removed the theme's post header before .entry-content "
                     f"({removed[:80]}); title, date and author are in the front matter"
                 )
-            page_path = link[len(self.site.link) :] if link.startswith(self.site.link) else path.stem + ".html"
             refs: dict[str, str] = {}
             if self.site.link:
-                body, refs = absolutize_html(body, page_path, self.site)
+                body, refs = absolutize_html(body, page_path, self.site, self.relink)
             imported = replace(
                 imported,
                 rendered=True,
                 removed=(f"theme header before .entry-content: {removed}",) if removed else (),
                 mirror_refs=refs,
             )
+        elif self.site.link:
+            body, refs = absolutize_markdown(body, page_path, self.site, self.relink)
+            imported = replace(imported, mirror_refs=refs)
+        old = self.relink(link)
         terms = tuple(Term("category", wp_sanitize_title(c) or c, c) for c in as_list(data.get("categories")))
         terms += tuple(Term("post_tag", wp_sanitize_title(t) or t, t) for t in as_list(data.get("tags")))
+        # Jekyll's `2014-07-30-name.md`: the date is the file's, the name is the slug (no second date).
+        dated = DATED_NAME.match(path.stem)
         published = next((as_datetime(data[k]) for k in DATE_KEYS if k in data), None)
+        if published is None and dated:
+            published = as_datetime(dated.group(1))
         modified = next((as_datetime(data[k]) for k in MODIFIED_KEYS if k in data), None)
         layout = str(data.get("layout") or "")
         return Post(
             source=str(path),
             line=1,
             title=str(data.get("title") or ""),
-            slug=path.stem,
-            link=link,
-            guid=self.wordpress_url(link),
+            slug=dated.group(2) if dated else path.stem,
+            link=old,
+            guid=link if link != old else "",  # the mirror's name, for the link map
             type="page" if layout == "page" else "post",
             status="draft" if data.get("published") is False or data.get("draft") is True else "publish",
             date=published,
@@ -291,22 +419,54 @@ class FrontMatterSource:
         if data.get("slug"):
             slug, how = str(data["slug"]), "front matter slug"
         else:
-            prefixes = Counter(
-                m for m in re.findall(rf'data-permalink=["\']{re.escape(self.site.link)}([^/"\']+)/', body)
-            )
-            if prefixes:
-                slug, how = prefixes.most_common(1)[0][0], "attachment data-permalink"
+            slug = self.own_attachment_parent(data, body, path)
+            if slug:
+                how = "attachment data-permalink"
             elif data.get("title"):
                 slug, how = wp_sanitize_title(str(data["title"])), "title (WordPress sanitize_title)"
         if not slug:
             return "", "none"
         return self.site.link + (f"{slug}.html" if self.html_links else f"{slug}/"), how
 
-    def wordpress_url(self, link: str) -> str:
-        """`https://host/slug.html` (mirror form) -> `https://host/slug/` (WordPress form), for the link map."""
-        if self.html_links and link.endswith(".html") and link.startswith(self.site.link):
-            return link[: -len(".html")] + "/"
+    def own_attachment_parent(self, data: dict[str, Any], body: str, path: Path) -> str:
+        """The post's slug from its images' attachment pages (`/SLUG/attachment`), but only when SLUG is
+        this post's: an image first uploaded to another post keeps that post as its parent, and taking
+        it would give this post the other's identity (and every link to either would hit one of them)."""
+        parents = Counter(re.findall(rf'data-permalink=["\']{re.escape(self.site.link)}([^/"\']+)/', body))
+        title = wp_sanitize_title(str(data.get("title") or ""))
+        own_links = {
+            unquote(h).rsplit("/", 1)[-1].removesuffix(".html") for h in re.findall(r'href=["\']([^"\']+)', body)
+        }
+        for slug, _ in parents.most_common():
+            if self.claims.get(slug, str(path)) != str(path) or slug in own_links:
+                continue  # another file of the run is that post, or this post links to it
+            if title and not similar_slugs(slug, title):
+                continue
+            return slug
         return ""
+
+
+DATED_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)$")
+
+
+def similar_slugs(a: str, b: str) -> bool:
+    """Two slugs name one post: most of their words (of 4 letters or more) are shared. A title edited after
+    publication keeps most of its slug's words; another post's slug shares few."""
+    wa, wb = ({w for w in s.split("-") if len(w) >= 4} for s in (a, b))
+    if not wa or not wb:
+        return a == b
+    return len(wa & wb) / len(wa | wb) >= 0.5
+
+
+def claimed_slugs(files: list[Path], headers: list[dict[str, Any]]) -> dict[str, str]:
+    """Old-URL slug -> file, for posts that say who they are (slug or permalink key) or whose title gives it."""
+    claims: dict[str, str] = {}
+    for f, data in zip(files, headers, strict=True):
+        permalink = str(data.get("permalink") or "").strip("/").rsplit("/", 1)[-1].removesuffix(".html")
+        for slug in (str(data.get("slug") or ""), permalink, wp_sanitize_title(str(data.get("title") or ""))):
+            if slug:
+                claims.setdefault(slug, str(f))
+    return claims
 
 
 def find_files(paths: list[Path]) -> list[Path]:
@@ -334,7 +494,7 @@ def open_frontmatter(
     files = find_files([Path(p) for p in paths])
     if not files:
         raise InputError(str(paths[0]), "no .md or .html files found", hint="pass a folder of front-matter posts")
-    bodies, kept = [], []
+    bodies, kept, headers = [], [], []
     for f in files:
         try:
             text = f.read_text(encoding="utf-8", errors="replace")
@@ -342,17 +502,22 @@ def open_frontmatter(
             warn(f"{f}: cannot read ({exc.strerror}); skipped")
             continue
         # Check every header now, so a bad one stops the run before anything is written.
-        if split_front_matter(text, str(f)) is None:
+        fm = split_front_matter(text, str(f))
+        if fm is None:
             warn(f"{f}: no front matter (no leading --- line); skipped")
             continue
         bodies.append(text)
         kept.append(f)
+        headers.append(fm.data)
     files = kept
     url = site_url or infer_site_url(bodies)
     if url and not url.endswith("/"):
         url += "/"
-    html_links = sum(len(re.findall(r'href=["\'][^"\':/]+\.html["\']', b)) for b in bodies) > 0
-    source = FrontMatterSource(files, warn, tuple(drop_keys), Site(link=url), html_links)
+    html_links = any(re.search(r'href=["\'][^"\':/]+\.html["\']|\]\([^\s):/]+\.html[\s)]', b) for b in bodies)
+    style = learn_permalink_style(bodies, url)
+    source = FrontMatterSource(
+        files, warn, tuple(drop_keys), Site(link=url), html_links, style, claimed_slugs(files, headers)
+    )
     if not url and any(re.search(r'(?:href|src)=["\'](?!https?:|mailto:|#|/)', b) for b in bodies):
         warn(
             f"{paths[0]}: relative links in HTML bodies but the old site's address is unknown; "

@@ -49,7 +49,31 @@ def parse_date(value: str) -> datetime | None:
     return parse_human_date(value)
 
 
-def parse_human_date(text: str) -> datetime | None:
+# Languages whose sites print numeric dates month first (WordPress en_US: "m/d/Y"); the others put the day first.
+MONTH_FIRST = ("en-us", "en", "en_us", "fil", "en-ph")
+
+
+def parse_numeric_date(text: str, lang: str = "") -> datetime | None:
+    """`14/11/2017`, `14.11.2017`, `11/14/2017`: day first when the site's language says so, month first for
+    US English; with no language, only a value that cannot be read both ways (a part above 12)."""
+    m = re.search(r"(?<![\w/.-])(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?![\d/.-])", text)
+    if not m:
+        return None
+    a, b, year = int(m.group(1)), int(m.group(2)), m.group(3)
+    lang = lang.strip().lower()
+    if a > 12 or b > 12 or a == b:
+        day, month = (a, b) if a > 12 or a == b else (b, a)
+    elif not lang:
+        return None  # 03/04/2017: March or April? say nothing rather than guess
+    elif lang in MONTH_FIRST:
+        day, month = b, a
+    else:
+        day, month = a, b
+    return _ymd(year, month, day)
+
+
+def parse_human_date(text: str, lang: str = "") -> datetime | None:
+    """A date as a theme prints it; `lang` (the page's `<html lang>`) decides numeric dates like 03/04/2017."""
     text = " ".join(text.split())
     m = re.search(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日", text)  # 2022年8月1日
     if m:
@@ -67,7 +91,7 @@ def parse_human_date(text: str) -> datetime | None:
     m = re.search(words + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})", text)  # November 24, 2015
     if m and m.group(1).lower() in MONTHS:
         return _ymd(m.group(3), MONTHS[m.group(1).lower()], m.group(2))
-    return None
+    return parse_numeric_date(text, lang)
 
 
 def _ymd(y: Any, m: Any, d: Any) -> datetime | None:

@@ -357,13 +357,14 @@ def read_meta(soup: BeautifulSoup, meta: PageMeta, site_name: str = "", page_pat
             ("meta date/DC.date", lambda: parse_date(meta_content(soup, "date", "DC.date", "dc.date", "pubdate"))),
             ("time text", lambda: parse_human_date(text_of(idx.first("time", article) or idx.first("time")))),
             ("day-archive link", lambda: date_from_archive_link(in_article, page_path)),
+            ("[itemprop=datePublished] text (Astra)", lambda: _itemprop_date(idx, article, meta.lang)),
             (
                 ".posted-on/.entry-date/.post-date/.metadata-item text",
                 lambda: next(
                     filter(
                         None,
                         (
-                            parse_human_date(text_of(el))
+                            parse_human_date(text_of(el), meta.lang)
                             for el in idx.select(
                                 ".posted-on, .entry-date, .post-date, .date, .metadata-item, .entry-meta, .post-meta"
                             )
@@ -396,34 +397,45 @@ def read_meta(soup: BeautifulSoup, meta: PageMeta, site_name: str = "", page_pat
         ],
     )
 
-    def scoped(selector: str) -> list[Tag]:
-        # The post's own article first: related-post widgets carry rel="category tag" links too.
-        return (idx.select(selector, article) if article is not soup else []) or idx.select(selector)
+    def scoped(selector: str, prefix: str) -> list[Tag]:
+        # The post's own article first: related-post widgets carry rel="category tag" links too. An
+        # article with its own `category-*`/`tag-*` classes never takes another post's terms.
+        inside = idx.select(selector, article) if article is not soup else []
+        if inside or (article is not soup and class_terms(article_classes, prefix)):
+            return inside
+        return idx.select(selector)
+
+    def term_readers(readers: list[Reader]) -> list[Reader]:
+        # WordPress pages have no categories or tags: a link to /category/x/ in a page's text is just a link.
+        return [r for r in readers if r[0].startswith("post class")] if meta.type == "page" else readers
 
     meta.categories = (
         first_of(
             meta,
             "categories",
-            [
-                ('a[rel~="category"]', lambda: links_terms(scoped('a[rel~="category"]'), "category")),
-                ("article:section", lambda: [(s.lower(), s) for s in meta_all(soup, "article:section")]),
-                (
-                    ".cat-links/.post-categories/.h-blog-categories a",
-                    lambda: links_terms(
-                        scoped(
-                            ".cat-links a, .post-categories a, .entry-categories a, .categories-links a, .h-blog-categories a, "
-                            ".post-category a, .meta-category a"
+            term_readers(
+                [
+                    ('a[rel~="category"]', lambda: links_terms(scoped('a[rel~="category"]', "category-"), "category")),
+                    ("article:section", lambda: [(s.lower(), s) for s in meta_all(soup, "article:section")]),
+                    (
+                        ".cat-links/.post-categories/.h-blog-categories a",
+                        lambda: links_terms(
+                            scoped(
+                                ".cat-links a, .post-categories a, .entry-categories a, .categories-links a, .h-blog-categories a, "
+                                ".post-category a, .meta-category a",
+                                "category-",
+                            ),
+                            "category",
                         ),
-                        "category",
                     ),
-                ),
-                (
-                    "link to /category/",
-                    lambda: links_terms([a for a in in_article if "/category/" in a["href"]], "category"),
-                ),
-                ("post class category-*", lambda: class_terms(article_classes, "category-")),
-                ("JSON-LD articleSection", lambda: [(s.lower(), s) for s in _ld_list(ld.get("articleSection"))]),
-            ],
+                    (
+                        "link to /category/",
+                        lambda: links_terms([a for a in in_article if "/category/" in a["href"]], "category"),
+                    ),
+                    ("post class category-*", lambda: class_terms(article_classes, "category-")),
+                    ("JSON-LD articleSection", lambda: [(s.lower(), s) for s in _ld_list(ld.get("articleSection"))]),
+                ]
+            ),
         )
         or []
     )
@@ -431,25 +443,30 @@ def read_meta(soup: BeautifulSoup, meta: PageMeta, site_name: str = "", page_pat
         first_of(
             meta,
             "tags",
-            [
-                (
-                    'a[rel="tag"]',
-                    lambda: links_terms(
-                        [a for a in scoped('a[rel~="tag"]') if "category" not in attr_list(a, "rel")], "tag"
+            term_readers(
+                [
+                    (
+                        'a[rel="tag"]',
+                        lambda: links_terms(
+                            [a for a in scoped('a[rel~="tag"]', "tag-") if "category" not in attr_list(a, "rel")], "tag"
+                        ),
                     ),
-                ),
-                ("article:tag", lambda: [(t.lower(), t) for t in meta_all(soup, "article:tag")]),
-                (
-                    ".tags-links/.post-tags/.tags-container a",
-                    lambda: links_terms(
-                        scoped(".tags-links a, .tag-links a, .post-tags a, .entry-tags a, .tags-container a, a.tags"),
-                        "tag",
+                    ("article:tag", lambda: [(t.lower(), t) for t in meta_all(soup, "article:tag")]),
+                    (
+                        ".tags-links/.post-tags/.tags-container a",
+                        lambda: links_terms(
+                            scoped(
+                                ".tags-links a, .tag-links a, .post-tags a, .entry-tags a, .tags-container a, a.tags",
+                                "tag-",
+                            ),
+                            "tag",
+                        ),
                     ),
-                ),
-                ("link to /tag/", lambda: links_terms([a for a in in_article if "/tag/" in a["href"]], "tag")),
-                ("post class tag-*", lambda: class_terms(article_classes, "tag-")),
-                ("JSON-LD keywords", lambda: [(k.lower(), k) for k in _ld_list(ld.get("keywords"))]),
-            ],
+                    ("link to /tag/", lambda: links_terms([a for a in in_article if "/tag/" in a["href"]], "tag")),
+                    ("post class tag-*", lambda: class_terms(article_classes, "tag-")),
+                    ("JSON-LD keywords", lambda: [(k.lower(), k) for k in _ld_list(ld.get("keywords"))]),
+                ]
+            ),
         )
         or []
     )
@@ -507,6 +524,15 @@ def _h1_in_title(h1s: list[Tag], raw_title: str) -> str:
         if t and any(raw_title.startswith(t + sep) for sep in TITLE_SEPARATORS):
             return t
     return ""
+
+
+def _itemprop_date(idx: PageIndex, article: Tag | BeautifulSoup, lang: str) -> datetime | None:
+    """`<span class="published" itemprop="datePublished">14/11/2017</span>` (Astra): the post's own first."""
+    el = idx.first("[itemprop=datePublished]", article) or idx.first("[itemprop=datePublished]")
+    if el is None:
+        return None
+    value = attr_str(el, "content") or attr_str(el, "datetime")
+    return parse_date(value) if value else parse_human_date(text_of(el), lang)
 
 
 def _time_attr(el: Tag | None) -> datetime | None:
