@@ -189,3 +189,9 @@ def test_an_empty_block_between_words_keeps_them_apart():
     assert md("aaaaa <p><br></p> bbbbb") == "aaaaa\n\nbbbbb\n"
     assert md("one <h2><br></h2> two <div></div> three") == "one\n\ntwo\n\nthree\n"
     assert md("<p>a</p><p></p><p>b</p>") == "a\n\nb\n"
+
+
+def test_text_after_a_nested_list_is_its_own_paragraph_in_the_item():
+    """Found by the fuzz test: the text was glued to the nested list's last item ("aaaabaaaaa")."""
+    assert md("<ul><li>x<ul><li> aaaab </li></ul> aaaaa </li></ul>") == "- x\n  - aaaab\n\n  aaaaa\n"
+    assert md("<ul><li>x<ul><li>a</li></ul></li><li>y</li></ul>") == "- x\n  - a\n- y\n"

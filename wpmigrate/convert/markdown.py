@@ -307,7 +307,10 @@ class WordPressConverter(_Converter):
             # CommonMark: an ordered list not starting at 1 cannot interrupt a paragraph (the item's text).
             start = str(el.get("start") or "1").strip()
             gap = "\n\n" if el.name == "ol" and start not in ("", "1") else "\n"
-            return gap + text.rstrip()
+            # Ended by a blank line: text after a nested list, in the same item, is a paragraph of its
+            # own (without it markdownify glues that text to the last nested item). A trailing blank
+            # line is dropped with the item's other trailing breaks.
+            return gap + text.rstrip() + "\n\n"
         return "\n\n" + text.rstrip() + "\n\n"
 
     convert_ul = convert_ol = convert_list
