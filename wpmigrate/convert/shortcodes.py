@@ -2,9 +2,23 @@
 
 Parsing follows WordPress's grammar (get_shortcode_regex / shortcode_parse_atts): `[name attrs]`,
 `[name attrs /]`, `[name attrs]content[/name]` (content runs to the first `[/name]`), `[[name]]` escapes.
-WordPress only matches registered names; we match every name, then handle the ones we know, keep the
-plausible unknown ones verbatim inside `<span data-wpm-raw="shortcode">` (markdown.py writes that text as is,
-never escaped; the markers are defined in markers.py) and leave other bracketed text (`[sic]`, `[1]`) to be ordinary text.
+WordPress only matches registered names; we match every name, handle the ones we know and leave other
+bracketed text (`[sic]`, `[1]`) to be ordinary text. A plausible plugin shortcode we do not know is never left
+as literal brackets (a reader of the new site sees those as garbage); per kind:
+
+- enclosing (`[col grid="2-1"]...[/col]`, `[box]...[/box]`): WordPress's plugin wrapped the author's text in
+  layout; the text stays, rendered, and the tags go;
+- a quote (`[quote author="Ann"]...[/quote]`, QUOTE_NAMES): a blockquote, its author a "— Ann" line;
+- a form (`[contact-form-7 id=1]`, `[wpforms]`, FORM_NAMES): a visible note "(contact form: not migrated,
+  see the original page)": a static site has nothing to post it to;
+- any other standalone one (`[mgslides id=3]`) and a known one we cannot render (`[gist]` with no id), a
+  note naming it; a `[gallery]` whose images are not in the export (no attachments), a note saying so.
+
+The notes are the page builders' placeholders (placeholder_note, shared with builders/common.py), so one
+search finds them all; every such shortcode is counted in `unknown`, which the report lists. Escaped
+`[[name]]` is printed as `[name]`, verbatim inside `<span data-wpm-raw="shortcode">` (markdown.py writes
+that text as is; the markers are defined in markers.py). `$latex ...$` and a one-line `[latex]` are
+Jetpack's formulas: latex.py writes them as math.
 
 Code shortcodes ([code], [sourcecode], [php] ... of SyntaxHighlighter Evolved) are swapped for empty
 `<pre data-wpm-protect="N"></pre>` tokens before autop (a block element autop leaves alone) and rendered
