@@ -246,8 +246,12 @@ def _render_code(block: Block, inner: str, ctx: ConvertContext) -> str:
 
 
 def _render_preformatted(block: Block, inner: str, ctx: ConvertContext) -> str:
+    """Preformatted text, not code: a fence when plain; the `<pre>` itself when it has emphasis (or
+    other inline formatting) WordPress showed and a fence would lose."""
     m = re.search(r"<pre\b[^>]*>(.*)</pre>", inner, re.S | re.I)
     body = re.sub(r"<br\s*/?>", "\n", m.group(1) if m else inner, flags=re.I)
+    if re.search(r"<(em|i|strong|b|u|mark|s|del|sub|sup)\b", body, re.I):
+        return raw_div(f"<pre>{body}</pre>")
     return f"<pre>{body}</pre>"
 
 

@@ -169,6 +169,12 @@ def _player_src(el: Tag) -> str:
     return str(el.get("src") or "")
 
 
+def _is_flash(el: Tag) -> bool:
+    """A Flash player by its type or ActiveX class, whatever its URL looks like (`http://g4tv.com/lv3/44277`)."""
+    types = [str(el.get("type") or "")] + [str(e.get("type") or "") for e in el.find_all("embed")]
+    return "shockwave-flash" in " ".join(types).lower() or "d27cdb6e" in str(el.get("classid") or "").lower()
+
+
 def pass_players(root: Tag, mode: str, warnings: list[str]) -> None:
     for el in root.find_all(["object", "embed", "iframe"]):
         if not isinstance(el, Tag) or el.parent is None or el.find_parent("object") is not None:
@@ -177,7 +183,7 @@ def pass_players(root: Tag, mode: str, warnings: list[str]) -> None:
         page = player_page_url(src)
         if page:
             fragment = render_embed(page, mode)
-        elif el.name != "iframe" and re.search(r"\.swf(?:$|[?#&])", src, re.I):
+        elif el.name != "iframe" and src.strip() and (re.search(r"\.swf(?:$|[?#&])", src, re.I) or _is_flash(el)):
             url = htmllib.unescape(src.strip())
             url = "https:" + url if url.startswith("//") else url
             warnings.append(f"a Flash player ({url}) plays nowhere any more: written as a link to it")
