@@ -6,17 +6,29 @@
 Our Markdown is rendered to HTML with markdown-it-py (CommonMark + GFM tables, what most Markdown
 readers agree on) and compared with two references:
 
-- `wordpress_html`: the post as WordPress would serve it, per our passes (blocks rendered, wpautop on
-  classic content, shortcodes expanded): the HTML our passes hand to markdownify. It is the reference
-  for what shortcodes and dynamic blocks become, which only exists once rendered.
+- `wordpress_html`: the post as WordPress would serve it: the saved HTML, with our renderers standing in
+  only where WordPress renders at display time and the export holds no output (server-rendered void
+  blocks, the footnotes block, wpautop on classic content, and the shortcodes WordPress core and
+  Jetpack register). It does not run the converter's other passes (what blocks.py does to saved markup,
+  the notes unknown shortcodes become), so a bug there is not hidden by the reference repeating it.
 - `raw_visible_html`: the source with only the machinery taken out (block comments, shortcode
-  brackets; code shortcode bodies shown as <pre>; void blocks, which WordPress renders on the server,
-  through our renderer). For block content this is what WordPress prints;
-  it keeps a pass that drops text, links or structure from hiding behind its own output.
+  brackets, Jetpack's `$latex` marker; code shortcode bodies shown as <pre>; void blocks, which
+  WordPress renders on the server, through our renderer). It keeps a pass that drops text, links or
+  structure from hiding behind its own output.
 
 Compared, against both: the words in order (share of the reference's words found as an in-order
 subsequence of ours, >= 99%), every link target, every image, and the number of headings, list items,
 code blocks, tables and blockquotes.
+
+Also reported, as each is a defect a reader sees even when every word is there:
+
+- Flash players (`<object>`, `<embed>`) left in ours as raw HTML: they play nowhere;
+- shortcodes left as text: `[name` of a shortcode of the source (`compare(..., source=)`), in ours'
+  text outside code more often than in WordPress's (an escaped `[[name]]` shows `[name]` on both);
+- a heading that swallowed what followed it (a `<h3">` typo): a heading of ours longer than
+  SWALLOW_MIN_WORDS words and more than twice the reference's longest;
+- hidden text made visible: the words of an element hidden by its style (`display:none`, off-screen
+  `left:-10000px`, TinyMCE's paste buffer) found in ours but nowhere in what WordPress showed.
 
 What is not counted, because WordPress shows nothing or because it is layout rather than content
 (each is applied to both sides alike):
@@ -191,7 +203,9 @@ def facts_of(html_text: str) -> Facts:
             ]
         counts[key] = len(found)
     players = sum(1 for el in root.iter("object", "embed") if not any(a.tag == "object" for a in el.iterancestors()))
-    heading_words = [len(WORD.findall(el.text_content() or "")) for t in STRUCTURE["headings"].split() for el in root.iter(t)]
+    heading_words = [
+        len(WORD.findall(el.text_content() or "")) for t in STRUCTURE["headings"].split() for el in root.iter(t)
+    ]
     paragraphs = sum(1 for el in root.iter("p") if WORD.search(el.text_content() or ""))
     prose = _prose(root)
     return Facts(
@@ -269,7 +283,9 @@ class Audit:
         out += [f"{self.where}: {k}: WordPress {a}, ours {b}" for k, (a, b) in self.count_diffs.items()]
         if self.raw_players:
             out.append(f"{self.where}: {self.raw_players} Flash player(s) left as raw HTML")
-        out += [f"{self.where}: shortcode left as text: [{k}] x{n}" for k, n in sorted(self.leftover_shortcodes.items())]
+        out += [
+            f"{self.where}: shortcode left as text: [{k}] x{n}" for k, n in sorted(self.leftover_shortcodes.items())
+        ]
         if self.swallowing_heading:
             ours, theirs, ref_p, our_p = self.swallowing_heading
             out.append(

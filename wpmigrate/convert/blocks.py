@@ -391,8 +391,32 @@ def _render_separator(block: Block, inner: str, ctx: ConvertContext) -> str:
 # Custom HTML holding any of these stays the author's markup: it does something (scripts, styles, forms,
 # players, drawings) or is laid out by hand (<pre>), which Markdown cannot say.
 _KEEP_RAW = frozenset(
-    "script style noscript link meta form input select textarea button iframe object embed video audio canvas"
-    " svg math pre template details dialog map area".split()
+    [
+        "script",
+        "style",
+        "noscript",
+        "link",
+        "meta",
+        "form",
+        "input",
+        "select",
+        "textarea",
+        "button",
+        "iframe",
+        "object",
+        "embed",
+        "video",
+        "audio",
+        "canvas",
+        "svg",
+        "math",
+        "pre",
+        "template",
+        "details",
+        "dialog",
+        "map",
+        "area",
+    ]
 )
 
 

@@ -58,7 +58,11 @@ def math_html(tex: str, mode: str, display: bool, options: str = "") -> str:
         return f"<p>{img}</p>" if display else img
     body = tex.replace("$", r"\$").replace(r"\\$", r"\$")  # a `$` already escaped stays escaped once
     if mode == "dollar":
-        return raw_div(f"$$\n{html.escape(body)}\n$$", RAW_MATH) if display else raw_span(RAW_MATH, f"${html.escape(body)}$")
+        return (
+            raw_div(f"$$\n{html.escape(body)}\n$$", RAW_MATH)
+            if display
+            else raw_span(RAW_MATH, f"${html.escape(body)}$")
+        )
     marked = raw_span(RAW_MATH, f"$${html.escape(body)}$$")
     return f"<p>{marked}</p>" if display else marked
 
