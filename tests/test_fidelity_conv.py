@@ -270,7 +270,7 @@ def test_audit_reference_does_not_run_the_converters_block_or_shortcode_changes(
 KINDS = ("Flash player", "shortcode left as text", "swallowed the text", "hidden text made visible")
 EXPORTS = sorted(
     p.relative_to(corpus_file("")).as_posix()
-    for p in [*corpus_file("real-wxr").glob("*/*.xml"), corpus_file(WPTT)]
+    for p in [*corpus_file("real-wxr").glob("*/*.xml"), *corpus_file("WPTT-theme-test-data").glob("*.xml")]
     if p.exists()
 )
 
@@ -312,3 +312,10 @@ def test_audit_catches_each_new_kind_on_the_real_posts_they_came_from():
     assert _audit_of(post, ctx, convert_post(post, ctx).markdown) == []
     shown = convert(post.content.replace("left: -10000px", "")).markdown
     assert any("hidden text made visible" in line for line in _audit_of(post, ctx, shown))
+
+
+def test_the_authors_dollars_do_not_open_math():
+    text = "It costs $5 and $$10, <code>$x</code>."
+    assert convert(text).markdown == "It costs $5 and \\$\\$10, `$x`.\n"
+    assert convert(text, ConvertContext(math="dollar")).markdown == "It costs \\$5 and \\$\\$10, `$x`.\n"
+    assert "It costs $5 and $$10" in audit.render_markdown(convert(text, ConvertContext(math="dollar")).markdown)

@@ -17,7 +17,9 @@ markdown.py writes as is: Markdown's escaping (`\\_`, `\\*`) would corrupt the T
 renderers read the math span before emphasis, so `_`/`*` inside it are safe. What the delimiters need:
 a `$` of the formula is written `\\$` (valid TeX, and it cannot close the span); in kramdown mode `$$`
 cannot occur in TeX that WordPress.com accepted. In image mode the TeX is the alt text, escaped by
-markdown.py like any alt text, and percent-encoded in the URL.
+markdown.py like any alt text, and percent-encoded in the URL. The other way round, the author's own
+dollars in prose must not open math: markdown.py writes them `\\$` in "dollar" mode ("$5 and $10"
+would be a formula there) and a `$$` as `\\$\\$` in the others (kramdown's delimiter).
 
 Jetpack's options after the formula (`&bg=ffffff&fg=000000&s=1`) are colours and size of the image:
 dropped for math, kept in the image URL. `[latex]` is also SyntaxHighlighter's LaTeX brush: a body on

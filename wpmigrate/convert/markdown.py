@@ -261,6 +261,8 @@ class WordPressConverter(_Converter):
         if isinstance(parent, Tag) and parent.name == "span" and parent.get(RAW_ATTR):
             return text  # a kept shortcode or a footnote marker: Markdown text as it must be read
         text = escape_inline(text)
+        if "$" in text:  # the author's dollars are not math delimiters (see latex.py)
+            text = text.replace("$", "\\$") if self.ctx.math == "dollar" else text.replace("$$", "\\$\\$")
         if "_inline" not in parent_tags and _at_line_start(el, self._line_memo):
             stripped = text.lstrip(" ")
             text = text[: len(text) - len(stripped)] + escape_line_start(stripped)
