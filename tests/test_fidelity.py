@@ -65,9 +65,9 @@ def test_prose_that_needs_no_escape_gets_none():
 # ---------------------------------------------------------------- shortcodes in the Markdown
 
 
-def test_unknown_shortcodes_are_verbatim_in_the_markdown_and_counted():
+def test_unknown_shortcodes_become_notes_or_their_content_and_are_counted():
     out = convert('[contact-form-7 id="12" title="Contact_form *1*"]\n\nText [my_box]inside[/my_box].')
-    assert out.markdown == '[contact-form-7 id="12" title="Contact_form *1*"]\n\nText [my_box]inside[/my_box].\n'
+    assert out.markdown == "*(contact form: not migrated, see the original page)*\n\nText inside.\n"
     assert out.unknown_shortcodes == Counter({"contact-form-7": 1, "my_box": 1})
 
 
@@ -79,7 +79,7 @@ def test_escaped_shortcode_is_printed_literally_and_not_counted():
 
 def test_nested_shortcodes_caption_inside_unknown_wrapper():
     out = convert('[column][caption width="300"]<img src="https://ex.org/a.jpg" alt="A" /> Cap[/caption][/column]')
-    assert out.markdown == "[column]\n\n![A](https://ex.org/a.jpg)\n*Cap*\n\n[/column]\n"
+    assert out.markdown == "![A](https://ex.org/a.jpg)\n*Cap*\n"
     assert out.shortcodes == Counter({"column": 1, "caption": 1}) and out.unknown_shortcodes == Counter({"column": 1})
 
 

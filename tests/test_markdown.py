@@ -110,9 +110,16 @@ def test_list_item_with_paragraphs_and_code():
 
 
 def test_adjacent_lists_stay_separate():
-    out = md("<ul><li>a</li></ul><ul><li>b</li></ul><ol><li>c</li></ol><ol><li>d</li></ol>")
-    assert out == "- a\n\n* b\n\n1. c\n\n1) d\n"
+    out = md("<ul><li>a</li><li>a2</li></ul><ul><li>b</li></ul><ol><li>c</li></ol><ol><li>d</li></ol>")
+    assert out == "- a\n- a2\n\n* b\n\n1. c\n\n1) d\n"
     assert render(out).count("<ul>") == 2 and render(out).count("<ol>") == 2
+
+
+def test_adjacent_one_item_lists_are_one_list():
+    # typed one item at a time (issue 13.7): one column of bullets, as WordPress showed it
+    out = md('<ul class="wp-block-list"><li>a</li></ul>\n<ul class="wp-block-list"><li>b</li></ul><ul><li>c</li></ul>')
+    assert out == "- a\n- b\n\n* c\n"
+    assert render(out).count("<ul>") == 2 and render(out).count("<li>") == 3
 
 
 def test_paragraph_after_list():

@@ -52,3 +52,6 @@ class ConvertContext:
     rewrite_asset: Callable[[str], str] = _identity
     embeds: str = "link"  # "link" or "html"
     excerpt_separator: str = "<!--more-->"
+    # WordPress.com LaTeX ($latex x^2$): "kramdown" ($$x^2$$), "dollar" ($x^2$, $$ display) or "image"
+    # (WordPress.com's rendered image); see latex.py. Output profiles pick it per generator.
+    math: str = "kramdown"

@@ -246,16 +246,35 @@ def _render_code(block: Block, inner: str, ctx: ConvertContext) -> str:
 
 
 def _render_preformatted(block: Block, inner: str, ctx: ConvertContext) -> str:
+    """Preformatted text, not code: a fence when plain; the `<pre>` itself when it has emphasis (or
+    other inline formatting) WordPress showed and a fence would lose."""
     m = re.search(r"<pre\b[^>]*>(.*)</pre>", inner, re.S | re.I)
     body = re.sub(r"<br\s*/?>", "\n", m.group(1) if m else inner, flags=re.I)
+    if re.search(r"<(em|i|strong|b|u|mark|s|del|sub|sup)\b", body, re.I):
+        return raw_div(f"<pre>{body}</pre>")
     return f"<pre>{body}</pre>"
 
 
 def _render_verse(block: Block, inner: str, ctx: ConvertContext) -> str:
-    """Poetry, not code: a paragraph whose lines stay lines."""
+    """Poetry, not code: a paragraph whose lines stay lines, and whose indentation and runs of spaces
+    (which the verse's <pre> showed) stay too, as no-break spaces Markdown does not collapse."""
     m = re.search(r"<pre\b[^>]*>(.*)</pre>", inner, re.S | re.I)
     body = (m.group(1) if m else inner).strip("\n")
-    return "<p>" + re.sub(r"\r?\n", "<br>\n", body) + "</p>"
+    body = re.sub(r"<br\s*/?>\r?\n?", "\n", body, flags=re.I)
+    lines = [_keep_spaces(line) for line in re.split(r"\r?\n", body)]
+    return "<p>" + "<br>\n".join(lines) + "</p>"
+
+
+def _keep_spaces(line: str) -> str:
+    """A verse line's leading indentation (a tab as four) and inner runs of spaces as U+00A0, outside tags."""
+    parts = re.split(r"(<[^>]*>)", line.replace("\t", "    "))
+    for i, part in enumerate(parts):
+        if part.startswith("<"):
+            continue
+        if i == 0:
+            part = re.sub(r"^ +", lambda m: "\u00a0" * len(m.group(0)), part)
+        parts[i] = re.sub(r"(?:(?<=\S)|^) {2,}", lambda m: "\u00a0" * (len(m.group(0)) - 1) + " ", part)
+    return "".join(parts)
 
 
 def _render_table(block: Block, inner: str, ctx: ConvertContext) -> str:
@@ -369,9 +388,63 @@ def _render_separator(block: Block, inner: str, ctx: ConvertContext) -> str:
     return "<hr>"
 
 
+# Custom HTML holding any of these stays the author's markup: it does something (scripts, styles, forms,
+# players, drawings) or is laid out by hand (<pre>), which Markdown cannot say.
+_KEEP_RAW = frozenset(
+    [
+        "script",
+        "style",
+        "noscript",
+        "link",
+        "meta",
+        "form",
+        "input",
+        "select",
+        "textarea",
+        "button",
+        "iframe",
+        "object",
+        "embed",
+        "video",
+        "audio",
+        "canvas",
+        "svg",
+        "math",
+        "pre",
+        "template",
+        "details",
+        "dialog",
+        "map",
+        "area",
+    ]
+)
+
+
 def _render_html(block: Block, inner: str, ctx: ConvertContext) -> str:
-    """Custom HTML: the author's markup, as is (markdown.py writes it as one raw HTML block)."""
-    return raw_div(inner) if inner.strip() else ""
+    """Custom HTML: plain block markup (headings, paragraphs, lists, links, images ..., nothing styled
+    inline) is content like any other and becomes Markdown; anything else stays the author's markup,
+    as is (markdown.py writes it as one raw HTML block). Loose text between the tags stays raw too:
+    WordPress printed it without paragraphs, which Markdown cannot write."""
+    if not inner.strip():
+        return ""
+    return inner if _is_plain_markup(inner) else raw_div(inner)
+
+
+def _is_plain_markup(inner: str) -> bool:
+    try:
+        root = _fragment(inner)
+    except (etree.ParserError, ValueError):
+        return False
+    if (root.text or "").strip() or any((child.tail or "").strip() for child in root):
+        return False
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            return False  # a comment or a processing instruction: the author's markup
+        if el is root:
+            continue
+        if el.tag in _KEEP_RAW or el.get("style") or any(a.startswith("on") for a in el.attrib):
+            return False
+    return len(root) > 0
 
 
 def _render_social(block: Block, inner: str, ctx: ConvertContext) -> str:

@@ -14,7 +14,12 @@ pass_cleanup       on the parsed tree:
                      emoji character or the `:-)` the author wrote, rather than an image to download;
                    - a paragraph holding a run of two or more `<br>` (a blank line typed inside a
                      paragraph) is split there into paragraphs: Markdown has no empty line inside a
-                     paragraph, and a line holding only `\\` is what it would otherwise get.
+                     paragraph, and a line holding only `\\` is what it would otherwise get;
+                   - adjacent one-item lists (`<ul><li>a</li></ul><ul><li>b</li></ul>`) are one list:
+                     typed one item at a time (a list block per item, Enter twice in the classic
+                     editor), they showed as one column of bullets, and kept apart Markdown would need
+                     alternating `-`/`*` markers to separate them. Lists of several items, ordered lists
+                     (their numbers would change) and lists with different attributes (classes) stay apart.
     pass_players       Flash-era and raw video players (`<object>`, `<embed>`, `<iframe>` of YouTube,
                        Vimeo, Dailymotion...) become what an [embed] gets (`--embeds link`: a labelled
                        link to the video's page; `--embeds html`: the provider's current iframe). Flash
@@ -54,6 +59,8 @@ def pass_cleanup(root: Tag) -> None:
             el.replace_with(NavigableString(str(el.get("alt")).strip()))
     for p in root.find_all("p"):
         _split_at_blank_lines(p)
+    for lst in root.find_all("ul"):
+        _merge_one_item_lists(lst)
 
 
 def _classes(el: Tag) -> list[str]:
@@ -88,6 +95,32 @@ def _split_at_blank_lines(p: Tag) -> None:
             new.append(node.extract())  # type: ignore[attr-defined]  # PageElement.extract
         p.insert_before(new)
     p.decompose()
+
+
+def _items(lst: Tag) -> list[Tag]:
+    return [c for c in lst.children if isinstance(c, Tag) and c.name == "li"]
+
+
+def _merge_one_item_lists(lst: Tag) -> None:
+    """<ul><li>a</li></ul><ul><li>b</li></ul> -> <ul><li>a</li><li>b</li></ul>, for a run of adjacent
+    one-item lists: a list typed one item at a time (a list block per item, Enter twice in the classic
+    editor), which WordPress showed as one column of bullets. Lists of several items stay apart."""
+    if lst.parent is None or len(_items(lst)) != 1:
+        return
+    nxt = lst.next_sibling
+    while nxt is not None:
+        gap = []
+        while isinstance(nxt, NavigableString) and not nxt.strip():
+            gap.append(nxt)
+            nxt = nxt.next_sibling
+        if not (isinstance(nxt, Tag) and nxt.name == "ul" and nxt.attrs == lst.attrs and len(_items(nxt)) == 1):
+            return
+        for blank in gap:
+            blank.extract()
+        following = nxt.next_sibling
+        lst.append(_items(nxt)[0].extract())
+        nxt.decompose()
+        nxt = following
 
 
 # Player URLs -> the page a reader (and render_embed) knows the video by.
@@ -136,6 +169,12 @@ def _player_src(el: Tag) -> str:
     return str(el.get("src") or "")
 
 
+def _is_flash(el: Tag) -> bool:
+    """A Flash player by its type or ActiveX class, whatever its URL looks like (`http://g4tv.com/lv3/44277`)."""
+    types = [str(el.get("type") or "")] + [str(e.get("type") or "") for e in el.find_all("embed")]
+    return "shockwave-flash" in " ".join(types).lower() or "d27cdb6e" in str(el.get("classid") or "").lower()
+
+
 def pass_players(root: Tag, mode: str, warnings: list[str]) -> None:
     for el in root.find_all(["object", "embed", "iframe"]):
         if not isinstance(el, Tag) or el.parent is None or el.find_parent("object") is not None:
@@ -144,7 +183,7 @@ def pass_players(root: Tag, mode: str, warnings: list[str]) -> None:
         page = player_page_url(src)
         if page:
             fragment = render_embed(page, mode)
-        elif el.name != "iframe" and re.search(r"\.swf(?:$|[?#&])", src, re.I):
+        elif el.name != "iframe" and src.strip() and (re.search(r"\.swf(?:$|[?#&])", src, re.I) or _is_flash(el)):
             url = htmllib.unescape(src.strip())
             url = "https:" + url if url.startswith("//") else url
             warnings.append(f"a Flash player ({url}) plays nowhere any more: written as a link to it")

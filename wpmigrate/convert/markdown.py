@@ -32,7 +32,8 @@ Decisions (what the output looks like, and why):
   kept as raw HTML so no structure is lost.
 - Custom HTML blocks (`core/html`, marked `data-wpm-raw="html"` by blocks.py) are the author's markup,
   written as one raw HTML block (blank lines dropped, or `&#10;` inside `<pre>`), attributes kept.
-- Text of `<span data-wpm-raw>` (kept shortcodes, footnote markers `[^1]`) is written as is, unescaped.
+- Text of `<span data-wpm-raw>` (kept shortcodes, footnote markers `[^1]`, math) is written as is, unescaped;
+  a `<div data-wpm-raw="math">` (display math from latex.py) is written as its lines.
   (markers.py defines these in-tree markers and says who writes each.)
 - A nested ordered list that does not start at 1 follows a blank line: CommonMark would otherwise read
   it as the item's text.
@@ -71,7 +72,7 @@ from markdownify import ATX, MarkdownConverter
 from ..models import AssetRef
 from . import ConvertContext
 from .cleanup import pass_cleanup, pass_players, repair_tag_typos
-from .markers import MORE_TAG, RAW_ATTR, RAW_HTML
+from .markers import MORE_TAG, RAW_ATTR, RAW_HTML, RAW_MATH
 from .mdtext import (
     WS,
     chomp,
@@ -224,6 +225,8 @@ class WordPressConverter(_Converter):
             return "\n\n" + html_block(node) + "\n\n"
         if name in RAW_INLINE:
             return str(node)
+        if name == "div" and node.get(RAW_ATTR) == RAW_MATH:  # display math: its lines stay lines (latex.py)
+            return "\n\n" + node.get_text().strip() + "\n\n"
         if node.get(RAW_ATTR) == RAW_HTML or (name == "pre" and node.find(_linked) is not None):
             # Custom HTML blocks stay the author's markup; a <pre> with links or images inside stays
             # HTML too, as a fenced block would lose them.
@@ -258,6 +261,8 @@ class WordPressConverter(_Converter):
         if isinstance(parent, Tag) and parent.name == "span" and parent.get(RAW_ATTR):
             return text  # a kept shortcode or a footnote marker: Markdown text as it must be read
         text = escape_inline(text)
+        if "$" in text:  # the author's dollars are not math delimiters (see latex.py)
+            text = text.replace("$", "\\$") if self.ctx.math == "dollar" else text.replace("$$", "\\$\\$")
         if "_inline" not in parent_tags and _at_line_start(el, self._line_memo):
             stripped = text.lstrip(" ")
             text = text[: len(text) - len(stripped)] + escape_line_start(stripped)

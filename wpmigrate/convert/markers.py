@@ -5,7 +5,9 @@ nowhere else; none of them reaches the output.
 markup; write it as is".
     KIND "shortcode"  written by shortcodes.py (raw_span) around an unknown shortcode kept verbatim;
     KIND "footnote"   written by blocks.py (raw_span) around a footnote marker `[^1]` / `[^1]:`;
-    KIND "html"       written by blocks.py (raw_div) around a Custom HTML block's inner markup.
+    KIND "html"       written by blocks.py (raw_div) around a Custom HTML block's inner markup;
+    KIND "math"       written by latex.py around a formula already in Markdown's math syntax (a span
+                      inline, a div for a display block whose lines must stay lines).
     Read by markdown.py: the text of a marked span is written unescaped; a "html" div is written as
     one raw HTML block, and the attribute itself is dropped from a kept `<pre>`. Read by shortcodes.py
     too: the scanner never looks inside a marked span (SKIP_RAW_SPAN), so a kept shortcode is not
@@ -39,6 +41,7 @@ RAW_ATTR = "data-wpm-raw"
 RAW_SHORTCODE = "shortcode"
 RAW_FOOTNOTE = "footnote"
 RAW_HTML = "html"
+RAW_MATH = "math"
 # For the shortcode scanner's skip list: a marked span holding only text.
 SKIP_RAW_SPAN = rf"<span {re.escape(RAW_ATTR)}[^>]*>[^<]*</span>"
 
@@ -55,9 +58,9 @@ def raw_span(kind: str, text: str) -> str:
     return f'<span {RAW_ATTR}="{kind}">{text}</span>'
 
 
-def raw_div(inner_html: str) -> str:
-    """The author's markup, written by markdown.py as one raw HTML block."""
-    return f'<div {RAW_ATTR}="{RAW_HTML}">{inner_html}</div>'
+def raw_div(inner_html: str, kind: str = RAW_HTML) -> str:
+    """The author's markup (or, for RAW_MATH, a display formula), written by markdown.py as one block."""
+    return f'<div {RAW_ATTR}="{kind}">{inner_html}</div>'
 
 
 def protect_token(n: int) -> str:

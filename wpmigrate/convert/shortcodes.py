@@ -2,9 +2,23 @@
 
 Parsing follows WordPress's grammar (get_shortcode_regex / shortcode_parse_atts): `[name attrs]`,
 `[name attrs /]`, `[name attrs]content[/name]` (content runs to the first `[/name]`), `[[name]]` escapes.
-WordPress only matches registered names; we match every name, then handle the ones we know, keep the
-plausible unknown ones verbatim inside `<span data-wpm-raw="shortcode">` (markdown.py writes that text as is,
-never escaped; the markers are defined in markers.py) and leave other bracketed text (`[sic]`, `[1]`) to be ordinary text.
+WordPress only matches registered names; we match every name, handle the ones we know and leave other
+bracketed text (`[sic]`, `[1]`) to be ordinary text. A plausible plugin shortcode we do not know is never left
+as literal brackets (a reader of the new site sees those as garbage); per kind:
+
+- enclosing (`[col grid="2-1"]...[/col]`, `[box]...[/box]`): WordPress's plugin wrapped the author's text in
+  layout; the text stays, rendered, and the tags go;
+- a quote (`[quote author="Ann"]...[/quote]`, QUOTE_NAMES): a blockquote, its author a "— Ann" line;
+- a form (`[contact-form-7 id=1]`, `[wpforms]`, FORM_NAMES): a visible note "(contact form: not migrated,
+  see the original page)": a static site has nothing to post it to;
+- any other standalone one (`[mgslides id=3]`) and a known one we cannot render (`[gist]` with no id), a
+  note naming it; a `[gallery]` whose images are not in the export (no attachments), a note saying so.
+
+The notes are the page builders' placeholders (placeholder_note, shared with builders/common.py), so one
+search finds them all; every such shortcode is counted in `unknown`, which the report lists. Escaped
+`[[name]]` is printed as `[name]`, verbatim inside `<span data-wpm-raw="shortcode">` (markdown.py writes
+that text as is; the markers are defined in markers.py). `$latex ...$` and a one-line `[latex]` are
+Jetpack's formulas: latex.py writes them as math.
 
 Code shortcodes ([code], [sourcecode], [php] ... of SyntaxHighlighter Evolved) are swapped for empty
 `<pre data-wpm-protect="N"></pre>` tokens before autop (a block element autop leaves alone) and rendered
@@ -23,6 +37,7 @@ from typing import NamedTuple
 from ..models import Post
 from . import Attachment, ConvertContext
 from .embeds import detect_provider, render_embed
+from .latex import math_html, render_latex, split_options
 from .markers import (
     BLOCK_END,
     BLOCK_START,
@@ -130,6 +145,27 @@ EMBED_NAMES = frozenset(
 )
 MEDIA_NAMES = frozenset({"audio", "video", "playlist"})
 KNOWN = CODE_NAMES | EMBED_NAMES | MEDIA_NAMES | {"caption", "wp_caption", "gallery"}
+# Plugins' forms: WordPress builds them at display time, a static site has nothing to send them to.
+FORM_NAMES = {
+    "contact-form-7": "contact form",
+    "contact-form": "contact form",
+    "contact_form": "contact form",
+    "gravityform": "contact form",
+    "gravityforms": "contact form",
+    "wpforms": "contact form",
+    "ninja_form": "contact form",
+    "ninja_forms": "contact form",
+    "formidable": "contact form",
+    "fluentform": "contact form",
+    "caldera_form": "contact form",
+    "si-contact-form": "contact form",
+    "mc4wp_form": "newsletter form",
+    "jetpack_subscription_form": "subscription form",
+    "blog_subscription_form": "subscription form",
+}
+# Plugins' quote shortcodes: their content is a quotation, their author= a citation.
+QUOTE_NAMES = frozenset({"quote", "blockquote", "pullquote", "pull_quote", "testimonial"})
+_CITE_ATTRS = ("author", "cite", "source", "name", "by")
 
 # `[` + optional escaping `[` + name + attribute text + `/]` or `]` (WordPress: name not followed by \w or -).
 _OPEN = re.compile(r"\[(\[?)([\w-]+)(?![\w-])([^\]/]*(?:/(?!\])[^\]/]*)*?)(/)?\]")
@@ -247,6 +283,13 @@ def _block(fragment: str) -> str:
     return f"{BLOCK_START}{fragment}{BLOCK_END}"
 
 
+def placeholder_note(label: str, why: str = "not migrated") -> str:
+    """What a reader sees where WordPress built something at display time that the export cannot give
+    (a form, a gallery of missing attachments, a plugin's widget): a note the author can search for
+    ("see the original page"), never literal brackets. Shared with the page builders (builders/common.py)."""
+    return f"<em>({html.escape(label, quote=False)}: {html.escape(why, quote=False)}, see the original page)</em>"
+
+
 # ---------------------------------------------------------------- protect_code / count_shortcodes
 
 
@@ -257,8 +300,8 @@ def protect_code(html_text: str) -> tuple[str, dict[str, str]]:
     out: list[str] = []
     pos = 0
     for sc in scan(html_text, CODE_NAMES, _OPAQUE_CODE):
-        if sc.escaped or sc.content is None:
-            continue
+        if sc.escaped or sc.content is None or (sc.name == "latex" and "\n" not in sc.content):
+            continue  # a one-line [latex] is Jetpack's formula (latex.py), not a listing
         token = protect_token(len(protected))
         protected[token] = html_text[sc.start : sc.end]
         out += [html_text[pos : sc.start], token]
@@ -297,6 +340,7 @@ def render_shortcodes(
     """After autop: expand known shortcodes to HTML that markdown.py renders; unknown ones stay
     verbatim (and are counted in `unknown`). `seen` counts every shortcode name met."""
     text = _expand(html_text, post, ctx, seen, unknown)
+    text = render_latex(text, ctx.math)
     text = PROTECT_TOKEN.sub(lambda m: _block(_render_protected(protected.get(m.group(0), ""), seen, unknown)), text)
     text = autoembed(text, ctx)
     # shortcode_unautop: a block-level result alone in its paragraph replaces the paragraph.
@@ -309,10 +353,16 @@ def render_shortcodes(
     return text.replace(BLOCK_START, "").replace(BLOCK_END, "")
 
 
-def _expand(text: str, post: Post, ctx: ConvertContext, seen: Counter, unknown: Counter) -> str:
+def _expand(
+    text: str, post: Post, ctx: ConvertContext, seen: Counter, unknown: Counter, wrappers: frozenset[str] = frozenset()
+) -> str:
+    """Known shortcodes rendered; unknown ones as their content or a note. `wrappers`: names of the
+    enclosing shortcodes around `text`, whose nested openers are tags to drop, not notes."""
     out: list[str] = []
     pos = 0
     for sc in scan(text, KNOWN):
+        if sc.start < pos:  # inside an unknown enclosing shortcode already rendered with its content
+            continue
         out.append(text[pos : sc.start])
         pos = sc.end
         original = text[sc.start : sc.end]
@@ -325,31 +375,72 @@ def _expand(text: str, post: Post, ctx: ConvertContext, seen: Counter, unknown: 
             )
             continue
         seen[sc.name] += 1
-        rendered = _render_one(sc, post, ctx, seen, unknown) if sc.name in KNOWN else None
-        if rendered is None:
+        if sc.name not in KNOWN:
             unknown[sc.name] += 1
-            if sc.content is None:
-                out.append(_raw(original))
-            else:  # a known name we could not render: keep its tags, render what it wraps
-                close = f"[/{sc.name}]"
-                out.append(
-                    _raw(original[: len(original) - len(sc.content) - len(close)])
-                    + _expand(sc.content, post, ctx, seen, unknown)
-                    + _raw(close)
-                )
-        else:
+            close = text.find(f"[/{sc.name}]", sc.end)
+            if close >= 0 and not original.endswith("/]"):
+                content = _expand(text[sc.end : close], post, ctx, seen, unknown, wrappers | {sc.name})
+                out.append(_render_enclosing(sc, content))
+                pos = close + len(sc.name) + 3
+            elif sc.name not in wrappers:
+                out.append(_render_standalone(sc))
+            continue
+        if sc.name == "latex" and sc.content is not None and "\n" not in sc.content:
+            out.append(_render_latex(sc, ctx, text))
+            continue
+        rendered = _render_one(sc, post, ctx, seen, unknown)
+        if rendered is not None:
             out.append(rendered)
+            continue
+        unknown[sc.name] += 1
+        if sc.content is not None:  # a known name we could not render: what it wraps is the author's text
+            out.append(_expand(sc.content, post, ctx, seen, unknown))
+        elif sc.name == "gallery":
+            out.append(placeholder_note("gallery", "its images are not in the export"))
+        elif sc.name in CODE_NAMES:
+            out.append(_raw(original))  # an opening [code] with no end: WordPress printed nothing to read
+        else:
+            out.append(placeholder_note(sc.name))
     out.append(text[pos:])
-    # Closing tags of unknown enclosing shortcodes, left behind by scan(): verbatim too.
     result = "".join(out)
+    # A closing tag left alone (`[/col]` after a nested `[col]` WordPress also pairs with the first one).
+    if "[/" not in result or not seen:
+        return result
     starts, ends = _opaque_spans(result)
 
-    def keep_close(m: re.Match[str]) -> str:
+    def drop_close(m: re.Match[str]) -> str:
         i = bisect.bisect_right(starts, m.start()) - 1
         inside = i >= 0 and ends[i] > m.start()
-        return m.group(0) if inside or f"[{m.group(1)}" not in result[: m.start()] else _raw(m.group(0))
+        return m.group(0) if inside or m.group(1) not in seen else ""
 
-    return _CLOSE_UNKNOWN.sub(keep_close, result)
+    return _CLOSE_UNKNOWN.sub(drop_close, result)
+
+
+def _render_latex(sc: Shortcode, ctx: ConvertContext, text: str) -> str:
+    """Jetpack's `[latex]x^2[/latex]` (one line: SyntaxHighlighter's LaTeX listings span lines)."""
+    tex, _ = split_options(sc.content or "")
+    options = "".join(f"&{k}={sc.attrs[k]}" for k in ("bg", "fg", "s") if sc.attrs.get(k))
+    if re.search(r"<p>\s*$", text[: sc.start]) and re.match(r"\s*</p>", text[sc.end :]):
+        return _block(math_html(tex, ctx.math, True, options))
+    return math_html(tex, ctx.math, False, options)
+
+
+def _render_enclosing(sc: Shortcode, content: str) -> str:
+    """A plugin's enclosing shortcode we do not know: its content is the author's text and stays (the
+    wrapper, a column, a box, a toggle, was layout); a quote keeps its citation."""
+    if sc.name in QUOTE_NAMES:
+        cite = next((sc.attrs[a] for a in _CITE_ATTRS if sc.attrs.get(a, "").strip()), "")
+        body = content if re.search(r"<(p|div|ul|ol|h\d)\b", content) else f"<p>{content}</p>"
+        if cite:
+            body += f"<p>— {html.escape(cite.strip(), quote=False)}</p>"
+        return _block(f"<blockquote>{body}</blockquote>")
+    return content
+
+
+def _render_standalone(sc: Shortcode) -> str:
+    """A plugin's shortcode with no content: WordPress built something at display time. A form or
+    anything else, a visible note (the report lists every one)."""
+    return placeholder_note(FORM_NAMES.get(sc.name, sc.name))
 
 
 def _render_one(sc: Shortcode, post: Post, ctx: ConvertContext, seen: Counter, unknown: Counter) -> str | None:

@@ -20,6 +20,7 @@ from ...models import Post
 from .. import ConvertContext
 from ..autop import autop
 from ..embeds import render_embed
+from ..shortcodes import placeholder_note
 
 
 @dataclass
@@ -112,7 +113,7 @@ def embed(url: str, state: BuildState) -> str:
 def placeholder(label: str, state: BuildState) -> str:
     """A module whose content WordPress builds at display time (forms, maps, sliders of posts)."""
     state.placeholders[label] += 1
-    return block(f"<p><em>({esc(label)}: not migrated, see the original page)</em></p>")
+    return block(f"<p>{placeholder_note(label)}</p>")
 
 
 def raw_html(text: str) -> str:
