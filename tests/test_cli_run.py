@@ -111,10 +111,13 @@ def test_a_flags_no_form_is_a_key_too(work: Path, monkeypatch: pytest.MonkeyPatc
 
 
 def test_profile_is_a_choice(work: Path) -> None:
-    result = run(EXPORT, "--profile", "hugo")
-    assert result.exit_code == 2 and "Invalid value for '--profile': 'hugo' is not 'jekyll'." in result.stderr
-    (work / "wpmigrate.toml").write_text(f'sources = ["{EXPORT.as_posix()}"]\nprofile = "hugo"\n')
-    assert run().stderr == "wpmigrate: error: wpmigrate.toml: profile = 'hugo': 'hugo' is not 'jekyll'.\n"
+    result = run(EXPORT, "--profile", "gatsby")
+    choices = "'jekyll', 'hugo', 'plain'"
+    assert (
+        result.exit_code == 2 and f"Invalid value for '--profile': 'gatsby' is not one of {choices}." in result.stderr
+    )
+    (work / "wpmigrate.toml").write_text(f'sources = ["{EXPORT.as_posix()}"]\nprofile = "gatsby"\n')
+    assert run().stderr == f"wpmigrate: error: wpmigrate.toml: profile = 'gatsby': 'gatsby' is not one of {choices}.\n"
 
 
 def test_unknown_key_is_a_one_line_error(work: Path) -> None:

@@ -21,8 +21,9 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__
+from .emit.profile import FRONT_MATTER_FORMATS
 from .errors import InternalError, OptionsError, WpMigrateError, describe
-from .settings import EMBED_MODES, MIN_TIMEOUT, OPTION_FIELDS, PROFILES, Settings
+from .settings import EMBED_MODES, MIN_TIMEOUT, OPTION_FIELDS, PROFILES, REDIRECT_FORMATS, Settings
 
 EXIT_UNUSABLE = 2
 EXIT_INTERNAL = 3
@@ -110,7 +111,7 @@ output_options = _group(
         "-o",
         type=click.Path(path_type=Path),
         default=None,
-        help=f"Output folder (the Jekyll site root) [default: {DEFAULTS.out}; with --in-place: the current folder].",
+        help=f"Output folder (the site root) [default: {DEFAULTS.out}; with --in-place: the current folder].",
     ),
     click.option(
         "--types", default=",".join(DEFAULTS.types), show_default=True, help="Post types to write, comma-separated."
@@ -123,6 +124,30 @@ output_options = _group(
     click.option(
         "--profile", type=click.Choice(PROFILES), default=_default("profile"), show_default=True, help="Output profile."
     ),
+    _flag(
+        "keep_urls",
+        "Posts and pages keep their WordPress path (Jekyll permalink, Hugo url) [default: on for hugo, off otherwise].",
+    ),
+    click.option(
+        "--permalink",
+        default=_default("permalink"),
+        help="plain: URL pattern of posts, e.g. /:year/:month/:slug/ [default: /:year/:month/:day/:slug/].",
+    ),
+    click.option(
+        "--front-matter",
+        type=click.Choice(FRONT_MATTER_FORMATS),
+        default=_default("front_matter"),
+        show_default=True,
+        help="Front-matter format (toml: hugo only).",
+    ),
+    _flag("aliases", "Also list old paths in front matter: Jekyll redirect_from, Hugo aliases."),
+    click.option(
+        "--redirects",
+        type=click.Choice(REDIRECT_FORMATS),
+        default=None,
+        help="Write a redirect map from every old URL that moved (netlify: _redirects; nginx, apache, csv).",
+    ),
+    _flag("scaffold", "When OUT has no site yet, write the generator's smallest skeleton (config, layouts)."),
     click.option(
         "--embeds",
         type=click.Choice(EMBED_MODES),
@@ -162,8 +187,16 @@ asset_options = _group(
     click.option("--wayback-url", default=_default("wayback_url"), show_default=True, help="Wayback Machine base URL."),
     _flag("assets", "Download assets [default]; --no-assets: media keep their (cleaned) origin URLs."),
     _flag("strict", "Exit 1 when any asset could not be fetched."),
-    click.option("--asset-dir", default=_default("asset_dir"), show_default=True, help="Folder for assets inside OUT."),
-    click.option("--asset-url", default=None, help="How posts refer to the asset folder [default: /ASSET_DIR]."),
+    click.option(
+        "--asset-dir",
+        default=None,
+        help="Folder for assets inside OUT [default: the profile's: assets/images; hugo: static/images].",
+    ),
+    click.option(
+        "--asset-url",
+        default=None,
+        help="How posts refer to the asset folder [default: /ASSET_DIR, or the profile's: hugo /images].",
+    ),
     click.option(
         "--asset-cache",
         type=click.Path(path_type=Path, file_okay=False),

@@ -21,9 +21,10 @@ from .budget import WithinBudget
 from .convert import Attachment, ConvertContext
 from .convert.post import convert_post
 from .emit import get_profile
-from .emit.jekyll import Placement
+from .emit.frontmatter import category_names
 from .emit.links import LinkMap
 from .emit.paths import SlugRegistry, slug_for
+from .emit.profile import PlaceInput, Placement, Profile, old_path_of
 from .errors import OptionsError, UnsafePathError, bugs_named
 from .importers import Source, open_sources
 from .importers.frontmatter import FrontMatterSource
@@ -54,6 +55,8 @@ class Entry:
     parent: int | None
     date: Any = None  # datetime | None: local publish date (GMT when local is missing)
     placement: Placement | None = None
+    old_path: str = ""  # its WordPress path, from <link>
+    categories: tuple[str, ...] = ()  # as its front matter names them (some generators put them in URLs)
 
 
 @dataclass
@@ -123,6 +126,8 @@ def build_index(posts: Iterable[Post], site: Site, settings: Settings, report: R
             post.title,
             post.parent,
             post.date or post.date_gmt,
+            old_path=old_path_of(post.link),
+            categories=category_names(post),
         )
         kept.append((entry, [post.link, post.guid if post.guid.startswith("http") else ""]))
     index.children = {p: tuple(i for _, i in sorted(c)) for p, c in children.items()}
@@ -142,7 +147,7 @@ def build_index(posts: Iterable[Post], site: Site, settings: Settings, report: R
         raw, title = page_slug_raw.get(pid, ("", ""))
         return slug_for(raw, title, pid)
 
-    profile = get_profile(settings.profile)
+    profile = get_profile(settings.profile, settings.profile_options())
     for entry, urls in kept:
         ancestors: list[str] = []
         parent, hops = entry.parent, 0
@@ -152,10 +157,12 @@ def build_index(posts: Iterable[Post], site: Site, settings: Settings, report: R
         date = entry.date
         try:
             entry.placement = profile.place(
-                type=entry.type, status=entry.status, slug=entry.slug, date=date, ancestors=tuple(ancestors)
+                PlaceInput(
+                    entry.type, entry.status, entry.slug, date, tuple(ancestors), entry.old_path, entry.categories
+                )
             )
             if settings.in_place:
-                entry.placement = in_place_placement(entry.key[0], settings, entry.placement)
+                entry.placement = in_place_placement(entry.key[0], settings, entry.placement, profile)
                 if Path(entry.key[0]).suffix.lower() in (".html", ".htm"):
                     report.warnings.append(
                         f"{entry.key[0]}: written beside it as Markdown, "
@@ -165,7 +172,8 @@ def build_index(posts: Iterable[Post], site: Site, settings: Settings, report: R
             report.skipped.append(Skipped(f"{entry.key[0]} post {entry.id}", entry.type, entry.status, str(exc)))
             continue
         if entry.status == "publish" and entry.type == "post" and date is None:
-            report.warnings.append(f"{entry.key[0]} post {entry.id}: published but undated; written to _drafts/")
+            folder = entry.placement.path.rsplit("/", 1)[0] + "/"
+            report.warnings.append(f"{entry.key[0]} post {entry.id}: published but undated; written to {folder}")
         index.entries[entry.key] = entry
         if entry.placement.ref:
             index.links.add(urls, entry.placement.ref)
@@ -173,11 +181,11 @@ def build_index(posts: Iterable[Post], site: Site, settings: Settings, report: R
     return index
 
 
-def in_place_placement(source: str, settings: Settings, placement: Placement) -> Placement:
+def in_place_placement(source: str, settings: Settings, placement: Placement, profile: Profile) -> Placement:
     """--in-place: the post is written back where it was read, relative to the output folder (the site
     root). A `.html` body becomes Markdown, so it is written beside its file as `.md` (the .html is left
-    for the user to delete: nothing is removed behind their back). Links to it use `{% link %}`, which
-    Jekyll resolves for posts, pages and collections whatever the file is called."""
+    for the user to delete: nothing is removed behind their back). Links to it are the profile's
+    link to that file (Jekyll: `{% link %}`, which resolves whatever the file is called)."""
     src, root = Path(source).resolve(), Path(settings.out).resolve()
     try:
         rel = src.relative_to(root).as_posix()
@@ -189,7 +197,7 @@ def in_place_placement(source: str, settings: Settings, placement: Placement) ->
     if src.suffix.lower() in (".html", ".htm"):
         rel = rel[: -len(src.suffix)] + ".md"
     check_relpath(rel)
-    return replace(placement, path=rel, ref=f"{{% link {rel} %}}")
+    return replace(placement, path=rel, ref=profile.link_to_file(rel, placement.url))
 
 
 def _skip_reason(post: Post, settings: Settings) -> str | None:
@@ -271,7 +279,7 @@ def run(
     resolver = AssetResolver(index.site, index.attachments, settings, extra_hosts=sorted(index.links.hosts))
     rewrite = resolver.rewrite if settings.download_assets else resolver.rewrite_origin
     ctx = make_context(index, settings, rewrite)
-    profile = get_profile(settings.profile)
+    profile = get_profile(settings.profile, settings.profile_options())
     tick = progress_factory("Converting", len(index.entries)) if progress_factory else None
     outputs: list[OutputFile] = []
     produced = {entry.key: entry for entry in index.entries.values()}

@@ -13,13 +13,17 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, get_type_hints
 
+from .emit import PROFILES as PROFILE_REGISTRY
+from .emit import get_profile
+from .emit.profile import FRONT_MATTER_FORMATS, ProfileOptions
 from .errors import OptionsError
 
 # WordPress statuses we never write unless asked: the bin and editor autosaves.
 DEFAULT_EXCLUDED_STATUSES = ("trash", "auto-draft", "inherit")
 # Statuses that are "published" for output placement (everything else goes to _drafts/).
 PUBLISHED_STATUSES = ("publish",)
-PROFILES = ("jekyll",)
+PROFILES = tuple(PROFILE_REGISTRY)  # the one registry is emit.PROFILES
+REDIRECT_FORMATS = ("netlify", "nginx", "apache", "csv")
 EMBED_MODES = ("link", "html")
 # Options named otherwise than their Settings field (the option is repeatable, or says it the other way).
 OPTION_FIELDS = {
@@ -29,6 +33,7 @@ OPTION_FIELDS = {
     "drop_key": "drop_keys",
     "assets": "download_assets",
     "asset_url": "asset_url_prefix",
+    "redirects": "redirect_format",
 }
 MIN_TIMEOUT = 0.01  # seconds
 
@@ -44,6 +49,14 @@ class Settings:
     offline: bool = False
     include_protected: bool = False  # write password-protected and private posts (privacy.py)
 
+    # output profile (issue 10): what each means is the profile's (emit/)
+    keep_urls: bool | None = None  # posts and pages at their WordPress path; None: the profile's default
+    permalink: str = ""  # URL pattern of posts (plain): /:year/:month/:day/:slug/ ...; "": the profile's
+    front_matter: str = "yaml"  # or toml (hugo)
+    aliases: bool = False  # old paths in front matter: Jekyll redirect_from, Hugo aliases
+    redirect_format: str = ""  # netlify, nginx, apache or csv: write a redirect map (redirects.py)
+    scaffold: bool = False  # write a site skeleton when OUT has no site yet
+
     # conversion
     embeds: str = "link"
     excerpt_separator: str = "<!--more-->"
@@ -51,8 +64,8 @@ class Settings:
 
     # assets (issue 4)
     download_assets: bool = True
-    asset_dir: str = "assets/images"  # folder inside the output, POSIX
-    asset_url_prefix: str = "/assets/images"  # how posts refer to it
+    asset_dir: str = ""  # folder inside the output, POSIX; "": the profile's (Jekyll: assets/images)
+    asset_url_prefix: str = ""  # how posts refer to it; "": /ASSET_DIR, or the profile's
     mirrors: tuple[Path, ...] = ()
     host_map: tuple[tuple[str, str], ...] = ()  # (OLD host, NEW base URL)
     asset_hosts: tuple[str, ...] = ()
@@ -87,6 +100,24 @@ class Settings:
     def __post_init__(self) -> None:
         if self.profile not in PROFILES:
             raise OptionsError(f"--profile: unknown profile {self.profile!r}; choose one of {', '.join(PROFILES)}")
+        if self.front_matter not in FRONT_MATTER_FORMATS:
+            raise OptionsError(f"--front-matter: unknown format {self.front_matter!r}; choose yaml or toml")
+        if self.front_matter == "toml" and self.profile != "hugo":
+            raise OptionsError("--front-matter toml: only Hugo reads TOML front matter; use --profile hugo")
+        if self.redirect_format and self.redirect_format not in REDIRECT_FORMATS:
+            raise OptionsError(
+                f"--redirects: unknown format {self.redirect_format!r}; choose one of {', '.join(REDIRECT_FORMATS)}"
+            )
+        if self.permalink and (not self.permalink.startswith("/") or ":slug" not in self.permalink + ":title"):
+            raise OptionsError(f"--permalink {self.permalink!r}: give a root-relative pattern with :slug")
+        # The asset folder and its URL default to the profile's (frozen: set once, here).
+        profile = get_profile(self.profile)
+        if not self.asset_dir:
+            object.__setattr__(self, "asset_dir", profile.asset_dir)
+            if not self.asset_url_prefix:
+                object.__setattr__(self, "asset_url_prefix", profile.asset_url)
+        if not self.asset_url_prefix:
+            object.__setattr__(self, "asset_url_prefix", "/" + self.asset_dir)
         if self.embeds not in EMBED_MODES:
             raise OptionsError(f"--embeds: unknown mode {self.embeds!r}; choose link or html")
         if self.jobs < 1:
@@ -118,7 +149,8 @@ class Settings:
             kw["out"] = Path(".")
         kw["asset_dir"] = kw.get("asset_dir", cls.asset_dir).strip().strip("/")
         url = kw.get("asset_url_prefix")
-        kw["asset_url_prefix"] = url.rstrip("/") if url else "/" + kw["asset_dir"]
+        if url:
+            kw["asset_url_prefix"] = url.rstrip("/")
         if kw.get("diff") and not (kw.get("dry_run") or kw.get("check")):
             raise OptionsError("--diff shows what would change: use it with --dry-run or --check")
         if not kw.get("sources"):
@@ -128,6 +160,11 @@ class Settings:
         if kw.get("retries", cls.retries) < 0:
             raise OptionsError("--retries: give 0 or more")
         return cls(**kw)
+
+    def profile_options(self) -> ProfileOptions:
+        return ProfileOptions(
+            keep_urls=self.keep_urls, permalink=self.permalink, front_matter=self.front_matter, aliases=self.aliases
+        )
 
     def keeps_status(self, status: str) -> bool:
         if self.statuses is None:
@@ -151,8 +188,12 @@ class Settings:
             "site_url",
             "keep_boilerplate",
         )
+        # Profile options only when set, so that the manifest of a run without them stays as it was.
+        added = ("keep_urls", "permalink", "front_matter", "aliases", "redirect_format", "scaffold")
         out: dict[str, object] = {}
         for f in fields(self):
+            if f.name in added and getattr(self, f.name) not in (None, "", False, "yaml"):
+                out[f.name] = getattr(self, f.name)
             if f.name in keep:
                 v = getattr(self, f.name)
                 out[f.name] = list(v) if isinstance(v, tuple) else v
@@ -253,6 +294,7 @@ _NORMALISE: dict[str, Callable[[str, object], object]] = {
     "asset_hosts": _words,
     "drop_keys": _strings,
     "host_map": _host_map,
+    "keep_urls": lambda option, value: _typed(option, value, bool),
 }
 
 

@@ -16,11 +16,15 @@ one line of plain text (convert.post.excerpt_text); without one, Jekyll cuts its
 more tag (`excerpt_separator`) or the first paragraph. Fields are in this fixed order and absent when empty. Every value goes through
 PyYAML, so any title (colons, quotes, `#`, a leading `@` or `*`, emoji) loads back unchanged;
 lists are flow lists like the seed's `categories`. The seed's blank line before the closing
-`---` is not reproduced: it carries nothing and YAML ignores it.
+`---` is not reproduced by the Jekyll profile (it carries nothing and YAML ignores it); the plain
+profile, whose front matter is the seed's, reproduces it (blank_before_end).
+
+Other profiles pick their fields from FIELDS by name (`FIELDS["title"]`) and may add their own.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -99,6 +103,10 @@ def _permalink(f: FieldInput) -> str:
     return f.permalink
 
 
+def category_names(post: Post) -> tuple[str, ...]:
+    return tuple(_categories(FieldInput(post, ConvertedPost(""), "", "")))
+
+
 JEKYLL_FIELDS: tuple[tuple[str, FieldFn], ...] = (
     ("layout", _layout),
     ("title", _title),
@@ -111,6 +119,9 @@ JEKYLL_FIELDS: tuple[tuple[str, FieldFn], ...] = (
     ("excerpt_separator", _excerpt_separator),
     ("permalink", _permalink),
 )
+
+
+FIELDS: dict[str, FieldFn] = dict(JEKYLL_FIELDS)
 
 
 _LINE_BREAKS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
@@ -144,14 +155,39 @@ def dump_field(name: str, value: Any) -> str:
     return f"{name}: {_yaml_scalar(value)}"
 
 
-def render_front_matter(fields: list[tuple[str, Any]]) -> str:
+def render_front_matter(fields: list[tuple[str, Any]], *, blank_before_end: bool = False) -> str:
+    """YAML front matter; `blank_before_end` reproduces the seed's blank line before the closing `---`."""
     lines = ["---"]
     for name, value in fields:
         if value in (None, "", [], ()):
             continue
         lines.append(dump_field(name, value))
-    lines.append("---")
+    lines.extend(["", "---"] if blank_before_end else ["---"])
     return "\n".join(lines) + "\n"
+
+
+def render_toml_front_matter(fields: list[tuple[str, Any]]) -> str:
+    """TOML front matter between `+++` lines (Hugo). Values are written as JSON-compatible TOML:
+    strings quoted and escaped, dates bare, lists inline."""
+    lines = ["+++"]
+    for name, value in fields:
+        if value in (None, "", [], ()):
+            continue
+        lines.append(f"{name} = {_toml_value(value)}")
+    lines.append("+++")
+    return "\n".join(lines) + "\n"
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    return json.dumps(str(value), ensure_ascii=False)  # a JSON string is a valid TOML basic string
 
 
 def jekyll_fields(f: FieldInput) -> list[tuple[str, Any]]:

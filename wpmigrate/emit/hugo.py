@@ -1,0 +1,88 @@
+"""The Hugo profile. Pure.
+
+Decisions:
+- Posts are page bundles, `content/posts/SLUG/index.md`; drafts too, with `draft: true` (Hugo builds
+  them only with --buildDrafts). Pages: `content/PARENT-SLUG.md` (flat: in Hugo a page file and a
+  folder of the same name would fight over one URL), served at `/PARENT/SLUG/` through `url:`.
+- Old URLs are kept by default (--no-keep-urls to turn it off): `url:` is the WordPress path, so
+  `/2024/03/leaving-the-harbour/` still answers. Without it posts are at Hugo's `/posts/SLUG/`.
+  --aliases also lists the old path in `aliases:` when it is not kept.
+- Internal links are root-relative URLs (Hugo's `ref` shortcode would fail the build on a post
+  left out with --types or --status; a URL fails softly).
+- Front matter: `title`, `date`, `lastmod`, `draft`, `categories`, `tags` (Hugo's default
+  taxonomies), `author`, `summary`, `url`, `aliases`; YAML, or TOML with --front-matter toml.
+- Downloaded images go to `static/images/` (served at `/images/`).
+- Raw HTML: Hugo's Markdown renderer (Goldmark) drops it unless `markup.goldmark.renderer.unsafe`
+  is set. The converted posts do hold raw HTML (tables with spans, embeds with --embeds html,
+  galleries), so --scaffold writes a `hugo.toml` that sets it; a site with its own config must set it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..models import ConvertedPost, Post, Site
+from ..pathsafe import check_relpath, safe_name
+from .frontmatter import FIELDS, FieldInput, render_front_matter, render_toml_front_matter
+from .jekyll import redirect_from
+from .profile import PUBLISHED, PlaceInput, Placement, ProfileOptions, end_text
+
+
+class HugoProfile:
+    name = "hugo"
+    asset_dir = "static/images"
+    asset_url = "/images"
+    raw_html = True  # with the scaffold's hugo.toml (markup.goldmark.renderer.unsafe = true)
+    redirects_path = "static/_redirects"
+
+    def __init__(self, options: ProfileOptions | None = None) -> None:
+        self.options = options or ProfileOptions()
+        self.keep_urls = self.options.keep_urls is not False  # on unless --no-keep-urls
+
+    def place(self, p: PlaceInput) -> Placement:
+        published = p.status in PUBLISHED and not (p.type == "post" and p.date is None)
+        kept = p.old_path if self.keep_urls else ""
+        if p.type == "page":
+            url = kept or "/" + "/".join([*p.ancestors, p.slug]) + "/"
+            rel = "content/" + "-".join([*p.ancestors, p.slug]) + ".md"
+            return Placement(
+                check_relpath(rel),
+                url if published else "",
+                url,
+                "page" if published else "draft",
+                url if published else "",
+            )
+        section = "posts" if p.type == "post" else safe_name(p.type, "items")
+        rel = f"content/{section}/{p.slug}/index.md"
+        url = kept or f"/{section}/{p.slug}/"
+        if not published:
+            return Placement(check_relpath(rel), "", kept, "draft")
+        return Placement(check_relpath(rel), url, kept, "post", url)
+
+    def link_to_file(self, rel: str, url: str) -> str:
+        return url
+
+    def render(self, post: Post, converted: ConvertedPost, placement: Placement, author_name: str = "") -> bytes:
+        f = FieldInput(post, converted, author_name, placement.permalink)
+        lastmod = FIELDS["modif"](f)
+        fields: list[tuple[str, Any]] = [
+            ("title", post.title),
+            ("date", FIELDS["date"](f)),
+            ("lastmod", lastmod),
+            ("draft", True if placement.kind == "draft" else None),
+            ("categories", FIELDS["categories"](f)),
+            ("tags", FIELDS["tags"](f)),
+            ("author", FIELDS["author"](f)),
+            ("summary", FIELDS["excerpt"](f)),
+            ("url", placement.permalink),
+        ]
+        if self.options.aliases:
+            fields.append(("aliases", list(redirect_from(post, placement))))
+        toml = self.options.front_matter == "toml"
+        front = render_toml_front_matter(fields) if toml else render_front_matter(fields)
+        return end_text(front, converted.markdown)
+
+    def scaffold(self, site: Site) -> dict[str, bytes]:
+        from .scaffold import hugo_scaffold
+
+        return hugo_scaffold(site)
