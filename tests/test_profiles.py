@@ -69,3 +69,87 @@ def test_fill_permalink_placeholders() -> None:
     assert fill_permalink("/:year/:month/:day/:slug/", p) == "/2024/03/16/café/"
     assert fill_permalink("/:categories/:year/:title.html", p) == "/sailing/boats/2024/café.html"
     assert fill_permalink("/:categories/:slug/", PlaceInput("post", "publish", "x", None)) == "/x/"
+
+
+def test_jekyll_keep_urls_sets_the_wordpress_path_and_aliases_add_redirect_from(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    convert(str(DEMO), "--keep-urls", "--out", str(out))
+    post = (out / "_posts" / "2024-03-16-leaving-the-harbour.md").read_text(encoding="utf-8")
+    assert "\npermalink: /2024/03/leaving-the-harbour/\n---\n" in post
+    convert(str(DEMO), "--aliases", "--out", str(tmp_path / "aliases"))
+    post = (tmp_path / "aliases" / "_posts" / "2024-03-16-leaving-the-harbour.md").read_text(encoding="utf-8")
+    assert "\nredirect_from: [/2024/03/leaving-the-harbour/]\n---\n" in post and "permalink" not in post
+
+
+def test_hugo_bundles_toml_and_drafts(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    mirror = str(FIXTURES / "demo" / "mirror")
+    convert(str(DEMO), "--mirror", mirror, "--profile", "hugo", "--front-matter", "toml", "--out", str(out))
+    post = (out / "content" / "posts" / "leaving-the-harbour" / "index.md").read_text(encoding="utf-8")
+    assert post.startswith(
+        '+++\ntitle = "Leaving the harbour: a first crossing"\ndate = 2024-03-16\nlastmod = 2024-04-02\n'
+        'categories = ["Sailing"]\ntags = ["Brittany"]\nauthor = "Marie Durand"\nurl = "/2024/03/leaving-the-harbour/"\n+++\n'
+    )
+    assert "](/images/2024/03/harbour.png)" in post and (out / "static/images/2024/03/harbour.png").is_file()
+    draft = (out / "content" / "posts" / "winter-maintenance-a-draft" / "index.md").read_text(encoding="utf-8")
+    assert "\ndraft = true\n" in draft
+    assert (out / "content" / "about-contact.md").read_text(encoding="utf-8").count('url = "/about/contact/"') == 1
+
+
+def test_toml_front_matter_is_for_hugo_only() -> None:
+    with pytest.raises(Exception, match="only Hugo reads TOML"):
+        Settings.from_options(sources=["a.xml"], front_matter="toml")
+
+
+@pytest.mark.parametrize(
+    ("fmt", "path", "line"),
+    [
+        ("netlify", "_redirects", "/ p=10 /sailing/2024/03/16/leaving-the-harbour.html 301!"),
+        (
+            "nginx",
+            "redirects.nginx.conf",
+            '    "/2024/03/leaving-the-harbour/" "/sailing/2024/03/16/leaving-the-harbour.html";',
+        ),
+        ("csv", "redirects.csv", "/tag/brittany/,/,301"),
+        (
+            "apache",
+            ".htaccess",
+            "RewriteRule ^2024/03/leaving-the-harbour/$ /sailing/2024/03/16/leaving-the-harbour.html? [R=301,L,NE]",
+        ),
+    ],
+)
+def test_each_redirect_format(tmp_path: Path, fmt: str, path: str, line: str) -> None:
+    convert(str(DEMO), "--redirects", fmt, "--out", str(tmp_path / "out"))
+    lines = (tmp_path / "out" / path).read_text(encoding="utf-8").splitlines()
+    assert line in lines
+    # Every post, page, attachment page, term and author archive, the feed and ?p=ID: 18 in the demo.
+    assert (
+        len(
+            [
+                x
+                for x in lines
+                if x.strip() and not x.startswith(("#", "map", "}", "    default", "RewriteC", "old,", "RewriteE"))
+            ]
+        )
+        == 18
+    )
+
+
+def test_keep_urls_leaves_kept_paths_out_of_the_map(tmp_path: Path) -> None:
+    convert(str(DEMO), "--keep-urls", "--redirects", "csv", "--out", str(tmp_path / "out"))
+    text = (tmp_path / "out" / "redirects.csv").read_text(encoding="utf-8")
+    assert "\n/2024/03/leaving-the-harbour/," not in text and "/?p=10,/2024/03/leaving-the-harbour/,301" in text
+
+
+def test_scaffold_never_touches_an_existing_config(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "_config.yml").write_text("title: mine\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["convert", str(DEMO), "--offline", "--scaffold", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert (out / "_config.yml").read_text(encoding="utf-8") == "title: mine\n"
+    assert not (out / "_layouts").exists() and "already holds a site" in result.output
+    fresh = tmp_path / "fresh"
+    convert(str(DEMO), "--scaffold", "--out", str(fresh))
+    assert "include: [_redirects]" in (fresh / "_config.yml").read_text(encoding="utf-8")
+    assert {p.name for p in (fresh / "_layouts").iterdir()} == {"default.html", "post.html", "page.html"}

@@ -33,6 +33,7 @@ from .models import Failed, OutputFile, Post, RunReport, Site, Skipped
 from .parallel import convert_many
 from .pathsafe import check_relpath, resolve_inside
 from .privacy import privacy_skip_reason
+from .redirects import OldAttachment, OldPost, collect_redirects, redirects_file
 from .settings import Settings
 
 PostKey = tuple[str, int | None, int | None]
@@ -57,6 +58,7 @@ class Entry:
     placement: Placement | None = None
     old_path: str = ""  # its WordPress path, from <link>
     categories: tuple[str, ...] = ()  # as its front matter names them (some generators put them in URLs)
+    tags: tuple[str, ...] = ()
 
 
 @dataclass
@@ -67,6 +69,8 @@ class Index:
     children: dict[int, tuple[int, ...]] = field(default_factory=dict)
     links: LinkMap = field(default_factory=LinkMap)
     authors: dict[str, str] = field(default_factory=dict)
+    # Attachment pages (id, old path, parent), for the redirect map.
+    attachment_pages: list[OldAttachment] = field(default_factory=list)
 
 
 def _attachment_of(post: Post) -> Attachment:
@@ -100,6 +104,7 @@ def build_index(posts: Iterable[Post], site: Site, settings: Settings, report: R
             index.links.add_host(post.link)
         if post.type == "attachment" and post.id is not None:
             index.attachments[post.id] = _attachment_of(post)
+            index.attachment_pages.append(OldAttachment(post.id, old_path_of(post.link), post.parent))
             if post.parent:
                 children[post.parent].append((post.menu_order, post.id))
         if post.type == "page" and post.id is not None:
@@ -128,6 +133,7 @@ def build_index(posts: Iterable[Post], site: Site, settings: Settings, report: R
             post.date or post.date_gmt,
             old_path=old_path_of(post.link),
             categories=category_names(post),
+            tags=tuple(post.tags),
         )
         kept.append((entry, [post.link, post.guid if post.guid.startswith("http") else ""]))
     index.children = {p: tuple(i for _, i in sorted(c)) for p, c in children.items()}
@@ -293,6 +299,9 @@ def run(
         produced.pop(entry.key, None)
     # A post that failed to convert keeps its file from the last run: neither stale nor pruned.
     keep = {e.placement.path for e in produced.values() if e.placement is not None}
+    site_files, site_keep = site_outputs(index, settings, profile, report)
+    outputs += site_files
+    keep |= site_keep
     unfetched: dict[str, str] = {}
     # --- assets hook: fetch wanted assets, add asset OutputFiles, relink failed ones ---
     if settings.download_assets:
@@ -332,6 +341,46 @@ def run(
         apply_plan(plan, settings.out)
     report.changes = list(plan.changes)
     return report, plan
+
+
+def site_outputs(
+    index: Index, settings: Settings, profile: Profile, report: RunReport
+) -> tuple[list[OutputFile], set[str]]:
+    """The files that belong to the site rather than to a post: the --scaffold skeleton (only where no
+    site is yet) and the --redirects map. Returns (files, paths never to prune)."""
+    from .emit.scaffold import CONFIG_FILES
+
+    files: list[OutputFile] = []
+    keep: set[str] = set()
+    configs = CONFIG_FILES.get(profile.name, ())
+    has_site = any((Path(settings.out) / name).exists() for name in configs)
+    if settings.scaffold:
+        skeleton = profile.scaffold(index.site)
+        keep |= set(skeleton)
+        if has_site:
+            report.warnings.append(f"--scaffold: {settings.out} already holds a site; its files are left as they are")
+        else:
+            files += [OutputFile(path, data, source="scaffold", kind="scaffold") for path, data in skeleton.items()]
+    if settings.redirect_format:
+        posts = [
+            OldPost(e.id, e.type, e.old_path, e.placement.url if e.placement else "") for e in index.entries.values()
+        ]
+        # Terms the new site shows: those of the published posts (generators make no page for the others).
+        used = {
+            (domain, name)
+            for e in index.entries.values()
+            if e.placement and e.placement.url and e.type == "post"
+            for domain, names in (("category", e.categories), ("post_tag", e.tags))
+            for name in names
+        }
+        redirects = collect_redirects(index.site, posts, index.attachment_pages, profile, used)
+        path, data = redirects_file(redirects, settings.redirect_format, profile)
+        files.append(OutputFile(path, data, source="redirects", kind="redirects"))
+        if profile.name == "jekyll" and path.startswith("_") and has_site:
+            config = next(Path(settings.out) / n for n in configs if (Path(settings.out) / n).exists())
+            if path not in config.read_text(encoding="utf-8", errors="replace"):
+                report.warnings.append(f"{config}: Jekyll skips files named _*: add `include: [{path}]` to publish it")
+    return files, keep
 
 
 def _assets_in(manifest: Manifest, out_dir: Path) -> dict[str, str]:

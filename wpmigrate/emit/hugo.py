@@ -19,6 +19,7 @@ Decisions:
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from ..models import ConvertedPost, Post, Site
@@ -82,7 +83,26 @@ class HugoProfile:
         front = render_toml_front_matter(fields) if toml else render_front_matter(fields)
         return end_text(front, converted.markdown)
 
+    def archive_url(self, kind: str, name: str) -> str:
+        # Hugo makes a page per taxonomy term and an RSS feed at /index.xml; no author pages.
+        if kind in ("category", "tag"):
+            taxonomy = "categories" if kind == "category" else "tags"
+            return f"/{taxonomy}/{urlize(name)}/" if name else f"/{taxonomy}/"
+        return "/index.xml" if kind == "feed" else "/"
+
     def scaffold(self, site: Site) -> dict[str, bytes]:
         from .scaffold import hugo_scaffold
 
         return hugo_scaffold(site)
+
+
+def urlize(name: str) -> str:
+    """A term name as Hugo puts it in a URL (helpers.MakePathSanitized): spaces become `-`, letters,
+    digits, marks and `._-+~#%/` stay, anything else goes, lower-cased."""
+    kept = []
+    for ch in name.strip():
+        if ch.isspace():
+            kept.append("-")
+        elif ch.isalnum() or unicodedata.category(ch).startswith("M") or ch in "._-+~#%/":
+            kept.append(ch)
+    return "".join(kept).lower()

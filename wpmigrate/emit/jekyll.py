@@ -89,6 +89,10 @@ class JekyllProfile:
             body = protect_liquid(body)
         return end_text(front, body)
 
+    def archive_url(self, kind: str, name: str) -> str:
+        # Jekyll makes no term or author pages; the scaffold's feed.xml is the feed.
+        return "/feed.xml" if kind == "feed" else "/"
+
     def scaffold(self, site: Site) -> dict[str, bytes]:
         from .scaffold import jekyll_scaffold
 

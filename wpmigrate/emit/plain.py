@@ -55,5 +55,8 @@ class PlainProfile:
         front = render_front_matter([(name, FIELDS[name](f)) for name in PLAIN_FIELDS], blank_before_end=True)
         return end_text(front, converted.markdown)
 
+    def archive_url(self, kind: str, name: str) -> str:
+        return "/feed.xml" if kind == "feed" else "/"
+
     def scaffold(self, site: Site) -> dict[str, bytes]:
         return {}  # no generator, no skeleton

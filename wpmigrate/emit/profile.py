@@ -7,6 +7,7 @@ A profile answers, for one static-site generator:
 - the bytes of a post's file: front matter (fields and format) and body (`render`);
 - its default asset folder and the URL posts use for it (`asset_dir`, `asset_url`);
 - whether its Markdown renderer passes raw HTML through (`raw_html`);
+- where old category, tag and author archives and the feed go (`archive_url`, for redirects.py);
 - where a redirect map is served from (`redirects_path`), and the smallest site skeleton (`scaffold`).
 
 Profiles are listed once, in emit/__init__.py (PROFILES); Settings and the CLI read their names there.
@@ -15,6 +16,7 @@ Nothing here imports settings.py: settings imports the registry.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -74,6 +76,11 @@ class Profile(Protocol):
 
     def render(self, post: Post, converted: ConvertedPost, placement: Placement, author_name: str = "") -> bytes: ...
 
+    def archive_url(self, kind: str, name: str) -> str:
+        """Where an old archive goes: kind "category", "tag", "author" (name: the term's name or the
+        author's login) or "feed"."""
+        ...
+
     def scaffold(self, site: Site) -> dict[str, bytes]:
         """The smallest site skeleton: output path -> bytes (written only where no site is yet)."""
         ...
@@ -85,7 +92,7 @@ def old_path_of(url: str) -> str:
         parts = urlsplit(url.strip())
     except ValueError:
         return ""
-    path = unquote(parts.path or "", errors="replace")
+    path = re.sub("/{2,}", "/", unquote(parts.path or "", errors="replace"))  # `//x/` is not a host
     if not path.startswith("/") or path == "/" or parts.query:
         return ""  # `?p=ID` links (no pretty permalinks) have no path to keep
     return path
@@ -97,7 +104,7 @@ def fill_permalink(pattern: str, p: PlaceInput) -> str:
         ":year": f"{p.date:%Y}" if p.date else "",
         ":month": f"{p.date:%m}" if p.date else "",
         ":day": f"{p.date:%d}" if p.date else "",
-        ":categories": "/".join(c.lower() for c in p.categories),
+        ":categories": "/".join(dict.fromkeys(c.lower() for c in p.categories)),  # as Jekyll: a set
         ":slug": p.slug,
         ":title": p.slug,
     }
