@@ -86,6 +86,8 @@ def test_the_scaffolded_site_builds_without_warnings(site, profile: str, which: 
         )
         html = (built / post).read_text(encoding="utf-8")
         assert "<h1>Leaving the harbour: a first crossing</h1>" in html and "colour of slate" in html
+        image = "2024/03/leaving-the-harbour/harbour.png" if profile == "hugo" else "assets/images/2024/03/harbour.png"
+        assert (built / image).is_file()
 
 
 @contextmanager

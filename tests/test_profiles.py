@@ -90,7 +90,9 @@ def test_hugo_bundles_toml_and_drafts(tmp_path: Path) -> None:
         '+++\ntitle = "Leaving the harbour: a first crossing"\ndate = 2024-03-16\nlastmod = 2024-04-02\n'
         'categories = ["Sailing"]\ntags = ["Brittany"]\nauthor = "Marie Durand"\nurl = "/2024/03/leaving-the-harbour/"\n+++\n'
     )
-    assert "](/images/2024/03/harbour.png)" in post and (out / "static/images/2024/03/harbour.png").is_file()
+    # The post's only image is in its bundle, beside it.
+    assert "[![The harbour at dawn](harbour.png)](harbour.png)" in post
+    assert (out / "content/posts/leaving-the-harbour/harbour.png").is_file() and not (out / "static").exists()
     draft = (out / "content" / "posts" / "winter-maintenance-a-draft" / "index.md").read_text(encoding="utf-8")
     assert "\ndraft = true\n" in draft
     assert (out / "content" / "about-contact.md").read_text(encoding="utf-8").count('url = "/about/contact/"') == 1

@@ -316,6 +316,7 @@ def run(
         stage = localise_outputs(outputs, resolver, outcomes)
         stage.add_to(report)
         outputs, unfetched = list(stage.outputs), stage.unfetched
+        outputs = profile.arrange(outputs, resolver.asset_dir, resolver.prefix)
         keep |= set(unfetched)
 
     outputs.sort(key=lambda o: o.path)
@@ -348,18 +349,17 @@ def site_outputs(
 ) -> tuple[list[OutputFile], set[str]]:
     """The files that belong to the site rather than to a post: the --scaffold skeleton (only where no
     site is yet) and the --redirects map. Returns (files, paths never to prune)."""
-    from .emit.scaffold import CONFIG_FILES
-
     files: list[OutputFile] = []
     keep: set[str] = set()
-    configs = CONFIG_FILES.get(profile.name, ())
+    configs = profile.config_files
     has_site = any((Path(settings.out) / name).exists() for name in configs)
     if settings.scaffold:
         skeleton = profile.scaffold(index.site)
         keep |= set(skeleton)
-        if has_site:
+        ours = read_manifest(settings.out).files
+        if has_site and not any(name in ours for name in configs):  # a re-run over our own skeleton: quiet
             report.warnings.append(f"--scaffold: {settings.out} already holds a site; its files are left as they are")
-        else:
+        if not has_site:
             files += [OutputFile(path, data, source="scaffold", kind="scaffold") for path, data in skeleton.items()]
     if settings.redirect_format:
         posts = [

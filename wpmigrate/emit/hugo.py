@@ -11,7 +11,9 @@ Decisions:
   left out with --types or --status; a URL fails softly).
 - Front matter: `title`, `date`, `lastmod`, `draft`, `categories`, `tags` (Hugo's default
   taxonomies), `author`, `summary`, `url`, `aliases`; YAML, or TOML with --front-matter toml.
-- Downloaded images go to `static/images/` (served at `/images/`).
+- Downloaded images go beside the one post that uses them, in its bundle (`content/posts/SLUG/a.png`,
+  linked as `a.png`), where Hugo's image processing finds them as page resources; an image used by
+  several posts (or whose name is taken in the bundle) stays in `static/images/` (served at `/images/`).
 - Raw HTML: Hugo's Markdown renderer (Goldmark) drops it unless `markup.goldmark.renderer.unsafe`
   is set. The converted posts do hold raw HTML (tables with spans, embeds with --embeds html,
   galleries), so --scaffold writes a `hugo.toml` that sets it; a site with its own config must set it.
@@ -19,10 +21,13 @@ Decisions:
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
-from ..models import ConvertedPost, Post, Site
+from ..models import ConvertedPost, OutputFile, Post, Site
 from ..pathsafe import check_relpath, safe_name
 from .frontmatter import FIELDS, FieldInput, render_front_matter, render_toml_front_matter
 from .jekyll import redirect_from
@@ -35,6 +40,14 @@ class HugoProfile:
     asset_url = "/images"
     raw_html = True  # with the scaffold's hugo.toml (markup.goldmark.renderer.unsafe = true)
     redirects_path = "static/_redirects"
+    config_files: tuple[str, ...] = (
+        "hugo.toml",
+        "hugo.yaml",
+        "hugo.json",
+        "config.toml",
+        "config.yaml",
+        "config.json",
+    )  # present: a site is here, no --scaffold
 
     def __init__(self, options: ProfileOptions | None = None) -> None:
         self.options = options or ProfileOptions()
@@ -90,6 +103,9 @@ class HugoProfile:
             return f"/{taxonomy}/{urlize(name)}/" if name else f"/{taxonomy}/"
         return "/index.xml" if kind == "feed" else "/"
 
+    def arrange(self, outputs: list[OutputFile], asset_dir: str, asset_url: str) -> list[OutputFile]:
+        return bundle_assets(outputs, asset_dir, asset_url)
+
     def scaffold(self, site: Site) -> dict[str, bytes]:
         from .scaffold import hugo_scaffold
 
@@ -106,3 +122,45 @@ def urlize(name: str) -> str:
         elif ch.isalnum() or unicodedata.category(ch).startswith("M") or ch in "._-+~#%/":
             kept.append(ch)
     return "".join(kept).lower()
+
+
+def bundle_assets(outputs: list[OutputFile], asset_dir: str, asset_url: str) -> list[OutputFile]:
+    """Move each asset that exactly one bundle (`.../index.md`) refers to into that bundle, and make the
+    reference relative. Pure: the outputs in, the outputs out."""
+    prefix = asset_url.rstrip("/") + "/"
+    assets = {o.path: o for o in outputs if o.kind == "asset" and o.path.startswith(asset_dir + "/")}
+    if not assets:
+        return outputs
+    urls = {prefix + path[len(asset_dir) + 1 :]: path for path in assets}
+    find = re.compile(
+        r"(?<![\w/.%-])(" + "|".join(map(re.escape, sorted(urls, key=len, reverse=True))) + r")(?![\w/.%-])"
+    )
+    users: dict[str, set[str]] = {}
+    for o in outputs:
+        if o.kind != "asset" and o.path.endswith("/index.md"):
+            for url in set(find.findall(o.data.decode("utf-8", errors="replace"))):
+                users.setdefault(url, set()).add(o.path)
+    moves: dict[str, dict[str, str]] = {}  # bundle file -> {url: file name in the bundle}
+    for url, files in sorted(users.items()):
+        if len(files) != 1:
+            continue
+        (bundle,) = files
+        name = url.rsplit("/", 1)[-1]
+        taken = moves.setdefault(bundle, {})
+        if name not in taken.values() and name != "index.md":
+            taken[url] = name
+    moved = {urls[url]: bundle.rsplit("/", 1)[0] + "/" + name for bundle, m in moves.items() for url, name in m.items()}
+    result = []
+    for o in outputs:
+        if o.path in moved:
+            result.append(replace(o, path=moved[o.path]))
+        elif o.path in moves:
+            text = find.sub(_relinker(moves[o.path]), o.data.decode("utf-8"))
+            result.append(replace(o, data=text.encode("utf-8")))
+        else:
+            result.append(o)
+    return result
+
+
+def _relinker(table: dict[str, str]) -> Callable[[re.Match[str]], str]:
+    return lambda m: table.get(m.group(1), m.group(1))

@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 
 from ..convert.fences import iter_segments
-from ..models import ConvertedPost, Post, Site
+from ..models import ConvertedPost, OutputFile, Post, Site
 from ..pathsafe import check_relpath, safe_name
 from .frontmatter import FieldInput, jekyll_fields, render_front_matter
 from .profile import PUBLISHED, PlaceInput, Placement, ProfileOptions, end_text, fill_permalink, old_path_of
@@ -44,6 +44,11 @@ class JekyllProfile:
     asset_url = "/assets/images"
     raw_html = True  # kramdown passes HTML blocks through
     redirects_path = "_redirects"  # published because the scaffold's _config.yml includes it
+    config_files: tuple[str, ...] = (
+        "_config.yml",
+        "_config.yaml",
+        "_config.toml",
+    )  # present: a site is here, no --scaffold
 
     def __init__(self, options: ProfileOptions | None = None) -> None:
         self.options = options or ProfileOptions()
@@ -92,6 +97,9 @@ class JekyllProfile:
     def archive_url(self, kind: str, name: str) -> str:
         # Jekyll makes no term or author pages; the scaffold's feed.xml is the feed.
         return "/feed.xml" if kind == "feed" else "/"
+
+    def arrange(self, outputs: list[OutputFile], asset_dir: str, asset_url: str) -> list[OutputFile]:
+        return outputs  # assets stay in the asset folder
 
     def scaffold(self, site: Site) -> dict[str, bytes]:
         from .scaffold import jekyll_scaffold

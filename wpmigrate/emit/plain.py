@@ -13,7 +13,7 @@ Decisions:
 
 from __future__ import annotations
 
-from ..models import ConvertedPost, Post, Site
+from ..models import ConvertedPost, OutputFile, Post, Site
 from ..pathsafe import check_relpath, safe_name
 from .frontmatter import FIELDS, FieldInput, render_front_matter
 from .profile import PUBLISHED, PlaceInput, Placement, ProfileOptions, end_text, fill_permalink
@@ -28,6 +28,7 @@ class PlainProfile:
     asset_url = "/assets/images"
     raw_html = True  # CommonMark keeps raw HTML; what renders it is the user's choice
     redirects_path = "_redirects"
+    config_files: tuple[str, ...] = ()  # present: a site is here, no --scaffold
 
     def __init__(self, options: ProfileOptions | None = None) -> None:
         self.options = options or ProfileOptions()
@@ -57,6 +58,9 @@ class PlainProfile:
 
     def archive_url(self, kind: str, name: str) -> str:
         return "/feed.xml" if kind == "feed" else "/"
+
+    def arrange(self, outputs: list[OutputFile], asset_dir: str, asset_url: str) -> list[OutputFile]:
+        return outputs  # assets stay in the asset folder
 
     def scaffold(self, site: Site) -> dict[str, bytes]:
         return {}  # no generator, no skeleton

@@ -5,7 +5,8 @@ A profile answers, for one static-site generator:
 - its public URL on the new site (`Placement.url`), for the redirect map (redirects.py);
 - how a link to a file at a given output path is written (`link_to_file`, for --in-place);
 - the bytes of a post's file: front matter (fields and format) and body (`render`);
-- its default asset folder and the URL posts use for it (`asset_dir`, `asset_url`);
+- its default asset folder and the URL posts use for it (`asset_dir`, `asset_url`), and where the
+  downloaded assets finally go (`arrange`: Hugo moves an image into the one bundle that uses it);
 - whether its Markdown renderer passes raw HTML through (`raw_html`);
 - where old category, tag and author archives and the feed go (`archive_url`, for redirects.py);
 - where a redirect map is served from (`redirects_path`), and the smallest site skeleton (`scaffold`).
@@ -22,7 +23,7 @@ from datetime import datetime
 from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
-from ..models import ConvertedPost, Post, Site
+from ..models import ConvertedPost, OutputFile, Post, Site
 
 # The statuses a profile publishes (scheduled posts too: generators hold back future dates themselves).
 PUBLISHED = ("publish", "future")
@@ -67,6 +68,7 @@ class Profile(Protocol):
     asset_url: str  # default URL prefix posts use for that folder
     raw_html: bool  # does the generator's Markdown renderer, as configured by `scaffold`, keep raw HTML?
     redirects_path: str  # where a netlify `_redirects` file is published from
+    config_files: tuple[str, ...]  # the generator's config files: one present means a site is already there
 
     def place(self, p: PlaceInput) -> Placement: ...
 
@@ -79,6 +81,10 @@ class Profile(Protocol):
     def archive_url(self, kind: str, name: str) -> str:
         """Where an old archive goes: kind "category", "tag", "author" (name: the term's name or the
         author's login) or "feed"."""
+        ...
+
+    def arrange(self, outputs: list[OutputFile], asset_dir: str, asset_url: str) -> list[OutputFile]:
+        """The run's files, rearranged where the generator wants assets beside posts (Hugo bundles)."""
         ...
 
     def scaffold(self, site: Site) -> dict[str, bytes]:

@@ -1,7 +1,7 @@
 """--scaffold: the smallest site skeleton each generator needs to show real pages. Pure.
 
-Written only when the output folder has no site yet (pipeline.py checks for the generator's config
-file first); an existing config is never touched. Each skeleton is a config, a default layout, a post
+Written only when the output folder has no site yet (pipeline.py checks for the profile's
+`config_files` first); an existing config is never touched. Each skeleton is a config, a default layout, a post
 (single) layout and a list page, enough that `jekyll build` / `hugo` build every converted post
 without a "Layout ... does not exist" or "found no layout file" warning.
 """
@@ -11,12 +11,6 @@ from __future__ import annotations
 import json
 
 from ..models import Site
-
-# The files whose presence says "a site is already here": then nothing is scaffolded.
-CONFIG_FILES = {
-    "jekyll": ("_config.yml", "_config.yaml", "_config.toml"),
-    "hugo": ("hugo.toml", "hugo.yaml", "hugo.json", "config.toml", "config.yaml", "config.json"),
-}
 
 _HEAD = '<!doctype html>\n<html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title></head>\n'
 
