@@ -112,7 +112,7 @@ def test_a_flags_no_form_is_a_key_too(work: Path, monkeypatch: pytest.MonkeyPatc
 
 def test_profile_is_a_choice(work: Path) -> None:
     result = run(EXPORT, "--profile", "gatsby")
-    choices = "'jekyll', 'hugo', 'plain'"
+    choices = "'jekyll', 'hugo', 'plain', 'eleventy'"
     assert (
         result.exit_code == 2 and f"Invalid value for '--profile': 'gatsby' is not one of {choices}." in result.stderr
     )
@@ -127,7 +127,7 @@ def test_unknown_key_is_a_one_line_error(work: Path) -> None:
     assert result.stdout == ""
     lines = result.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith(
-        "wpmigrate: error: wpmigrate.toml: unknown key 'dry_rum' (known: asset-cache, asset-dir, "
+        "wpmigrate: error: wpmigrate.toml: unknown key 'dry_rum' (known: aliases, asset-cache, asset-dir, "
     )
     assert "dry-run" in lines[0] and not (work / "site").exists()
 

@@ -16,14 +16,34 @@ from urllib.parse import quote, unquote, urlsplit
 
 import pytest
 from click.testing import CliRunner
-from conftest import FIXTURES, corpus_file
+from conftest import FIXTURES, ROOT, corpus_file
 
 from wpmigrate.cli import main
 from wpmigrate.importers import open_sources
 from wpmigrate.redirects import read_netlify
 
-GENERATORS = {"jekyll": shutil.which("jekyll"), "hugo": shutil.which("hugo")}
-INSTALL = {"jekyll": "apt-get install jekyll", "hugo": "apt-get install hugo"}
+LOCAL_ELEVENTY = ROOT / ".ci" / "node" / "node_modules" / ".bin" / "eleventy"  # where .ci/run installs it
+GENERATORS = {
+    "jekyll": shutil.which("jekyll"),
+    "hugo": shutil.which("hugo"),
+    "eleventy": str(LOCAL_ELEVENTY) if LOCAL_ELEVENTY.is_file() else shutil.which("eleventy"),
+}
+INSTALL = {
+    "jekyll": "apt-get install jekyll",
+    "hugo": "apt-get install hugo",
+    "eleventy": "npm install --no-audit --no-fund @11ty/eleventy@3 in .ci/node, as .ci/run does",
+}
+PROFILES = list(GENERATORS)
+BUILT_POST = {
+    "jekyll": "sailing/2024/03/16/leaving-the-harbour.html",
+    "hugo": "2024/03/leaving-the-harbour/index.html",
+    "eleventy": "2024/03/leaving-the-harbour/index.html",
+}
+BUILT_IMAGE = {
+    "jekyll": "assets/images/2024/03/harbour.png",
+    "hugo": "2024/03/leaving-the-harbour/harbour.png",
+    "eleventy": "assets/images/2024/03/harbour.png",
+}
 WPTT = "WPTT-theme-test-data/themeunittestdata.wordpress.xml"
 # What each generator says when a page has no layout to render it with.
 MISSING_LAYOUT = ("does not exist", "found no layout file", "WARN")
@@ -51,8 +71,10 @@ def build(profile: str, which: str, root: Path) -> tuple[Path, Path, str]:
     command = {
         "jekyll": [str(GENERATORS["jekyll"]), "build", "-s", str(out), "-d", str(built)],
         "hugo": [str(GENERATORS["hugo"]), "-s", str(out), "-d", str(built)],
+        # Eleventy reads its config from the current folder.
+        "eleventy": [str(GENERATORS["eleventy"]), "--input=.", f"--output={built}"],
     }[profile]
-    proc = subprocess.run(command, check=False, capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(command, check=False, capture_output=True, text=True, timeout=300, cwd=out)
     log = proc.stdout + proc.stderr
     assert proc.returncode == 0, log
     return out, built, log
@@ -72,22 +94,17 @@ def site(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-d
 
 
 @pytest.mark.parametrize("which", ["demo", "wptt"])
-@pytest.mark.parametrize("profile", ["jekyll", "hugo"])
+@pytest.mark.parametrize("profile", PROFILES)
 def test_the_scaffolded_site_builds_without_warnings(site, profile: str, which: str) -> None:  # type: ignore[no-untyped-def]
     out, built, log = site(profile, which)
     assert not [line for line in log.splitlines() if any(w in line for w in MISSING_LAYOUT)], log
     pages = list(built.rglob("*.html"))
-    assert len(pages) >= len(list(out.rglob("*.md"))) - len(list(out.rglob("_drafts/*.md")))
+    posts = [p for p in out.rglob("*.md") if not {"_drafts", "drafts"} & set(p.parts)]
+    assert len(pages) >= len([p for p in posts if "\ndraft: true\n" not in p.read_text(encoding="utf-8")]) - 1
     if which == "demo":
-        post = (
-            "2024/03/leaving-the-harbour/index.html"
-            if profile == "hugo"
-            else "sailing/2024/03/16/leaving-the-harbour.html"
-        )
-        html = (built / post).read_text(encoding="utf-8")
+        html = (built / BUILT_POST[profile]).read_text(encoding="utf-8")
         assert "<h1>Leaving the harbour: a first crossing</h1>" in html and "colour of slate" in html
-        image = "2024/03/leaving-the-harbour/harbour.png" if profile == "hugo" else "assets/images/2024/03/harbour.png"
-        assert (built / image).is_file()
+        assert (built / BUILT_IMAGE[profile]).is_file()
 
 
 @contextmanager
@@ -173,7 +190,7 @@ def old_urls(export: Path) -> list[str]:
     return [*urls, "/feed/"]
 
 
-@pytest.mark.parametrize("profile", ["jekyll", "hugo"])
+@pytest.mark.parametrize("profile", PROFILES)
 def test_every_old_url_answers_after_at_most_one_redirect(site, profile: str) -> None:  # type: ignore[no-untyped-def]
     out, built, _log = site(profile, "wptt")
     redirects_file = out / ("static/_redirects" if profile == "hugo" else "_redirects")

@@ -7,6 +7,7 @@ links.py        old URL -> new reference (the link map)
 jekyll.py       the Jekyll profile (the default)
 plain.py        plain Markdown, no generator syntax
 hugo.py         Hugo (page bundles)
+eleventy.py     Eleventy 3
 scaffold.py     the smallest site skeleton per generator
 
 PROFILES is the one registry: Settings and the CLI's --profile choice read their names here. Adding a
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from .eleventy import EleventyProfile
 from .hugo import HugoProfile
 from .jekyll import JekyllProfile
 from .plain import PlainProfile
@@ -26,6 +28,7 @@ PROFILES: dict[str, Callable[[ProfileOptions], Profile]] = {
     "jekyll": JekyllProfile,
     "hugo": HugoProfile,
     "plain": PlainProfile,
+    "eleventy": EleventyProfile,
 }
 
 
