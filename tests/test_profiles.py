@@ -155,3 +155,60 @@ def test_scaffold_never_touches_an_existing_config(tmp_path: Path) -> None:
     convert(str(DEMO), "--scaffold", "--out", str(fresh))
     assert "include: [_redirects]" in (fresh / "_config.yml").read_text(encoding="utf-8")
     assert {p.name for p in (fresh / "_layouts").iterdir()} == {"default.html", "post.html", "page.html"}
+
+
+def test_front_matter_fields_order_renames_dates_in_the_sites_zone_and_slugs(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    fmt = "%Y-%m-%d %H:%M:%S %z"
+    convert(
+        str(DEMO),
+        "--fields",
+        "title,date,modified:modif,categories",
+        "--date-format",
+        fmt,
+        "--terms",
+        "slugs",
+        "--out",
+        str(out),
+    )
+    post = (out / "_posts" / "2024-03-16-leaving-the-harbour.md").read_text(encoding="utf-8")
+    # 09:30 local, 08:30 GMT in the export: +0100; the April modification is in summer time, +0200.
+    assert post.startswith(
+        "---\ntitle: 'Leaving the harbour: a first crossing'\ndate: 2024-03-16 09:30:00 +0100\n"
+        "modif: 2024-04-02 18:05:11 +0200\ncategories: [sailing]\n---\n"
+    )
+
+
+def test_front_matter_options_from_wpmigrate_toml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from conftest import isolated_workdir
+
+    work = isolated_workdir(tmp_path, monkeypatch, "blog")
+    (work / "wpmigrate.toml").write_text(
+        f'sources = ["{DEMO.as_posix()}"]\nprofile = "hugo"\nfields = ["title", "modified:updated", "tags"]\n'
+        "offline = true\nquiet = true\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(main, ["convert"])
+    assert result.exit_code == 0, result.output
+    post = (work / "site" / "content" / "posts" / "leaving-the-harbour" / "index.md").read_text(encoding="utf-8")
+    assert post.startswith(
+        "---\ntitle: 'Leaving the harbour: a first crossing'\nupdated: 2024-04-02\ntags: [Brittany]\n---\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"fields": "title,:x"}, "--fields ':x': expected FIELD or FIELD:NAME"),
+        ({"terms": "ids"}, "--terms: unknown form 'ids'; choose names or slugs"),
+        ({"date_format": "YYYY"}, "--date-format 'YYYY': give a strftime pattern"),
+        ({"redirects": "iis"}, "--redirects: unknown format 'iis'"),
+        ({"permalink": "posts/:slug"}, "--permalink 'posts/:slug': give a root-relative pattern with :slug"),
+    ],
+)
+def test_bad_profile_options_are_one_line(options: dict[str, object], message: str) -> None:
+    from wpmigrate.errors import OptionsError
+
+    with pytest.raises(OptionsError) as err:
+        Settings.from_options(sources=["a.xml"], **options)
+    assert str(err.value).startswith(message)

@@ -23,7 +23,7 @@ import click
 from . import __version__
 from .emit.profile import FRONT_MATTER_FORMATS
 from .errors import InternalError, OptionsError, WpMigrateError, describe
-from .settings import EMBED_MODES, MIN_TIMEOUT, OPTION_FIELDS, PROFILES, REDIRECT_FORMATS, Settings
+from .settings import EMBED_MODES, MIN_TIMEOUT, OPTION_FIELDS, PROFILES, REDIRECT_FORMATS, TERM_FORMS, Settings
 
 EXIT_UNUSABLE = 2
 EXIT_INTERNAL = 3
@@ -141,6 +141,26 @@ output_options = _group(
         help="Front-matter format (toml: hugo only).",
     ),
     _flag("aliases", "Also list old paths in front matter: Jekyll redirect_from, Hugo aliases."),
+    click.option(
+        "--fields",
+        multiple=True,  # so that wpmigrate.toml can give a list
+        metavar="FIELD[:NAME],...",
+        help="Front-matter fields to write, in this order, renamed with :NAME (title,date,modified:modif) "
+        "[default: the profile's].",
+    ),
+    click.option(
+        "--date-format",
+        default=_default("date_format"),
+        help="strftime pattern of front-matter dates, in each post's own time zone from the export "
+        "[default: YYYY-MM-DD].",
+    ),
+    click.option(
+        "--terms",
+        type=click.Choice(TERM_FORMS),
+        default=_default("terms"),
+        show_default=True,
+        help="Categories and tags in front matter as names or slugs.",
+    ),
     click.option(
         "--redirects",
         type=click.Choice(REDIRECT_FORMATS),

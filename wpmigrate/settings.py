@@ -24,6 +24,7 @@ DEFAULT_EXCLUDED_STATUSES = ("trash", "auto-draft", "inherit")
 PUBLISHED_STATUSES = ("publish",)
 PROFILES = tuple(PROFILE_REGISTRY)  # the one registry is emit.PROFILES
 REDIRECT_FORMATS = ("netlify", "nginx", "apache", "csv")
+TERM_FORMS = ("names", "slugs")
 EMBED_MODES = ("link", "html")
 # Options named otherwise than their Settings field (the option is repeatable, or says it the other way).
 OPTION_FIELDS = {
@@ -56,6 +57,10 @@ class Settings:
     aliases: bool = False  # old paths in front matter: Jekyll redirect_from, Hugo aliases
     redirect_format: str = ""  # netlify, nginx, apache or csv: write a redirect map (redirects.py)
     scaffold: bool = False  # write a site skeleton when OUT has no site yet
+    # front matter: which fields in what order, renamed (`title,date,modified:modif`); () the profile's
+    fields: tuple[tuple[str, str], ...] = ()
+    date_format: str = ""  # strftime pattern, in each post's own offset from the export; "": YYYY-MM-DD
+    terms: str = "names"  # categories and tags as names or slugs
 
     # conversion
     embeds: str = "link"
@@ -107,6 +112,12 @@ class Settings:
         if self.redirect_format and self.redirect_format not in REDIRECT_FORMATS:
             raise OptionsError(
                 f"--redirects: unknown format {self.redirect_format!r}; choose one of {', '.join(REDIRECT_FORMATS)}"
+            )
+        if self.terms not in TERM_FORMS:
+            raise OptionsError(f"--terms: unknown form {self.terms!r}; choose names or slugs")
+        if self.date_format and "%" not in self.date_format:
+            raise OptionsError(
+                f"--date-format {self.date_format!r}: give a strftime pattern, e.g. %Y-%m-%d %H:%M:%S %z"
             )
         if self.permalink and (not self.permalink.startswith("/") or ":slug" not in self.permalink + ":title"):
             raise OptionsError(f"--permalink {self.permalink!r}: give a root-relative pattern with :slug")
@@ -163,7 +174,13 @@ class Settings:
 
     def profile_options(self) -> ProfileOptions:
         return ProfileOptions(
-            keep_urls=self.keep_urls, permalink=self.permalink, front_matter=self.front_matter, aliases=self.aliases
+            keep_urls=self.keep_urls,
+            permalink=self.permalink,
+            front_matter=self.front_matter,
+            aliases=self.aliases,
+            fields=self.fields,
+            date_format=self.date_format,
+            terms=self.terms,
         )
 
     def keeps_status(self, status: str) -> bool:
@@ -189,11 +206,22 @@ class Settings:
             "keep_boilerplate",
         )
         # Profile options only when set, so that the manifest of a run without them stays as it was.
-        added = ("keep_urls", "permalink", "front_matter", "aliases", "redirect_format", "scaffold")
+        added = {
+            "keep_urls",
+            "permalink",
+            "front_matter",
+            "aliases",
+            "redirect_format",
+            "scaffold",
+            "fields",
+            "date_format",
+            "terms",
+        }
         out: dict[str, object] = {}
         for f in fields(self):
-            if f.name in added and getattr(self, f.name) not in (None, "", False, "yaml"):
-                out[f.name] = getattr(self, f.name)
+            value = getattr(self, f.name)
+            if f.name in added and value not in (None, "", False, "yaml", "names", ()):
+                out[f.name] = [list(v) for v in value] if f.name == "fields" else value
             if f.name in keep:
                 v = getattr(self, f.name)
                 out[f.name] = list(v) if isinstance(v, tuple) else v
@@ -265,6 +293,18 @@ def _host_map(option: str, value: object) -> tuple[tuple[str, str], ...]:
     return tuple(pairs)
 
 
+def _field_list(option: str, value: object) -> tuple[tuple[str, str], ...]:
+    """`title,date,modified:modif` (or a list of such) -> ((field, name written), ...)."""
+    pairs = []
+    for word in _words(option, value):
+        key, _, name = word.partition(":")
+        key, name = key.strip(), (name or key).strip()
+        if not key or not name or not all(c.isalnum() or c in "_-" for c in key + name):
+            raise OptionsError(f"{option} {word!r}: expected FIELD or FIELD:NAME, e.g. modified:modif")
+        pairs.append((key, name))
+    return tuple(pairs)
+
+
 # The scalar field types, what a value must be to fill one, and how an error names it.
 _SCALARS: dict[object, tuple[tuple[type, ...], str]] = {
     bool: ((bool,), "true or false"),
@@ -295,6 +335,7 @@ _NORMALISE: dict[str, Callable[[str, object], object]] = {
     "drop_keys": _strings,
     "host_map": _host_map,
     "keep_urls": lambda option, value: _typed(option, value, bool),
+    "fields": _field_list,
 }
 
 

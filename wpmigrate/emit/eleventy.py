@@ -22,7 +22,7 @@ from typing import Any
 
 from ..models import ConvertedPost, OutputFile, Post, Site
 from ..pathsafe import check_relpath
-from .frontmatter import FIELDS, FieldInput, render_front_matter
+from .frontmatter import FIELDS, FieldInput, render_front_matter, shape_fields
 from .profile import PUBLISHED, PlaceInput, Placement, ProfileOptions, end_text
 
 
@@ -73,7 +73,9 @@ class EleventyProfile:
             ("eleventyExcludeFromCollections", True if draft else None),
             ("templateEngineOverride", "md"),
         ]
-        return end_text(render_front_matter(fields), converted.markdown)  # `permalink: false` is kept
+        return end_text(
+            render_front_matter(shape_fields(fields, f, self.options)), converted.markdown
+        )  # `permalink: false` is kept
 
     def archive_url(self, kind: str, name: str) -> str:
         return "/feed.xml" if kind == "feed" else "/"

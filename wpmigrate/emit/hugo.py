@@ -29,7 +29,7 @@ from typing import Any
 
 from ..models import ConvertedPost, OutputFile, Post, Site
 from ..pathsafe import check_relpath, safe_name
-from .frontmatter import FIELDS, FieldInput, render_front_matter, render_toml_front_matter
+from .frontmatter import FIELDS, FieldInput, render_front_matter, render_toml_front_matter, shape_fields
 from .jekyll import redirect_from
 from .profile import PUBLISHED, PlaceInput, Placement, ProfileOptions, end_text
 
@@ -93,6 +93,7 @@ class HugoProfile:
         if self.options.aliases:
             fields.append(("aliases", list(redirect_from(post, placement))))
         toml = self.options.front_matter == "toml"
+        fields = shape_fields(fields, f, self.options)
         front = render_toml_front_matter(fields) if toml else render_front_matter(fields)
         return end_text(front, converted.markdown)
 

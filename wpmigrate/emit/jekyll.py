@@ -31,7 +31,7 @@ import re
 from ..convert.fences import iter_segments
 from ..models import ConvertedPost, OutputFile, Post, Site
 from ..pathsafe import check_relpath, safe_name
-from .frontmatter import FieldInput, jekyll_fields, render_front_matter
+from .frontmatter import FieldInput, jekyll_fields, render_front_matter, shape_fields
 from .profile import PUBLISHED, PlaceInput, Placement, ProfileOptions, end_text, fill_permalink, old_path_of
 
 # Jekyll's own default for posts (no `permalink` in _config.yml): categories are lower-cased.
@@ -85,10 +85,11 @@ class JekyllProfile:
             # A file that already had front matter keeps it byte for byte (see importers/frontmatter.py).
             front = "---\n" + kept + ("" if kept.endswith("\n") or not kept else "\n") + "---\n"
         else:
-            fields = jekyll_fields(FieldInput(post, converted, author_name, placement.permalink))
+            f = FieldInput(post, converted, author_name, placement.permalink)
+            fields = jekyll_fields(f)
             if self.options.aliases:
                 fields.append(("redirect_from", list(redirect_from(post, placement))))
-            front = render_front_matter(fields)
+            front = render_front_matter(shape_fields(fields, f, self.options))
         body = converted.markdown
         if post.content_format != "markdown":
             body = protect_liquid(body)

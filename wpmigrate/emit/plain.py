@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from ..models import ConvertedPost, OutputFile, Post, Site
 from ..pathsafe import check_relpath, safe_name
-from .frontmatter import FIELDS, FieldInput, render_front_matter
+from .frontmatter import FIELDS, FieldInput, render_front_matter, shape_fields
 from .profile import PUBLISHED, PlaceInput, Placement, ProfileOptions, end_text, fill_permalink
 
 PLAIN_FIELDS = ("layout", "title", "date", "modif", "categories", "tags", "excerpt")
@@ -53,7 +53,8 @@ class PlainProfile:
 
     def render(self, post: Post, converted: ConvertedPost, placement: Placement, author_name: str = "") -> bytes:
         f = FieldInput(post, converted, author_name, placement.permalink)
-        front = render_front_matter([(name, FIELDS[name](f)) for name in PLAIN_FIELDS], blank_before_end=True)
+        fields = shape_fields([(name, FIELDS[name](f)) for name in PLAIN_FIELDS], f, self.options)
+        front = render_front_matter(fields, blank_before_end=True)
         return end_text(front, converted.markdown)
 
     def archive_url(self, kind: str, name: str) -> str:

@@ -60,6 +60,9 @@ class ProfileOptions:
     permalink: str = ""  # URL pattern of posts (plain): :year :month :day :slug :title; "" the profile's
     front_matter: str = "yaml"  # or "toml" (Hugo)
     aliases: bool = False  # old URLs in front matter (Jekyll redirect_from, Hugo aliases)
+    fields: tuple[tuple[str, str], ...] = ()  # (field, name written): which fields, in order; () the profile's
+    date_format: str = ""  # strftime pattern of dates; "": YYYY-MM-DD
+    terms: str = "names"  # categories and tags as "names" or "slugs"
 
 
 class Profile(Protocol):
