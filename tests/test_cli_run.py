@@ -112,7 +112,7 @@ def test_a_flags_no_form_is_a_key_too(work: Path, monkeypatch: pytest.MonkeyPatc
 
 def test_profile_is_a_choice(work: Path) -> None:
     result = run(EXPORT, "--profile", "gatsby")
-    choices = "'jekyll', 'hugo', 'plain', 'eleventy'"
+    choices = "'jekyll', 'hugo', 'plain', 'eleventy', 'astro'"
     assert (
         result.exit_code == 2 and f"Invalid value for '--profile': 'gatsby' is not one of {choices}." in result.stderr
     )

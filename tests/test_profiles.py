@@ -24,7 +24,7 @@ def convert(*args: str) -> None:
 
 
 def test_one_registry_feeds_settings_and_each_profile_is_a_profile() -> None:
-    assert SETTING_PROFILES == tuple(PROFILES) == ("jekyll", "hugo", "plain", "eleventy")
+    assert SETTING_PROFILES == tuple(PROFILES) == ("jekyll", "hugo", "plain", "eleventy", "astro")
     for name in PROFILES:
         profile: Profile = get_profile(name)
         assert profile.name == name

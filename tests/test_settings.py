@@ -63,7 +63,10 @@ def test_defaults_are_the_fields_and_none_means_default() -> None:
         ({"jobs": 0}, "--jobs must be 1 or more"),
         ({"timeout": 0}, "--timeout: give 0.01 seconds or more"),
         ({"retries": -1}, "--retries: give 0 or more"),
-        ({"profile": "gatsby"}, "--profile: unknown profile 'gatsby'; choose one of jekyll, hugo, plain, eleventy"),
+        (
+            {"profile": "gatsby"},
+            "--profile: unknown profile 'gatsby'; choose one of jekyll, hugo, plain, eleventy, astro",
+        ),
         ({"types": ""}, "--types: give at least one post type"),
         ({"types": 3}, "--types: expected a value or a list of values, not 3"),
         ({"diff": True}, "--diff shows what would change: use it with --dry-run or --check"),

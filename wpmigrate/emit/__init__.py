@@ -8,6 +8,7 @@ jekyll.py       the Jekyll profile (the default)
 plain.py        plain Markdown, no generator syntax
 hugo.py         Hugo (page bundles)
 eleventy.py     Eleventy 3
+astro.py        Astro content collections
 scaffold.py     the smallest site skeleton per generator
 
 PROFILES is the one registry: Settings and the CLI's --profile choice read their names here. Adding a
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from .astro import AstroProfile
 from .eleventy import EleventyProfile
 from .hugo import HugoProfile
 from .jekyll import JekyllProfile
@@ -29,6 +31,7 @@ PROFILES: dict[str, Callable[[ProfileOptions], Profile]] = {
     "hugo": HugoProfile,
     "plain": PlainProfile,
     "eleventy": EleventyProfile,
+    "astro": AstroProfile,
 }
 
 
