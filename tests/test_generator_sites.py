@@ -71,11 +71,11 @@ def source_args(which: str) -> list[str]:
     return [str(corpus_file(WPTT))]
 
 
-def build(profile: str, which: str, root: Path) -> tuple[Path, Path, str]:
+def build(profile: str, which: str, root: Path, *extra: str) -> tuple[Path, Path, str]:
     """Convert with --scaffold and a netlify map, then build: (source folder, built site, build log)."""
     needs(profile)
     out = root / f"{profile}-{which}"
-    args = ["convert", *source_args(which), "--offline", "-q", "--out", str(out), "--profile", profile]
+    args = ["convert", *source_args(which), "--offline", "-q", "--out", str(out), "--profile", profile, *extra]
     result = CliRunner().invoke(main, [*args, "--scaffold", "--redirects", "netlify"])
     assert result.exit_code == 0, result.output
     built = root / f"{profile}-{which}-built"
@@ -223,3 +223,18 @@ def test_every_old_url_answers_after_at_most_one_redirect(site, profile: str) ->
         failures = [(url, *status_after_one_redirect(host, url)) for url in urls]
     failures = [f for f in failures if f[1] != 200]
     assert not failures, failures[:20]
+
+
+def test_jekyll_with_keep_urls_serves_every_post_and_page_at_its_old_path(tmp_path: Path) -> None:
+    out, built, _log = build("jekyll", "wptt", tmp_path, "--keep-urls")
+    table = read_netlify((out / "_redirects").read_text(encoding="utf-8"))
+    source = open_sources([corpus_file(WPTT)], lambda _w: None)
+    paths = [
+        quote(unquote(urlsplit(p.link).path)).replace("//", "/")
+        for p in source.posts()
+        if p.type in ("post", "page") and p.status == "publish" and not p.password and urlsplit(p.link).path
+    ]
+    assert len(paths) > 50 and not any(unquote(p) in table for p in paths)  # none needs a redirect
+    with serve(built, table) as host:
+        answers = [(path, *status_after_one_redirect(host, path)) for path in paths]
+    assert not [a for a in answers if a[1:] != (200, a[0])], answers[:10]

@@ -212,3 +212,14 @@ def test_bad_profile_options_are_one_line(options: dict[str, object], message: s
     with pytest.raises(OptionsError) as err:
         Settings.from_options(sources=["a.xml"], **options)
     assert str(err.value).startswith(message)
+
+
+def test_hugo_without_the_raw_html_setting_is_warned(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["convert", str(DEMO), "--offline", "--profile", "hugo", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "hugo drops raw HTML from Markdown" in result.output
+    assert "unless its config says markup.goldmark.renderer.unsafe = true" in result.output
+    (out / "hugo.toml").write_text("[markup.goldmark.renderer]\nunsafe = true\n", encoding="utf-8")
+    again = CliRunner().invoke(main, ["convert", str(DEMO), "--offline", "--profile", "hugo", "--out", str(out)])
+    assert again.exit_code == 0 and "raw HTML" not in again.output

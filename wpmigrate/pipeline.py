@@ -361,6 +361,19 @@ def site_outputs(
             report.warnings.append(f"--scaffold: {settings.out} already holds a site; its files are left as they are")
         if not has_site:
             files += [OutputFile(path, data, source="scaffold", kind="scaffold") for path, data in skeleton.items()]
+    if profile.raw_html and not (settings.scaffold and not has_site):
+        setting = profile.raw_html.rsplit(".", 1)[-1]  # "unsafe = true"
+        key = setting.split("=")[0].strip()
+        texts = [
+            (Path(settings.out) / n).read_text(encoding="utf-8", errors="replace")
+            for n in configs
+            if (Path(settings.out) / n).is_file()
+        ]
+        if not any(key in text for text in texts):
+            report.warnings.append(
+                f"{profile.name} drops raw HTML from Markdown (converted tables, embeds, galleries may hold some) "
+                f"unless its config says {profile.raw_html}: add it, or use --scaffold in a new folder"
+            )
     if settings.redirect_format:
         posts = [
             OldPost(e.id, e.type, e.old_path, e.placement.url if e.placement else "") for e in index.entries.values()

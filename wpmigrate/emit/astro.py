@@ -94,7 +94,7 @@ class AstroProfile:
     name = "astro"
     asset_dir = "src/assets/images"
     asset_url = "../../assets/images"  # relative to src/content/COLLECTION/ENTRY.md
-    raw_html = True
+    raw_html = ""  # the Markdown renderer keeps raw HTML as it is
     redirects_path = "public/_redirects"
     config_files: tuple[str, ...] = ("astro.config.mjs", "astro.config.ts", "astro.config.js")
 

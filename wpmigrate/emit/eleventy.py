@@ -30,7 +30,7 @@ class EleventyProfile:
     name = "eleventy"
     asset_dir = "assets/images"
     asset_url = "/assets/images"
-    raw_html = True
+    raw_html = ""  # the Markdown renderer keeps raw HTML as it is
     redirects_path = "_redirects"  # copied through by the scaffold's config
     config_files: tuple[str, ...] = (
         "eleventy.config.js",

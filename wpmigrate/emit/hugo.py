@@ -38,7 +38,7 @@ class HugoProfile:
     name = "hugo"
     asset_dir = "static/images"
     asset_url = "/images"
-    raw_html = True  # with the scaffold's hugo.toml (markup.goldmark.renderer.unsafe = true)
+    raw_html = "markup.goldmark.renderer.unsafe = true"  # Goldmark drops raw HTML without it
     redirects_path = "static/_redirects"
     config_files: tuple[str, ...] = (
         "hugo.toml",

@@ -42,7 +42,7 @@ class JekyllProfile:
     name = "jekyll"
     asset_dir = "assets/images"
     asset_url = "/assets/images"
-    raw_html = True  # kramdown passes HTML blocks through
+    raw_html = ""  # kramdown passes HTML blocks through
     redirects_path = "_redirects"  # published because the scaffold's _config.yml includes it
     config_files: tuple[str, ...] = (
         "_config.yml",

@@ -26,7 +26,7 @@ class PlainProfile:
     name = "plain"
     asset_dir = "assets/images"
     asset_url = "/assets/images"
-    raw_html = True  # CommonMark keeps raw HTML; what renders it is the user's choice
+    raw_html = ""  # the Markdown renderer keeps raw HTML as it is
     redirects_path = "_redirects"
     config_files: tuple[str, ...] = ()  # present: a site is here, no --scaffold
 

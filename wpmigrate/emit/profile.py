@@ -7,7 +7,7 @@ A profile answers, for one static-site generator:
 - the bytes of a post's file: front matter (fields and format) and body (`render`);
 - its default asset folder and the URL posts use for it (`asset_dir`, `asset_url`), and where the
   downloaded assets finally go (`arrange`: Hugo moves an image into the one bundle that uses it);
-- whether its Markdown renderer passes raw HTML through (`raw_html`);
+- what its Markdown renderer needs to pass raw HTML through (`raw_html`: "" nothing, else the config setting);
 - where old category, tag and author archives and the feed go (`archive_url`, for redirects.py);
 - where a redirect map is served from (`redirects_path`), and the smallest site skeleton (`scaffold`).
 
@@ -69,7 +69,7 @@ class Profile(Protocol):
     name: str
     asset_dir: str  # default folder of downloaded assets inside the output
     asset_url: str  # default URL prefix posts use for that folder
-    raw_html: bool  # does the generator's Markdown renderer, as configured by `scaffold`, keep raw HTML?
+    raw_html: str  # "": the renderer keeps raw HTML; else the config setting it needs (the scaffold writes it)
     redirects_path: str  # where a netlify `_redirects` file is published from
     config_files: tuple[str, ...]  # the generator's config files: one present means a site is already there
 
