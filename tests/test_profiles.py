@@ -24,7 +24,8 @@ def convert(*args: str) -> None:
 
 
 def test_one_registry_feeds_settings_and_each_profile_is_a_profile() -> None:
-    assert SETTING_PROFILES == tuple(PROFILES) == ("jekyll", "hugo", "plain", "eleventy", "astro")
+    assert tuple(PROFILES) == SETTING_PROFILES
+    assert {"jekyll", "hugo", "plain", "eleventy", "astro"} <= set(PROFILES) and SETTING_PROFILES[0] == "jekyll"
     for name in PROFILES:
         profile: Profile = get_profile(name)
         assert profile.name == name
@@ -223,3 +224,23 @@ def test_hugo_without_the_raw_html_setting_is_warned(tmp_path: Path) -> None:
     (out / "hugo.toml").write_text("[markup.goldmark.renderer]\nunsafe = true\n", encoding="utf-8")
     again = CliRunner().invoke(main, ["convert", str(DEMO), "--offline", "--profile", "hugo", "--out", str(out)])
     assert again.exit_code == 0 and "raw HTML" not in again.output
+
+
+def test_toml_front_matter_of_every_wptt_post_loads_back(tmp_path: Path) -> None:
+    import tomllib
+
+    out = tmp_path / "out"
+    convert(
+        str(corpus_file("WPTT-theme-test-data/themeunittestdata.wordpress.xml")),
+        "--profile",
+        "hugo",
+        "--front-matter",
+        "toml",
+        "--no-assets",
+        "--out",
+        str(out),
+    )
+    files = list((out / "content").rglob("*.md"))
+    assert len(files) > 70
+    titles = {tomllib.loads(f.read_text(encoding="utf-8").split("+++\n")[1]).get("title") for f in files}
+    assert "Template: Excerpt (Defined)" in titles

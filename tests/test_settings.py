@@ -9,7 +9,7 @@ import pytest
 
 from wpmigrate.config import load_config
 from wpmigrate.errors import OptionsError
-from wpmigrate.settings import Settings
+from wpmigrate.settings import PROFILES, Settings
 
 
 def test_option_values_become_fields(tmp_path: Path) -> None:
@@ -65,7 +65,7 @@ def test_defaults_are_the_fields_and_none_means_default() -> None:
         ({"retries": -1}, "--retries: give 0 or more"),
         (
             {"profile": "gatsby"},
-            "--profile: unknown profile 'gatsby'; choose one of jekyll, hugo, plain, eleventy, astro",
+            f"--profile: unknown profile 'gatsby'; choose one of {', '.join(PROFILES)}",
         ),
         ({"types": ""}, "--types: give at least one post type"),
         ({"types": 3}, "--types: expected a value or a list of values, not 3"),
