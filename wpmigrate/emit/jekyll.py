@@ -27,6 +27,8 @@ Decisions:
 from __future__ import annotations
 
 import re
+import unicodedata
+from dataclasses import replace
 
 from ..convert.fences import iter_segments
 from ..models import ConvertedPost, OutputFile, Post, Site
@@ -70,7 +72,7 @@ class JekyllProfile:
             return Placement(check_relpath(f"{folder}/{p.slug}.md"), "", "", "post" if published else "draft")
         if published and p.date is not None:
             stem = f"{p.date:%Y-%m-%d}-{p.slug}"
-            url = kept or fill_permalink(JEKYLL_POST_URL, p)
+            url = kept or fill_permalink(JEKYLL_POST_URL, replace(p, slug=slugify_pretty(p.slug)))
             return Placement(check_relpath(f"_posts/{stem}.md"), f"{{% post_url {stem} %}}", kept, "post", url)
         return Placement(check_relpath(f"_drafts/{p.slug}.md"), "", "", "draft")
 
@@ -106,6 +108,18 @@ class JekyllProfile:
         from .scaffold import jekyll_scaffold
 
         return jekyll_scaffold(site)
+
+
+def slugify_pretty(text: str) -> str:
+    """Jekyll's Utils.slugify(mode: "pretty", cased: true), which makes `:title` in post URLs: runs of
+    anything but letters, marks, decimal digits and `._~!$&'()+,;=@` become `-`, none at either end."""
+    out: list[str] = []
+    for ch in text:
+        if unicodedata.category(ch)[0] in "LM" or unicodedata.category(ch) == "Nd" or ch in "._~!$&'()+,;=@":
+            out.append(ch)
+        elif not out or out[-1] != "-":
+            out.append("-")
+    return "".join(out).strip("-")
 
 
 def redirect_from(post: Post, placement: Placement) -> tuple[str, ...]:
