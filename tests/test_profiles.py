@@ -244,3 +244,12 @@ def test_toml_front_matter_of_every_wptt_post_loads_back(tmp_path: Path) -> None
     assert len(files) > 70
     titles = {tomllib.loads(f.read_text(encoding="utf-8").split("+++\n")[1]).get("title") for f in files}
     assert "Template: Excerpt (Defined)" in titles
+
+
+def test_a_jekyll_config_that_does_not_publish_the_redirect_map_is_warned(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "_config.yml").write_text("title: mine\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["convert", str(DEMO), "--offline", "--redirects", "netlify", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "_config.yml: _redirects is not published unless it says include: [_redirects]" in result.output

@@ -389,10 +389,10 @@ def site_outputs(
         redirects = collect_redirects(index.site, posts, index.attachment_pages, profile, used)
         path, data = redirects_file(redirects, settings.redirect_format, profile)
         files.append(OutputFile(path, data, source="redirects", kind="redirects"))
-        if profile.name == "jekyll" and path.startswith("_") and has_site:
+        if profile.publish_setting and path == profile.redirects_path and has_site:
             config = next(Path(settings.out) / n for n in configs if (Path(settings.out) / n).exists())
             if path not in config.read_text(encoding="utf-8", errors="replace"):
-                report.warnings.append(f"{config}: Jekyll skips files named _*: add `include: [{path}]` to publish it")
+                report.warnings.append(f"{config}: {path} is not published unless it says {profile.publish_setting}")
     return files, keep
 
 

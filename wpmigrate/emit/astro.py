@@ -96,6 +96,7 @@ class AstroProfile:
     asset_url = "../../assets/images"  # relative to src/content/COLLECTION/ENTRY.md
     raw_html = ""  # the Markdown renderer keeps raw HTML as it is
     redirects_path = "public/_redirects"
+    publish_setting = ""
     config_files: tuple[str, ...] = ("astro.config.mjs", "astro.config.ts", "astro.config.js")
 
     def __init__(self, options: ProfileOptions | None = None) -> None:

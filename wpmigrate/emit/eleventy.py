@@ -32,6 +32,7 @@ class EleventyProfile:
     asset_url = "/assets/images"
     raw_html = ""  # the Markdown renderer keeps raw HTML as it is
     redirects_path = "_redirects"  # copied through by the scaffold's config
+    publish_setting = ""
     config_files: tuple[str, ...] = (
         "eleventy.config.js",
         "eleventy.config.cjs",

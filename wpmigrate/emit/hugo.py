@@ -40,6 +40,7 @@ class HugoProfile:
     asset_url = "/images"
     raw_html = "markup.goldmark.renderer.unsafe = true"  # Goldmark drops raw HTML without it
     redirects_path = "static/_redirects"
+    publish_setting = ""
     config_files: tuple[str, ...] = (
         "hugo.toml",
         "hugo.yaml",

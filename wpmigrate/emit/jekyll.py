@@ -46,6 +46,7 @@ class JekyllProfile:
     asset_url = "/assets/images"
     raw_html = ""  # kramdown passes HTML blocks through
     redirects_path = "_redirects"  # published because the scaffold's _config.yml includes it
+    publish_setting = "include: [_redirects]"  # Jekyll skips files named _*
     config_files: tuple[str, ...] = (
         "_config.yml",
         "_config.yaml",

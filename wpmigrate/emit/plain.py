@@ -28,6 +28,7 @@ class PlainProfile:
     asset_url = "/assets/images"
     raw_html = ""  # the Markdown renderer keeps raw HTML as it is
     redirects_path = "_redirects"
+    publish_setting = ""
     config_files: tuple[str, ...] = ()  # present: a site is here, no --scaffold
 
     def __init__(self, options: ProfileOptions | None = None) -> None:
