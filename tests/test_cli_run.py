@@ -13,7 +13,7 @@ from conftest import FIXTURES, isolated_workdir
 
 from wpmigrate.cli import main
 from wpmigrate.progress import Progress, make_progress, use_color
-from wpmigrate.settings import Settings
+from wpmigrate.settings import PROFILES, Settings
 
 EXPORT = FIXTURES / "wxr" / "site.xml"  # 1 post, 1 draft (password-protected: skipped), 1 page, 1 attachment
 SUMMARY = "2 new, 0 changed, 0 unchanged\n"  # the draft has a password: not written
@@ -111,10 +111,13 @@ def test_a_flags_no_form_is_a_key_too(work: Path, monkeypatch: pytest.MonkeyPatc
 
 
 def test_profile_is_a_choice(work: Path) -> None:
-    result = run(EXPORT, "--profile", "hugo")
-    assert result.exit_code == 2 and "Invalid value for '--profile': 'hugo' is not 'jekyll'." in result.stderr
-    (work / "wpmigrate.toml").write_text(f'sources = ["{EXPORT.as_posix()}"]\nprofile = "hugo"\n')
-    assert run().stderr == "wpmigrate: error: wpmigrate.toml: profile = 'hugo': 'hugo' is not 'jekyll'.\n"
+    result = run(EXPORT, "--profile", "gatsby")
+    choices = ", ".join(f"'{name}'" for name in PROFILES)  # the registry's, in its order
+    assert (
+        result.exit_code == 2 and f"Invalid value for '--profile': 'gatsby' is not one of {choices}." in result.stderr
+    )
+    (work / "wpmigrate.toml").write_text(f'sources = ["{EXPORT.as_posix()}"]\nprofile = "gatsby"\n')
+    assert run().stderr == f"wpmigrate: error: wpmigrate.toml: profile = 'gatsby': 'gatsby' is not one of {choices}.\n"
 
 
 def test_unknown_key_is_a_one_line_error(work: Path) -> None:
@@ -124,7 +127,7 @@ def test_unknown_key_is_a_one_line_error(work: Path) -> None:
     assert result.stdout == ""
     lines = result.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith(
-        "wpmigrate: error: wpmigrate.toml: unknown key 'dry_rum' (known: asset-cache, asset-deadline, asset-dir, "
+        "wpmigrate: error: wpmigrate.toml: unknown key 'dry_rum' (known: aliases, asset-cache, asset-deadline, asset-dir, "
     )
     assert "dry-run" in lines[0] and not (work / "site").exists()
 

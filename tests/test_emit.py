@@ -13,6 +13,7 @@ from wpmigrate.emit.frontmatter import dump_field, render_front_matter
 from wpmigrate.emit.jekyll import JekyllProfile
 from wpmigrate.emit.links import LinkMap
 from wpmigrate.emit.paths import SlugRegistry, decode_slug, slug_for
+from wpmigrate.emit.profile import PlaceInput
 from wpmigrate.models import ConvertedPost, Post, Term
 from wpmigrate.pathsafe import check_relpath
 
@@ -37,7 +38,7 @@ def _post(**kw) -> Post:
 def test_front_matter_matches_the_seed_format():
     profile = JekyllProfile()
     post = _post()
-    place = profile.place(type="post", status="publish", slug="leadership", date=post.date)
+    place = profile.place(PlaceInput(type="post", status="publish", slug="leadership", date=post.date))
     text = profile.render(post, ConvertedPost("Body.\n"), place).decode()
     assert text == (
         "---\n"
@@ -60,7 +61,7 @@ def test_optional_fields_follow_in_fixed_order_and_uncategorized_is_dropped():
         modified=None,
         author="marie",
     )
-    place = JekyllProfile().place(type="post", status="publish", slug="s", date=post.date)
+    place = JekyllProfile().place(PlaceInput(type="post", status="publish", slug="s", date=post.date))
     text = JekyllProfile().render(post, ConvertedPost("", excerpt="Short."), place, "Marie D").decode()
     assert text.splitlines()[1:-1] == [
         "layout: post",
@@ -103,12 +104,12 @@ def test_tricky_titles_round_trip(title):
 
 def test_placement_of_drafts_pages_and_other_types():
     p = JekyllProfile()
-    assert p.place(type="post", status="draft", slug="wip", date=None).path == "_drafts/wip.md"
-    assert p.place(type="post", status="publish", slug="nodate", date=None).path == "_drafts/nodate.md"
-    page = p.place(type="page", status="publish", slug="team", date=None, ancestors=("about",))
+    assert p.place(PlaceInput(type="post", status="draft", slug="wip", date=None)).path == "_drafts/wip.md"
+    assert p.place(PlaceInput(type="post", status="publish", slug="nodate", date=None)).path == "_drafts/nodate.md"
+    page = p.place(PlaceInput(type="page", status="publish", slug="team", date=None, ancestors=("about",)))
     assert (page.path, page.permalink, page.ref) == ("about/team.md", "/about/team/", "{% link about/team.md %}")
-    assert p.place(type="page", status="private", slug="x", date=None).path == "_drafts/x.md"
-    assert p.place(type="product", status="publish", slug="mug", date=None).path == "_product/mug.md"
+    assert p.place(PlaceInput(type="page", status="private", slug="x", date=None)).path == "_drafts/x.md"
+    assert p.place(PlaceInput(type="product", status="publish", slug="mug", date=None)).path == "_product/mug.md"
 
 
 def test_slugs_decoded_made_or_deduplicated():
@@ -143,7 +144,7 @@ def test_no_slug_can_leave_the_output_folder(evil):
     assert len(slug.encode()) <= 120
     path = (
         JekyllProfile()
-        .place(type="page", status="publish", slug=slug, date=None, ancestors=(slug_for(evil, "", 2),))
+        .place(PlaceInput(type="page", status="publish", slug=slug, date=None, ancestors=(slug_for(evil, "", 2),)))
         .path
     )
     assert check_relpath(path) == path

@@ -9,7 +9,7 @@ import pytest
 
 from wpmigrate.config import load_config
 from wpmigrate.errors import OptionsError
-from wpmigrate.settings import Settings
+from wpmigrate.settings import PROFILES, Settings
 
 
 def test_option_values_become_fields(tmp_path: Path) -> None:
@@ -63,7 +63,10 @@ def test_defaults_are_the_fields_and_none_means_default() -> None:
         ({"jobs": 0}, "--jobs must be 1 or more"),
         ({"timeout": 0}, "--timeout: give 0.01 seconds or more"),
         ({"retries": -1}, "--retries: give 0 or more"),
-        ({"profile": "hugo"}, "--profile: unknown profile 'hugo'; choose one of jekyll"),
+        (
+            {"profile": "gatsby"},
+            f"--profile: unknown profile 'gatsby'; choose one of {', '.join(PROFILES)}",
+        ),
         ({"types": ""}, "--types: give at least one post type"),
         ({"types": 3}, "--types: expected a value or a list of values, not 3"),
         ({"diff": True}, "--diff shows what would change: use it with --dry-run or --check"),

@@ -22,8 +22,9 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__
+from .emit.profile import FRONT_MATTER_FORMATS
 from .errors import InternalError, OptionsError, WpMigrateError, describe
-from .settings import EMBED_MODES, MIN_TIMEOUT, OPTION_FIELDS, PROFILES, Settings
+from .settings import EMBED_MODES, MIN_TIMEOUT, OPTION_FIELDS, PROFILES, REDIRECT_FORMATS, TERM_FORMS, Settings
 
 EXIT_UNUSABLE = 2
 EXIT_INTERNAL = 3
@@ -111,7 +112,7 @@ output_options = _group(
         "-o",
         type=click.Path(path_type=Path),
         default=None,
-        help=f"Output folder (the Jekyll site root) [default: {DEFAULTS.out}; with --in-place: the current folder].",
+        help=f"Output folder (the site root) [default: {DEFAULTS.out}; with --in-place: the current folder].",
     ),
     click.option(
         "--types", default=",".join(DEFAULTS.types), show_default=True, help="Post types to write, comma-separated."
@@ -124,6 +125,50 @@ output_options = _group(
     click.option(
         "--profile", type=click.Choice(PROFILES), default=_default("profile"), show_default=True, help="Output profile."
     ),
+    _flag(
+        "keep_urls",
+        "Posts and pages keep their WordPress path (Jekyll permalink, Hugo url) [default: on for hugo, off otherwise].",
+    ),
+    click.option(
+        "--permalink",
+        default=_default("permalink"),
+        help="plain: URL pattern of posts, e.g. /:year/:month/:slug/ [default: /:year/:month/:day/:slug/].",
+    ),
+    click.option(
+        "--front-matter",
+        type=click.Choice(FRONT_MATTER_FORMATS),
+        default=_default("front_matter"),
+        show_default=True,
+        help="Front-matter format (toml: hugo only).",
+    ),
+    _flag("aliases", "Also list old paths in front matter: Jekyll redirect_from, Hugo aliases."),
+    click.option(
+        "--fields",
+        multiple=True,  # so that wpmigrate.toml can give a list
+        metavar="FIELD[:NAME],...",
+        help="Front-matter fields to write, in this order, renamed with :NAME (title,date,modified:modif) "
+        "[default: the profile's].",
+    ),
+    click.option(
+        "--date-format",
+        default=_default("date_format"),
+        help="strftime pattern of front-matter dates, in each post's own time zone from the export "
+        "[default: YYYY-MM-DD].",
+    ),
+    click.option(
+        "--terms",
+        type=click.Choice(TERM_FORMS),
+        default=_default("terms"),
+        show_default=True,
+        help="Categories and tags in front matter as names or slugs.",
+    ),
+    click.option(
+        "--redirects",
+        type=click.Choice(REDIRECT_FORMATS),
+        default=None,
+        help="Write a redirect map from every old URL that moved (netlify: _redirects; nginx, apache, csv).",
+    ),
+    _flag("scaffold", "When OUT has no site yet, write the generator's smallest skeleton (config, layouts)."),
     click.option(
         "--embeds",
         type=click.Choice(EMBED_MODES),
@@ -163,8 +208,16 @@ asset_options = _group(
     click.option("--wayback-url", default=_default("wayback_url"), show_default=True, help="Wayback Machine base URL."),
     _flag("assets", "Download assets [default]; --no-assets: media keep their (cleaned) origin URLs."),
     _flag("strict", "Exit 1 when any asset could not be fetched."),
-    click.option("--asset-dir", default=_default("asset_dir"), show_default=True, help="Folder for assets inside OUT."),
-    click.option("--asset-url", default=None, help="How posts refer to the asset folder [default: /ASSET_DIR]."),
+    click.option(
+        "--asset-dir",
+        default=None,
+        help="Folder for assets inside OUT [default: the profile's: assets/images; hugo: static/images].",
+    ),
+    click.option(
+        "--asset-url",
+        default=None,
+        help="How posts refer to the asset folder [default: /ASSET_DIR, or the profile's: hugo /images].",
+    ),
     click.option(
         "--asset-cache",
         type=click.Path(path_type=Path, file_okay=False),

@@ -21,9 +21,10 @@ from .budget import WithinBudget
 from .convert import Attachment, ConvertContext
 from .convert.post import convert_post
 from .emit import get_profile
-from .emit.jekyll import Placement
+from .emit.frontmatter import category_names
 from .emit.links import LinkMap
 from .emit.paths import SlugRegistry, slug_for
+from .emit.profile import PlaceInput, Placement, Profile, old_path_of
 from .errors import OptionsError, UnsafePathError, bugs_named
 from .importers import Source, open_sources
 from .importers.frontmatter import FrontMatterSource
@@ -32,6 +33,7 @@ from .models import Failed, OutputFile, Post, RunReport, Site, Skipped
 from .parallel import convert_many
 from .pathsafe import check_relpath, resolve_inside
 from .privacy import privacy_skip_reason
+from .redirects import OldAttachment, OldPost, collect_redirects, redirects_file
 from .settings import Settings
 
 PostKey = tuple[str, int | None, int | None]
@@ -54,6 +56,9 @@ class Entry:
     parent: int | None
     date: Any = None  # datetime | None: local publish date (GMT when local is missing)
     placement: Placement | None = None
+    old_path: str = ""  # its WordPress path, from <link>
+    categories: tuple[str, ...] = ()  # as its front matter names them (some generators put them in URLs)
+    tags: tuple[str, ...] = ()
 
 
 @dataclass
@@ -64,6 +69,8 @@ class Index:
     children: dict[int, tuple[int, ...]] = field(default_factory=dict)
     links: LinkMap = field(default_factory=LinkMap)
     authors: dict[str, str] = field(default_factory=dict)
+    # Attachment pages (id, old path, parent), for the redirect map.
+    attachment_pages: list[OldAttachment] = field(default_factory=list)
 
 
 def _attachment_of(post: Post) -> Attachment:
@@ -97,6 +104,7 @@ def build_index(posts: Iterable[Post], site: Site, settings: Settings, report: R
             index.links.add_host(post.link)
         if post.type == "attachment" and post.id is not None:
             index.attachments[post.id] = _attachment_of(post)
+            index.attachment_pages.append(OldAttachment(post.id, old_path_of(post.link), post.parent))
             if post.parent:
                 children[post.parent].append((post.menu_order, post.id))
         if post.type == "page" and post.id is not None:
@@ -123,6 +131,9 @@ def build_index(posts: Iterable[Post], site: Site, settings: Settings, report: R
             post.title,
             post.parent,
             post.date or post.date_gmt,
+            old_path=old_path_of(post.link),
+            categories=category_names(post),
+            tags=tuple(post.tags),
         )
         kept.append((entry, [post.link, post.guid if post.guid.startswith("http") else ""]))
     index.children = {p: tuple(i for _, i in sorted(c)) for p, c in children.items()}
@@ -142,7 +153,7 @@ def build_index(posts: Iterable[Post], site: Site, settings: Settings, report: R
         raw, title = page_slug_raw.get(pid, ("", ""))
         return slug_for(raw, title, pid)
 
-    profile = get_profile(settings.profile)
+    profile = get_profile(settings.profile, settings.profile_options())
     for entry, urls in kept:
         ancestors: list[str] = []
         parent, hops = entry.parent, 0
@@ -152,10 +163,12 @@ def build_index(posts: Iterable[Post], site: Site, settings: Settings, report: R
         date = entry.date
         try:
             entry.placement = profile.place(
-                type=entry.type, status=entry.status, slug=entry.slug, date=date, ancestors=tuple(ancestors)
+                PlaceInput(
+                    entry.type, entry.status, entry.slug, date, tuple(ancestors), entry.old_path, entry.categories
+                )
             )
             if settings.in_place:
-                entry.placement = in_place_placement(entry.key[0], settings, entry.placement)
+                entry.placement = in_place_placement(entry.key[0], settings, entry.placement, profile)
                 if Path(entry.key[0]).suffix.lower() in (".html", ".htm"):
                     report.warnings.append(
                         f"{entry.key[0]}: written beside it as Markdown, "
@@ -165,7 +178,8 @@ def build_index(posts: Iterable[Post], site: Site, settings: Settings, report: R
             report.skipped.append(Skipped(f"{entry.key[0]} post {entry.id}", entry.type, entry.status, str(exc)))
             continue
         if entry.status == "publish" and entry.type == "post" and date is None:
-            report.warnings.append(f"{entry.key[0]} post {entry.id}: published but undated; written to _drafts/")
+            folder = entry.placement.path.rsplit("/", 1)[0] + "/"
+            report.warnings.append(f"{entry.key[0]} post {entry.id}: published but undated; written to {folder}")
         index.entries[entry.key] = entry
         if entry.placement.ref:
             index.links.add(urls, entry.placement.ref)
@@ -173,11 +187,11 @@ def build_index(posts: Iterable[Post], site: Site, settings: Settings, report: R
     return index
 
 
-def in_place_placement(source: str, settings: Settings, placement: Placement) -> Placement:
+def in_place_placement(source: str, settings: Settings, placement: Placement, profile: Profile) -> Placement:
     """--in-place: the post is written back where it was read, relative to the output folder (the site
     root). A `.html` body becomes Markdown, so it is written beside its file as `.md` (the .html is left
-    for the user to delete: nothing is removed behind their back). Links to it use `{% link %}`, which
-    Jekyll resolves for posts, pages and collections whatever the file is called."""
+    for the user to delete: nothing is removed behind their back). Links to it are the profile's
+    link to that file (Jekyll: `{% link %}`, which resolves whatever the file is called)."""
     src, root = Path(source).resolve(), Path(settings.out).resolve()
     try:
         rel = src.relative_to(root).as_posix()
@@ -189,7 +203,7 @@ def in_place_placement(source: str, settings: Settings, placement: Placement) ->
     if src.suffix.lower() in (".html", ".htm"):
         rel = rel[: -len(src.suffix)] + ".md"
     check_relpath(rel)
-    return replace(placement, path=rel, ref=f"{{% link {rel} %}}")
+    return replace(placement, path=rel, ref=profile.link_to_file(rel, placement.url))
 
 
 def _skip_reason(post: Post, settings: Settings) -> str | None:
@@ -271,7 +285,7 @@ def run(
     resolver = AssetResolver(index.site, index.attachments, settings, extra_hosts=sorted(index.links.hosts))
     rewrite = resolver.rewrite if settings.download_assets else resolver.rewrite_origin
     ctx = make_context(index, settings, rewrite)
-    profile = get_profile(settings.profile)
+    profile = get_profile(settings.profile, settings.profile_options())
     tick = progress_factory("Converting", len(index.entries)) if progress_factory else None
     outputs: list[OutputFile] = []
     produced = {entry.key: entry for entry in index.entries.values()}
@@ -285,6 +299,9 @@ def run(
         produced.pop(entry.key, None)
     # A post that failed to convert keeps its file from the last run: neither stale nor pruned.
     keep = {e.placement.path for e in produced.values() if e.placement is not None}
+    site_files, site_keep = site_outputs(index, settings, profile, report)
+    outputs += site_files
+    keep |= site_keep
     unfetched: dict[str, str] = {}
     # --- assets hook: fetch wanted assets, add asset OutputFiles, relink failed ones ---
     if settings.download_assets:
@@ -300,6 +317,7 @@ def run(
         stage = localise_outputs(outputs, resolver, outcomes)
         stage.add_to(report)
         outputs, unfetched = list(stage.outputs), stage.unfetched
+        outputs = profile.arrange(outputs, resolver.asset_dir, resolver.prefix)
         keep |= set(unfetched)
 
     outputs.sort(key=lambda o: o.path)
@@ -325,6 +343,58 @@ def run(
         apply_plan(plan, settings.out)
     report.changes = list(plan.changes)
     return report, plan
+
+
+def site_outputs(
+    index: Index, settings: Settings, profile: Profile, report: RunReport
+) -> tuple[list[OutputFile], set[str]]:
+    """The files that belong to the site rather than to a post: the --scaffold skeleton (only where no
+    site is yet) and the --redirects map. Returns (files, paths never to prune)."""
+    files: list[OutputFile] = []
+    keep: set[str] = set()
+    configs = profile.config_files
+    has_site = any((Path(settings.out) / name).exists() for name in configs)
+    if settings.scaffold:
+        skeleton = profile.scaffold(index.site)
+        keep |= set(skeleton)
+        ours = read_manifest(settings.out).files
+        if has_site and not any(name in ours for name in configs):  # a re-run over our own skeleton: quiet
+            report.warnings.append(f"--scaffold: {settings.out} already holds a site; its files are left as they are")
+        if not has_site:
+            files += [OutputFile(path, data, source="scaffold", kind="scaffold") for path, data in skeleton.items()]
+    if profile.raw_html and not (settings.scaffold and not has_site):
+        setting = profile.raw_html.rsplit(".", 1)[-1]  # "unsafe = true"
+        key = setting.split("=")[0].strip()
+        texts = [
+            (Path(settings.out) / n).read_text(encoding="utf-8", errors="replace")
+            for n in configs
+            if (Path(settings.out) / n).is_file()
+        ]
+        if not any(key in text for text in texts):
+            report.warnings.append(
+                f"{profile.name} drops raw HTML from Markdown (converted tables, embeds, galleries may hold some) "
+                f"unless its config says {profile.raw_html}: add it, or use --scaffold in a new folder"
+            )
+    if settings.redirect_format:
+        posts = [
+            OldPost(e.id, e.type, e.old_path, e.placement.url if e.placement else "") for e in index.entries.values()
+        ]
+        # Terms the new site shows: those of the published posts (generators make no page for the others).
+        used = {
+            (domain, name)
+            for e in index.entries.values()
+            if e.placement and e.placement.url and e.type == "post"
+            for domain, names in (("category", e.categories), ("post_tag", e.tags))
+            for name in names
+        }
+        redirects = collect_redirects(index.site, posts, index.attachment_pages, profile, used)
+        path, data = redirects_file(redirects, settings.redirect_format, profile)
+        files.append(OutputFile(path, data, source="redirects", kind="redirects"))
+        if profile.publish_setting and path == profile.redirects_path and has_site:
+            config = next(Path(settings.out) / n for n in configs if (Path(settings.out) / n).exists())
+            if path not in config.read_text(encoding="utf-8", errors="replace"):
+                report.warnings.append(f"{config}: {path} is not published unless it says {profile.publish_setting}")
+    return files, keep
 
 
 def _assets_in(manifest: Manifest, out_dir: Path) -> dict[str, str]:

@@ -13,13 +13,18 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, get_type_hints
 
+from .emit import PROFILES as PROFILE_REGISTRY
+from .emit import get_profile
+from .emit.profile import FRONT_MATTER_FORMATS, ProfileOptions
 from .errors import OptionsError
 
 # WordPress statuses we never write unless asked: the bin and editor autosaves.
 DEFAULT_EXCLUDED_STATUSES = ("trash", "auto-draft", "inherit")
 # Statuses that are "published" for output placement (everything else goes to _drafts/).
 PUBLISHED_STATUSES = ("publish",)
-PROFILES = ("jekyll",)
+PROFILES = tuple(PROFILE_REGISTRY)  # the one registry is emit.PROFILES
+REDIRECT_FORMATS = ("netlify", "nginx", "apache", "csv")
+TERM_FORMS = ("names", "slugs")
 EMBED_MODES = ("link", "html")
 # Options named otherwise than their Settings field (the option is repeatable, or says it the other way).
 OPTION_FIELDS = {
@@ -29,6 +34,7 @@ OPTION_FIELDS = {
     "drop_key": "drop_keys",
     "assets": "download_assets",
     "asset_url": "asset_url_prefix",
+    "redirects": "redirect_format",
 }
 MIN_TIMEOUT = 0.01  # seconds
 
@@ -44,6 +50,18 @@ class Settings:
     offline: bool = False
     include_protected: bool = False  # write password-protected and private posts (privacy.py)
 
+    # output profile (issue 10): what each means is the profile's (emit/)
+    keep_urls: bool | None = None  # posts and pages at their WordPress path; None: the profile's default
+    permalink: str = ""  # URL pattern of posts (plain): /:year/:month/:day/:slug/ ...; "": the profile's
+    front_matter: str = "yaml"  # or toml (hugo)
+    aliases: bool = False  # old paths in front matter: Jekyll redirect_from, Hugo aliases
+    redirect_format: str = ""  # netlify, nginx, apache or csv: write a redirect map (redirects.py)
+    scaffold: bool = False  # write a site skeleton when OUT has no site yet
+    # front matter: which fields in what order, renamed (`title,date,modified:modif`); () the profile's
+    fields: tuple[tuple[str, str], ...] = ()
+    date_format: str = ""  # strftime pattern, in each post's own offset from the export; "": YYYY-MM-DD
+    terms: str = "names"  # categories and tags as names or slugs
+
     # conversion
     embeds: str = "link"
     excerpt_separator: str = "<!--more-->"
@@ -51,8 +69,8 @@ class Settings:
 
     # assets (issue 4)
     download_assets: bool = True
-    asset_dir: str = "assets/images"  # folder inside the output, POSIX
-    asset_url_prefix: str = "/assets/images"  # how posts refer to it
+    asset_dir: str = ""  # folder inside the output, POSIX; "": the profile's (Jekyll: assets/images)
+    asset_url_prefix: str = ""  # how posts refer to it; "": /ASSET_DIR, or the profile's
     mirrors: tuple[Path, ...] = ()
     host_map: tuple[tuple[str, str], ...] = ()  # (OLD host, NEW base URL)
     asset_hosts: tuple[str, ...] = ()
@@ -88,6 +106,30 @@ class Settings:
     def __post_init__(self) -> None:
         if self.profile not in PROFILES:
             raise OptionsError(f"--profile: unknown profile {self.profile!r}; choose one of {', '.join(PROFILES)}")
+        if self.front_matter not in FRONT_MATTER_FORMATS:
+            raise OptionsError(f"--front-matter: unknown format {self.front_matter!r}; choose yaml or toml")
+        if self.front_matter == "toml" and self.profile != "hugo":
+            raise OptionsError("--front-matter toml: only Hugo reads TOML front matter; use --profile hugo")
+        if self.redirect_format and self.redirect_format not in REDIRECT_FORMATS:
+            raise OptionsError(
+                f"--redirects: unknown format {self.redirect_format!r}; choose one of {', '.join(REDIRECT_FORMATS)}"
+            )
+        if self.terms not in TERM_FORMS:
+            raise OptionsError(f"--terms: unknown form {self.terms!r}; choose names or slugs")
+        if self.date_format and "%" not in self.date_format:
+            raise OptionsError(
+                f"--date-format {self.date_format!r}: give a strftime pattern, e.g. %Y-%m-%d %H:%M:%S %z"
+            )
+        if self.permalink and (not self.permalink.startswith("/") or ":slug" not in self.permalink + ":title"):
+            raise OptionsError(f"--permalink {self.permalink!r}: give a root-relative pattern with :slug")
+        # The asset folder and its URL default to the profile's (frozen: set once, here).
+        profile = get_profile(self.profile)
+        if not self.asset_dir:
+            object.__setattr__(self, "asset_dir", profile.asset_dir)
+            if not self.asset_url_prefix:
+                object.__setattr__(self, "asset_url_prefix", profile.asset_url)
+        if not self.asset_url_prefix:
+            object.__setattr__(self, "asset_url_prefix", "/" + self.asset_dir)
         if self.embeds not in EMBED_MODES:
             raise OptionsError(f"--embeds: unknown mode {self.embeds!r}; choose link or html")
         if self.jobs < 1:
@@ -119,7 +161,8 @@ class Settings:
             kw["out"] = Path(".")
         kw["asset_dir"] = kw.get("asset_dir", cls.asset_dir).strip().strip("/")
         url = kw.get("asset_url_prefix")
-        kw["asset_url_prefix"] = url.rstrip("/") if url else "/" + kw["asset_dir"]
+        if url:
+            kw["asset_url_prefix"] = url.rstrip("/")
         if kw.get("diff") and not (kw.get("dry_run") or kw.get("check")):
             raise OptionsError("--diff shows what would change: use it with --dry-run or --check")
         if not kw.get("sources"):
@@ -138,6 +181,17 @@ class Settings:
         if kw.get("report"):
             check_writable_file(_option(given["report"][0]), kw["report"])
         return cls(**kw)
+
+    def profile_options(self) -> ProfileOptions:
+        return ProfileOptions(
+            keep_urls=self.keep_urls,
+            permalink=self.permalink,
+            front_matter=self.front_matter,
+            aliases=self.aliases,
+            fields=self.fields,
+            date_format=self.date_format,
+            terms=self.terms,
+        )
 
     def keeps_status(self, status: str) -> bool:
         if self.statuses is None:
@@ -161,8 +215,23 @@ class Settings:
             "site_url",
             "keep_boilerplate",
         )
+        # Profile options only when set, so that the manifest of a run without them stays as it was.
+        added = {
+            "keep_urls",
+            "permalink",
+            "front_matter",
+            "aliases",
+            "redirect_format",
+            "scaffold",
+            "fields",
+            "date_format",
+            "terms",
+        }
         out: dict[str, object] = {}
         for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name in added and value not in (None, "", False, "yaml", "names", ()):
+                out[f.name] = [list(v) for v in value] if f.name == "fields" else value
             if f.name in keep:
                 v = getattr(self, f.name)
                 out[f.name] = list(v) if isinstance(v, tuple) else v
@@ -274,6 +343,18 @@ def _host_map(option: str, value: object) -> tuple[tuple[str, str], ...]:
     return tuple(pairs)
 
 
+def _field_list(option: str, value: object) -> tuple[tuple[str, str], ...]:
+    """`title,date,modified:modif` (or a list of such) -> ((field, name written), ...)."""
+    pairs = []
+    for word in _words(option, value):
+        key, _, name = word.partition(":")
+        key, name = key.strip(), (name or key).strip()
+        if not key or not name or not all(c.isalnum() or c in "_-" for c in key + name):
+            raise OptionsError(f"{option} {word!r}: expected FIELD or FIELD:NAME, e.g. modified:modif")
+        pairs.append((key, name))
+    return tuple(pairs)
+
+
 # The scalar field types, what a value must be to fill one, and how an error names it.
 _SCALARS: dict[object, tuple[tuple[type, ...], str]] = {
     bool: ((bool,), "true or false"),
@@ -303,6 +384,8 @@ _NORMALISE: dict[str, Callable[[str, object], object]] = {
     "asset_hosts": _words,
     "drop_keys": _strings,
     "host_map": _host_map,
+    "keep_urls": lambda option, value: _typed(option, value, bool),
+    "fields": _field_list,
 }
 
 

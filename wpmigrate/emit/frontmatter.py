@@ -16,20 +16,25 @@ one line of plain text (convert.post.excerpt_text); without one, Jekyll cuts its
 more tag (`excerpt_separator`) or the first paragraph. Fields are in this fixed order and absent when empty. Every value goes through
 PyYAML, so any title (colons, quotes, `#`, a leading `@` or `*`, emoji) loads back unchanged;
 lists are flow lists like the seed's `categories`. The seed's blank line before the closing
-`---` is not reproduced: it carries nothing and YAML ignores it.
+`---` is not reproduced by the Jekyll profile (it carries nothing and YAML ignores it); the plain
+profile, whose front matter is the seed's, reproduces it (blank_before_end).
+
+Other profiles pick their fields from FIELDS by name (`FIELDS["title"]`) and may add their own.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 import yaml
 
 from ..models import ConvertedPost, Post
+from .profile import ProfileOptions
 
 
 @dataclass(frozen=True)
@@ -99,6 +104,10 @@ def _permalink(f: FieldInput) -> str:
     return f.permalink
 
 
+def category_names(post: Post) -> tuple[str, ...]:
+    return tuple(_categories(FieldInput(post, ConvertedPost(""), "", "")))
+
+
 JEKYLL_FIELDS: tuple[tuple[str, FieldFn], ...] = (
     ("layout", _layout),
     ("title", _title),
@@ -111,6 +120,9 @@ JEKYLL_FIELDS: tuple[tuple[str, FieldFn], ...] = (
     ("excerpt_separator", _excerpt_separator),
     ("permalink", _permalink),
 )
+
+
+FIELDS: dict[str, FieldFn] = dict(JEKYLL_FIELDS)
 
 
 _LINE_BREAKS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
@@ -139,19 +151,108 @@ def dump_field(name: str, value: Any) -> str:
     """One `name: value` line. Dates stay bare (YAML reads them as dates, as Jekyll wants)."""
     if isinstance(value, date):
         return f"{name}: {value.isoformat()}"
+    if isinstance(value, BareText):
+        return f"{name}: {value}"
     if isinstance(value, (list, tuple)):
         return f"{name}: {_yaml_scalar(list(value))}"
     return f"{name}: {_yaml_scalar(value)}"
 
 
-def render_front_matter(fields: list[tuple[str, Any]]) -> str:
+def render_front_matter(fields: list[tuple[str, Any]], *, blank_before_end: bool = False) -> str:
+    """YAML front matter; `blank_before_end` reproduces the seed's blank line before the closing `---`."""
     lines = ["---"]
     for name, value in fields:
         if value in (None, "", [], ()):
             continue
         lines.append(dump_field(name, value))
-    lines.append("---")
+    lines.extend(["", "---"] if blank_before_end else ["---"])
     return "\n".join(lines) + "\n"
+
+
+def render_toml_front_matter(fields: list[tuple[str, Any]]) -> str:
+    """TOML front matter between `+++` lines (Hugo). Values are written as JSON-compatible TOML:
+    strings quoted and escaped, dates bare, lists inline."""
+    lines = ["+++"]
+    for name, value in fields:
+        if value in (None, "", [], ()):
+            continue
+        lines.append(f"{name} = {_toml_value(value)}")
+    lines.append("+++")
+    return "\n".join(lines) + "\n"
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, BareText):
+        return str(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    return json.dumps(str(value), ensure_ascii=False)  # a JSON string is a valid TOML basic string
+
+
+class BareText(str):
+    """A value written as is, unquoted (a date in the --date-format the user asked for)."""
+
+
+# Names a user may give for a field whatever the profile calls it (--fields modified:modif).
+FIELD_ALIASES = {
+    "modified": ("modif", "lastmod", "updated"),
+    "excerpt": ("summary", "description"),
+    "url": ("permalink",),
+    "permalink": ("url",),
+}
+
+
+def shape_fields(fields: list[tuple[str, Any]], f: FieldInput, options: ProfileOptions) -> list[tuple[str, Any]]:
+    """Apply the user's front-matter options to a profile's fields: --fields (which, in what order,
+    renamed: `title,date,modified:modif`), --date-format (strftime, in the post's own time zone: the
+    offset between its local and GMT dates in the export, never the machine's) and --terms slugs.
+    With none of them the fields come back as they were."""
+    if options.terms == "slugs":
+        slugs = {
+            "category": _category_slugs(f.post),
+            "post_tag": [t.slug for t in f.post.terms if t.domain == "post_tag"],
+        }
+        fields = [
+            (n, slugs["category"] if n == "categories" else slugs["post_tag"] if n == "tags" else v) for n, v in fields
+        ]
+    if options.date_format:
+        fields = [(n, _formatted(n, v, f.post, options.date_format)) for n, v in fields]
+    if options.fields:
+        by_name = dict(fields)
+        chosen = []
+        for key, out in options.fields:
+            names = (key, *FIELD_ALIASES.get(key, ()))
+            value = next((by_name[n] for n in names if n in by_name), None)
+            chosen.append((out, value))
+        fields = chosen
+    return fields
+
+
+def _category_slugs(post: Post) -> list[str]:
+    names = set(category_names(post))
+    return [t.slug for t in post.terms if t.domain == "category" and t.name in names]
+
+
+def _formatted(name: str, value: Any, post: Post, fmt: str) -> Any:
+    if not isinstance(value, date):
+        return value
+    if name == "date":
+        local, gmt = post.date, post.date_gmt
+    else:
+        local, gmt = post.modified, post.modified_gmt
+    if local is None:
+        return value
+    if gmt is not None:
+        # The site's offset at that date, to the quarter hour (WordPress stores both clocks).
+        minutes = round((local - gmt).total_seconds() / 900) * 15
+        local = local.replace(tzinfo=timezone(timedelta(minutes=minutes)))
+    return BareText(local.strftime(fmt))
 
 
 def jekyll_fields(f: FieldInput) -> list[tuple[str, Any]]:
