@@ -319,3 +319,14 @@ def test_the_authors_dollars_do_not_open_math():
     assert convert(text).markdown == "It costs $5 and \\$\\$10, `$x`.\n"
     assert convert(text, ConvertContext(math="dollar")).markdown == "It costs \\$5 and \\$\\$10, `$x`.\n"
     assert "It costs $5 and $$10" in audit.render_markdown(convert(text, ConvertContext(math="dollar")).markdown)
+
+
+def test_each_profile_writes_latex_as_its_generator_reads_math():
+    from wpmigrate.emit import PROFILES, get_profile
+    from wpmigrate.models import Site
+    from wpmigrate.pipeline import Index, make_context
+    from wpmigrate.settings import Settings
+
+    maths = {name: make_context(Index(site=Site()), Settings(profile=name)).math for name in PROFILES}
+    assert maths["jekyll"] == "kramdown" and maths["hugo"] == maths["astro"] == "dollar"
+    assert all(m in MATH_MODES and m == get_profile(n).math for n, m in maths.items())

@@ -223,6 +223,7 @@ def make_context(index: Index, settings: Settings, rewrite_asset: Callable[[str]
         rewrite_asset=rewrite_asset or (lambda url: url),
         embeds=settings.embeds,
         excerpt_separator=settings.excerpt_separator,
+        math=get_profile(settings.profile).math,
     )
 
 

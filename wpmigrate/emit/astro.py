@@ -95,6 +95,7 @@ class AstroProfile:
     asset_dir = "src/assets/images"
     asset_url = "../../assets/images"  # relative to src/content/COLLECTION/ENTRY.md
     raw_html = ""  # the Markdown renderer keeps raw HTML as it is
+    math = "dollar"  # WordPress.com LaTeX: $...$ / $$...$$, what remark-math expects
     redirects_path = "public/_redirects"
     publish_setting = ""
     config_files: tuple[str, ...] = ("astro.config.mjs", "astro.config.ts", "astro.config.js")

@@ -31,6 +31,7 @@ class EleventyProfile:
     asset_dir = "assets/images"
     asset_url = "/assets/images"
     raw_html = ""  # the Markdown renderer keeps raw HTML as it is
+    math = "dollar"  # WordPress.com LaTeX: $...$ / $$...$$, what markdown-it math plugins expect
     redirects_path = "_redirects"  # copied through by the scaffold's config
     publish_setting = ""
     config_files: tuple[str, ...] = (

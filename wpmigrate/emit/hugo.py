@@ -39,6 +39,7 @@ class HugoProfile:
     asset_dir = "static/images"
     asset_url = "/images"
     raw_html = "markup.goldmark.renderer.unsafe = true"  # Goldmark drops raw HTML without it
+    math = "dollar"  # WordPress.com LaTeX: $...$ / $$...$$, what Hugo's passthrough math and KaTeX/MathJax expect
     redirects_path = "static/_redirects"
     publish_setting = ""
     config_files: tuple[str, ...] = (

@@ -45,6 +45,7 @@ class JekyllProfile:
     asset_dir = "assets/images"
     asset_url = "/assets/images"
     raw_html = ""  # kramdown passes HTML blocks through
+    math = "kramdown"  # WordPress.com LaTeX: kramdown reads $$...$$ as math (inline and display); MathJax renders it
     redirects_path = "_redirects"  # published because the scaffold's _config.yml includes it
     publish_setting = "include: [_redirects]"  # Jekyll skips files named _*
     config_files: tuple[str, ...] = (

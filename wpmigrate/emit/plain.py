@@ -27,6 +27,7 @@ class PlainProfile:
     asset_dir = "assets/images"
     asset_url = "/assets/images"
     raw_html = ""  # the Markdown renderer keeps raw HTML as it is
+    math = "dollar"  # WordPress.com LaTeX: $...$ / $$...$$, the most widely read math notation in Markdown
     redirects_path = "_redirects"
     publish_setting = ""
     config_files: tuple[str, ...] = ()  # present: a site is here, no --scaffold

@@ -70,6 +70,7 @@ class Profile(Protocol):
     asset_dir: str  # default folder of downloaded assets inside the output
     asset_url: str  # default URL prefix posts use for that folder
     raw_html: str  # "": the renderer keeps raw HTML; else the config setting it needs (the scaffold writes it)
+    math: str  # how WordPress.com LaTeX is written: ConvertContext.math ("kramdown", "dollar" or "image")
     redirects_path: str  # where a netlify `_redirects` file is published from
     publish_setting: str  # what the site's config must say to publish redirects_path ("" nothing)
     config_files: tuple[str, ...]  # the generator's config files: one present means a site is already there
