@@ -21,6 +21,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from wpmigrate.cli import main
+from wpmigrate.convcache import CACHE_NAME
 
 ASSETS = FIXTURES / "assets"
 PNG = (ASSETS / "tiny.png").read_bytes()
@@ -117,7 +118,12 @@ def cases(base: str) -> dict[str, Callable[[Request, int], Response]]:
 
 
 def files_under(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    """Every file of the output but the conversion cache (tests/test_convcache.py looks at that)."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != CACHE_NAME
+    }
 
 
 PICTURES_MD = """\

@@ -18,6 +18,7 @@ from typing import Any
 from .assets import AssetResolver
 from .assetstage import gather_assets, localise_outputs
 from .budget import WithinBudget
+from .convcache import CachedPost, ConversionCache, Traced, run_digest, trace_rewrites
 from .convert import Attachment, ConvertContext
 from .convert.post import convert_post
 from .emit import get_profile
@@ -28,7 +29,7 @@ from .errors import OptionsError, UnsafePathError, bugs_named
 from .importers import Source, open_sources
 from .importers.frontmatter import FrontMatterSource
 from .manifest import Manifest, read_manifest
-from .models import Failed, OutputFile, Post, RunReport, Site, Skipped
+from .models import ConvertedPost, Failed, OutputFile, Post, RunReport, Site, Skipped
 from .parallel import convert_many
 from .pathsafe import check_relpath, resolve_inside
 from .privacy import privacy_skip_reason
@@ -220,33 +221,67 @@ def convert_all(
     report: RunReport,
     progress: Callable[[], None] | None = None,
     replay_asset: Callable[[str], Any] | None = None,
-) -> Iterator[tuple[Post, Any, Entry]]:
-    """Pass 2: convert every kept post (in settings.jobs processes); failures ours to explain (errors.RECORDED)
-    are recorded and the run goes on, any other raises InternalError naming the post. Results come in
-    input order whatever the number of jobs, so the output is the same."""
-    kept = (post for post in source.posts() if post_key(post) in index.entries)
-    convert = WithinBudget(convert_post, settings.post_time_budget)
-    for post, converted in convert_many(kept, ctx, settings.jobs, convert, replay_asset):
-        entry = index.entries[post_key(post)]
+    cache: ConversionCache | None = None,
+) -> Iterator[tuple[Post | None, ConvertedPost | CachedPost, Entry]]:
+    """Pass 2: convert every kept post (in settings.jobs processes) that the cache does not hold;
+    failures ours to explain (errors.RECORDED) are recorded and the run goes on, any other raises
+    InternalError naming the post. Results come in input order whatever the number of jobs and
+    whichever posts come from the cache (then with post None), so the output is the same."""
+    cache = cache or ConversionCache(None, False)
+    hits: dict[PostKey, CachedPost] = {}
+    keys: dict[PostKey, bytes] = {}
+    for key, entry in index.entries.items():
+        assert entry.placement is not None
+        keys[key] = cache.post_key(key, entry.placement)
+        hit = cache.lookup(keys[key], index.links.rewrite)
+        if hit is not None:
+            hits[key] = hit
+    missing = [key for key in index.entries if key not in hits]
+    if all(key in cache.spooled for key in missing):
+        todo: Iterable[Post] = [cache.spooled[key] for key in missing]  # no second pass over the input
+    else:
+        wanted = set(missing)
+        todo = (post for post in source.posts() if post_key(post) in wanted)
+    cache.spooled.clear()
+    convert = Traced(WithinBudget(convert_post, settings.post_time_budget))
+    fresh = convert_many(todo, ctx, settings.jobs, convert, replay_asset)
+    for key, entry in index.entries.items():
         if progress:
             progress()
+        hit = hits.get(key)
+        if hit is not None:
+            for url in hit.media:  # the asset stage must see them as a conversion would have shown them
+                ctx.rewrite_asset(url)
+            report.posts_reused += 1
+            _add_counts(report, _where(key, entry.title), hit)
+            yield None, hit, entry
+            continue
+        post, converted = next(fresh)
+        assert post_key(post) == key
+        report.posts_converted += 1
         if isinstance(converted, str):
             report.failed.append(Failed(post.where, converted))
             continue
-        report.shortcodes.update(converted.shortcodes)
-        report.unknown_shortcodes.update(converted.unknown_shortcodes)
-        report.blocks.update(converted.blocks)
-        report.warnings.extend(f"{post.where}: {w}" for w in converted.warnings)
+        _add_counts(report, post.where, converted)
         yield post, converted, entry
+
+
+def _add_counts(report: RunReport, where: str, converted: ConvertedPost | CachedPost) -> None:
+    report.shortcodes.update(converted.shortcodes)
+    report.unknown_shortcodes.update(converted.unknown_shortcodes)
+    report.blocks.update(converted.blocks)
+    report.warnings.extend(f"{where}: {w}" for w in converted.warnings)
+
+
+def _where(key: PostKey, title: str) -> str:
+    """Post.where for a post not read again (a cache hit)."""
+    return Post(source=key[0], line=key[1], id=key[2], title=title).where
 
 
 def run(
     settings: Settings, progress_factory: Callable[[str, int], Callable[[], None]] | None = None
 ) -> tuple[RunReport, Any]:
     """Run a whole conversion; returns (report, plan). Raises InputError/OptionsError for unusable input."""
-    from .plan import make_plan
-    from .writer import apply_plan
-
     report = RunReport(sources=[str(s) for s in settings.sources], dry_run=settings.dry_run)
     source = open_sources(
         list(settings.sources),
@@ -265,23 +300,59 @@ def run(
     if roots:
         # A mirror holds its own copies of the images: look there first.
         settings = replace(settings, mirrors=tuple(dict.fromkeys((*settings.mirrors, *roots))))
-    index = build_index(source.posts(), source.site, settings, report)
+    cache = ConversionCache.open(settings.out, writable=not (settings.dry_run or settings.check))
+    try:
+        report, plan = _run(settings, source, cache, report, progress_factory)
+    except BaseException:
+        cache.close()
+        raise
+    cache.finish()
+    return report, plan
+
+
+def _run(
+    settings: Settings,
+    source: Source,
+    cache: ConversionCache,
+    report: RunReport,
+    progress_factory: Callable[[str, int], Callable[[], None]] | None,
+) -> tuple[RunReport, Any]:
+    from .plan import make_plan
+    from .writer import apply_plan
+
+    index = build_index(cache.watch(source.posts(), post_key), source.site, settings, report)
 
     # --- assets hook: build the resolver here and pass resolver.rewrite as rewrite_asset ---
     resolver = AssetResolver(index.site, index.attachments, settings, extra_hosts=sorted(index.links.hosts))
     rewrite = resolver.rewrite if settings.download_assets else resolver.rewrite_origin
     ctx = make_context(index, settings, rewrite)
+    link, asset = trace_rewrites(ctx.rewrite_link, ctx.rewrite_asset)
+    ctx = replace(ctx, rewrite_link=link, rewrite_asset=asset)
+    cache.run = run_digest(
+        settings.output_options(),
+        settings.asset_hosts,
+        settings.host_map,
+        [Path(m).as_posix() for m in settings.mirrors],
+        index.site,
+        sorted(index.attachments.items()),
+        sorted(index.children.items()),
+        sorted(index.links.hosts),
+    )
     profile = get_profile(settings.profile)
     tick = progress_factory("Converting", len(index.entries)) if progress_factory else None
     outputs: list[OutputFile] = []
     produced = {entry.key: entry for entry in index.entries.values()}
-    for post, converted, entry in convert_all(
-        source, index, ctx, settings, report, tick, replay_asset=resolver.rewrite if settings.download_assets else None
-    ):
+    replay = resolver.rewrite if settings.download_assets else None
+    for post, converted, entry in convert_all(source, index, ctx, settings, report, tick, replay, cache):
         assert entry.placement is not None
-        with bugs_named(post.where):
-            data = profile.render(post, converted, entry.placement, index.authors.get(post.author, ""))
-        outputs.append(OutputFile(entry.placement.path, data, source=_source_id(post), kind=entry.placement.kind))
+        if isinstance(converted, CachedPost):
+            data = converted.data
+        else:
+            assert post is not None
+            with bugs_named(post.where):
+                data = profile.render(post, converted, entry.placement, index.authors.get(post.author, ""))
+            cache.store(cache.post_key(entry.key, entry.placement), entry.key, converted, data)
+        outputs.append(OutputFile(entry.placement.path, data, source=_source_id(entry.key), kind=entry.placement.kind))
         produced.pop(entry.key, None)
     # A post that failed to convert keeps its file from the last run: neither stale nor pruned.
     keep = {e.placement.path for e in produced.values() if e.placement is not None}
@@ -341,5 +412,6 @@ def _assets_in(manifest: Manifest, out_dir: Path) -> dict[str, str]:
     return found
 
 
-def _source_id(post: Post) -> str:
-    return f"{post.source}#{post.id}" if post.id is not None else post.source
+def _source_id(key: PostKey) -> str:
+    source, _, post_id = key
+    return f"{source}#{post_id}" if post_id is not None else source
