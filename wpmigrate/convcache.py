@@ -33,7 +33,7 @@ import pickle
 import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -106,8 +106,11 @@ class Traced:
 
 
 def content_digest(post: Post) -> bytes:
-    """The post as read, its line aside. repr, not pickle: pickle's bytes depend on object identity."""
-    return hashlib.blake2b(repr(replace(post, line=None)).encode("utf-8"), digest_size=16).digest()
+    """The post as read, its line aside. Pickled: exact, and fast. Its bytes may differ for equal
+    posts (object sharing is recorded), which costs a conversion, never a wrong hit."""
+    fields_ = dict(vars(post))
+    del fields_["line"]
+    return hashlib.blake2b(pickle.dumps(fields_, protocol=pickle.HIGHEST_PROTOCOL), digest_size=16).digest()
 
 
 def run_digest(options: Mapping[str, object], *parts: object) -> bytes:

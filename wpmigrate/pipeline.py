@@ -245,15 +245,20 @@ def convert_all(
     cache.spooled.clear()
     convert = Traced(WithinBudget(convert_post, settings.post_time_budget))
     fresh = convert_many(todo, ctx, settings.jobs, convert, replay_asset)
+    replayed: set[str] = set()
     for key, entry in index.entries.items():
         if progress:
             progress()
         hit = hits.get(key)
         if hit is not None:
-            for url in hit.media:  # the asset stage must see them as a conversion would have shown them
-                ctx.rewrite_asset(url)
+            # The asset stage must see the media as a conversion would have shown them, in order. A URL
+            # seen already changes nothing the second time (the resolver's calls are idempotent).
+            for url in hit.media:
+                if url not in replayed:
+                    replayed.add(url)
+                    ctx.rewrite_asset(url)
             report.posts_reused += 1
-            _add_counts(report, _where(key, entry.title), hit)
+            _add_counts(report, _where(key, entry.title) if hit.warnings else "", hit)
             yield None, hit, entry
             continue
         post, converted = next(fresh)
