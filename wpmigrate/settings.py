@@ -59,8 +59,9 @@ class Settings:
     wayback: bool = False
     wayback_url: str = "https://web.archive.org/web"
     strict: bool = False
-    concurrency: int = 8
-    per_host: int = 4
+    concurrency: int = 8  # downloads at a time (bench/bench_assets.py measured the defaults)
+    per_host: int = 8  # of which at most this many from one host
+    revalidate: bool = False  # ask the server again about assets a previous run wrote (else: kept as they are)
     max_asset_bytes: int = 50 * 1024 * 1024
     timeout: float = 30.0
     retries: int = 3
