@@ -36,6 +36,7 @@ from .privacy import privacy_skip_reason
 from .settings import Settings
 
 PostKey = tuple[str, int | None, int | None]
+MIN_PARALLEL = 64  # posts to convert below which --jobs is not worth its processes
 
 
 def post_key(post: Post) -> PostKey:
@@ -244,7 +245,9 @@ def convert_all(
         todo = (post for post in source.posts() if post_key(post) in wanted)
     cache.spooled.clear()
     convert = Traced(WithinBudget(convert_post, settings.post_time_budget))
-    fresh = convert_many(todo, ctx, settings.jobs, convert, replay_asset)
+    # A handful of posts (a re-run) converts faster here than a pool of processes starts.
+    jobs = settings.jobs if len(missing) >= MIN_PARALLEL else 1
+    fresh = convert_many(todo, ctx, jobs, convert, replay_asset)
     replayed: set[str] = set()
     for key, entry in index.entries.items():
         if progress:

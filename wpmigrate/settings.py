@@ -33,6 +33,17 @@ OPTION_FIELDS = {
 MIN_TIMEOUT = 0.01  # seconds
 
 
+def available_cores() -> int:
+    """The cores this process may run on (a container's or taskset's limit, not the machine's)."""
+    counter = getattr(os, "process_cpu_count", None)  # Python 3.13
+    if counter is not None:
+        return max(1, counter() or 1)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on every platform
+        return max(1, os.cpu_count() or 1)
+
+
 @dataclass(frozen=True)
 class Settings:
     sources: tuple[Path, ...] = ()
@@ -81,7 +92,7 @@ class Settings:
     force: bool = False
     prune: bool = False
     report: Path | None = None
-    jobs: int = 1
+    jobs: int = field(default_factory=available_cores)  # conversion processes
     quiet: bool = False
     verbose: int = 0
 
