@@ -55,6 +55,7 @@ class TracedPost(ConvertedPost):
 
     links: tuple[tuple[str, str], ...] = ()  # (url, what rewrite_link answered)
     media: tuple[str, ...] = ()  # urls passed to rewrite_asset
+    data: bytes = b""  # the rendered file (rendered where it was converted: a --jobs worker)
 
 
 @dataclass(frozen=True)
@@ -93,16 +94,18 @@ def trace_rewrites(
 
 @dataclass(frozen=True)
 class Traced:
-    """`convert(post, ctx)` returning a TracedPost (picklable: --jobs sends it to workers by fork)."""
+    """`convert(post, ctx)` then `render(post, converted)`, returning a TracedPost. --jobs workers get
+    it by fork, so both run there and this process only reads the input and collects files."""
 
     convert: Callable[[Post, Any], ConvertedPost]
+    render: Callable[[Post, ConvertedPost], bytes]
 
     def __call__(self, post: Post, ctx: Any) -> ConvertedPost:
         _links.clear()
         _media.clear()
         done = self.convert(post, ctx)
         base = {f.name: getattr(done, f.name) for f in fields(ConvertedPost)}
-        return TracedPost(**base, links=tuple(_links), media=tuple(_media))
+        return TracedPost(**base, links=tuple(_links), media=tuple(_media), data=self.render(post, done))
 
 
 def content_digest(post: Post) -> bytes:

@@ -18,14 +18,14 @@ from typing import Any
 from .assets import AssetResolver
 from .assetstage import gather_assets, localise_outputs
 from .budget import WithinBudget
-from .convcache import CachedPost, ConversionCache, Traced, run_digest, trace_rewrites
+from .convcache import CachedPost, ConversionCache, Traced, TracedPost, run_digest, trace_rewrites
 from .convert import Attachment, ConvertContext
 from .convert.post import convert_post
 from .emit import get_profile
 from .emit.jekyll import Placement
 from .emit.links import LinkMap
 from .emit.paths import SlugRegistry, slug_for
-from .errors import OptionsError, UnsafePathError, bugs_named
+from .errors import OptionsError, UnsafePathError
 from .importers import Source, open_sources
 from .importers.frontmatter import FrontMatterSource
 from .manifest import Manifest, read_manifest
@@ -244,7 +244,7 @@ def convert_all(
         wanted = set(missing)
         todo = (post for post in source.posts() if post_key(post) in wanted)
     cache.spooled.clear()
-    convert = Traced(WithinBudget(convert_post, settings.post_time_budget))
+    convert = Traced(WithinBudget(convert_post, settings.post_time_budget), _renderer(index, settings))
     # A handful of posts (a re-run) converts faster here than a pool of processes starts.
     jobs = settings.jobs if len(missing) >= MIN_PARALLEL else 1
     fresh = convert_many(todo, ctx, jobs, convert, replay_asset)
@@ -272,6 +272,18 @@ def convert_all(
             continue
         _add_counts(report, post.where, converted)
         yield post, converted, entry
+
+
+def _renderer(index: Index, settings: Settings) -> Callable[[Post, ConvertedPost], bytes]:
+    """The file of a converted post (front matter and body), in the profile's form."""
+    profile = get_profile(settings.profile)
+
+    def render(post: Post, converted: ConvertedPost) -> bytes:
+        placement = index.entries[post_key(post)].placement
+        assert placement is not None
+        return profile.render(post, converted, placement, index.authors.get(post.author, ""))
+
+    return render
 
 
 def _add_counts(report: RunReport, where: str, converted: ConvertedPost | CachedPost) -> None:
@@ -346,20 +358,18 @@ def _run(
         sorted(index.children.items()),
         sorted(index.links.hosts),
     )
-    profile = get_profile(settings.profile)
     tick = progress_factory("Converting", len(index.entries)) if progress_factory else None
     outputs: list[OutputFile] = []
     produced = {entry.key: entry for entry in index.entries.values()}
     replay = resolver.rewrite if settings.download_assets else None
-    for post, converted, entry in convert_all(source, index, ctx, settings, report, tick, replay, cache):
+    for _post, converted, entry in convert_all(source, index, ctx, settings, report, tick, replay, cache):
         assert entry.placement is not None
-        if isinstance(converted, CachedPost):
+        if isinstance(converted, TracedPost):  # converted and rendered by this run
             data = converted.data
-        else:
-            assert post is not None
-            with bugs_named(post.where):
-                data = profile.render(post, converted, entry.placement, index.authors.get(post.author, ""))
             cache.store(cache.post_key(entry.key, entry.placement), entry.key, converted, data)
+        else:
+            assert isinstance(converted, CachedPost)
+            data = converted.data
         outputs.append(OutputFile(entry.placement.path, data, source=_source_id(entry.key), kind=entry.placement.kind))
         produced.pop(entry.key, None)
     # A post that failed to convert keeps its file from the last run: neither stale nor pruned.
