@@ -1,6 +1,6 @@
 """wpmigrate beside the fastest peer, on the same generated exports, in one sitting.
 
-    python bench/run.py --sizes 1000,10000 [--repeat 3] [--warm] [--no-peer] [--jobs N]
+    python bench/run.py --sizes 1000,10000 [--repeat 3] [--warm] [--scaling] [--no-peer] [--jobs N]
 
 For each size: writes (once, then re-used) an export replicating the theme unit test data's posts and
 pages (make_wxr.py --theme) into bench/.work/, then runs, interleaved and --repeat times,
@@ -12,6 +12,7 @@ and prints the best wall time of each, posts/s, the peak RSS of that run (the la
 ru_maxrss from wait4) and the ratio peer time / wpmigrate time (above 1: wpmigrate is faster). The load
 average is printed beside each figure: the machines these run on are shared.
 
+--scaling adds wpmigrate cold with --jobs 1 and --jobs 2, interleaved.
 --warm adds wpmigrate's re-runs into the last cold output: nothing changed, one post's title changed,
 and `--check` with nothing changed (the conversion cache, issue 11).
 
@@ -172,6 +173,7 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=None, help="wpmigrate --jobs (default: its own default)")
     ap.add_argument("--warm", action="store_true", help="also time wpmigrate's re-runs (cache)")
     ap.add_argument("--no-peer", action="store_true", help="wpmigrate only")
+    ap.add_argument("--scaling", action="store_true", help="also time wpmigrate --jobs 1 against --jobs 2")
     args = ap.parse_args()
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
     index = None if args.no_peer else install_peer()
@@ -195,9 +197,23 @@ def main() -> None:
                 f"| ratio {size:,}: peer / wpmigrate time | {p.seconds / o.seconds:.2f} | | "
                 f"memory {o.peak_mb / p.peak_mb:.2f} | | |"
             )
+        if args.scaling:
+            scaling(export, out_ours, args.repeat, size)
         if args.warm:
             warm(export, out_ours, args, size, o)
         shutil.rmtree(out_peer, ignore_errors=True)
+
+
+def scaling(export: Path, out: Path, repeat: int, size: int) -> None:
+    """Cold runs with 1 and 2 processes, interleaved (the parallel speed-up)."""
+    one: list[Timing] = []
+    two: list[Timing] = []
+    for _ in range(repeat):
+        one.append(run_one(wpmigrate_cmd(export, out, 1), out))
+        two.append(run_one(wpmigrate_cmd(export, out, 2), out))
+    a, b = best(one), best(two)
+    print(line(f"wpmigrate {size:,} cold --jobs 1", a, size))
+    print(line(f"wpmigrate {size:,} cold --jobs 2 ({a.seconds / b.seconds:.2f}x)", b, size))
 
 
 def warm(export: Path, out: Path, args: argparse.Namespace, size: int, cold: Timing) -> None:
