@@ -28,7 +28,9 @@ ones to convert the second pass is not needed.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import os
 import pickle
 import sqlite3
 from collections import Counter
@@ -113,7 +115,13 @@ def content_digest(post: Post) -> bytes:
     posts (object sharing is recorded), which costs a conversion, never a wrong hit."""
     fields_ = dict(vars(post))
     del fields_["line"]
+    fields_["source"] = _real(post.source)  # however the path was typed, from whatever folder
     return hashlib.blake2b(pickle.dumps(fields_, protocol=pickle.HIGHEST_PROTOCOL), digest_size=16).digest()
+
+
+@functools.lru_cache(maxsize=256)
+def _real(path: str) -> str:
+    return os.path.realpath(path)
 
 
 def run_digest(options: Mapping[str, object], *parts: object) -> bytes:
