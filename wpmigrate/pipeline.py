@@ -230,11 +230,9 @@ def convert_all(
     whichever posts come from the cache (then with post None), so the output is the same."""
     cache = cache or ConversionCache(None, False)
     hits: dict[PostKey, CachedPost] = {}
-    keys: dict[PostKey, bytes] = {}
     for key, entry in index.entries.items():
         assert entry.placement is not None
-        keys[key] = cache.post_key(key, entry.placement)
-        hit = cache.lookup(keys[key], index.links.rewrite)
+        hit = cache.lookup(cache.post_key(key, entry.placement), index.links.rewrite)
         if hit is not None:
             hits[key] = hit
     missing = [key for key in index.entries if key not in hits]
