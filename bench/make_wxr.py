@@ -1,11 +1,15 @@
 """Write a large WXR file made of real items from ../shared/corpus/real-wxr, for benchmarks.
 
-    python bench/make_wxr.py --posts 10000 --out /tmp/big.xml [--gz] [--all-types]
+    python bench/make_wxr.py --posts 10000 --out /tmp/big.xml [--gz] [--all-types] [--theme]
 
 The channel header (site, authors, terms) is that of one real export; the items are taken in turn from
 all six real exports (posts only, unless --all-types) and varied so that every item is distinct: a new
 wp:post_id, `-N` added to the slug, ` (N)` to the title, a new guid. Content, comments and postmeta are
 the real ones, so the parse does the work a real export asks for.
+
+--theme takes header and items (posts and pages) from the WordPress theme unit test data instead
+(../shared/corpus/WPTT-theme-test-data/themeunittestdata.wordpress.xml): the export bench/run.py
+compares with the npm peer on, since every such tool is tried on it.
 """
 
 from __future__ import annotations
@@ -19,15 +23,17 @@ from pathlib import Path
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 HEADER_FROM = "real-wxr/alienlebarge__alienlebarge.github.com/wordpress.xml"
+THEME = "WPTT-theme-test-data/themeunittestdata.wordpress.xml"
 ITEM = re.compile(r"^[ \t]*<item>\s*$.*?^[ \t]*</item>[ \t]*$", re.S | re.M)
 
 
-def load_items(all_types: bool) -> list[str]:
+def load_items(all_types: bool, paths: list[Path] | None = None, types: str = "post") -> list[str]:
     items = []
-    for path in sorted((CORPUS / "real-wxr").rglob("*.xml")):
+    wanted = re.compile(rf"<wp:post_type>(?:<!\[CDATA\[)?(?:{types})(?:\]\]>)?</wp:post_type>")
+    for path in paths or sorted((CORPUS / "real-wxr").rglob("*.xml")):
         for m in ITEM.finditer(path.read_text(encoding="utf-8")):
             item = m.group()
-            if all_types or re.search(r"<wp:post_type>(?:<!\[CDATA\[)?post(?:\]\]>)?</wp:post_type>", item):
+            if all_types or wanted.search(item):
                 items.append(item)
     return items
 
@@ -49,11 +55,11 @@ def vary(item: str, n: int) -> str:
     )
 
 
-def write_wxr(out: Path, posts: int, all_types: bool = False, gz: bool = False) -> int:
+def write_wxr(out: Path, posts: int, all_types: bool = False, gz: bool = False, theme: bool = False) -> int:
     """Write the file; returns its size in bytes."""
-    text = (CORPUS / HEADER_FROM).read_text(encoding="utf-8")
-    header = text[: text.index("\t<item>")]
-    pool = load_items(all_types)
+    text = (CORPUS / (THEME if theme else HEADER_FROM)).read_text(encoding="utf-8")
+    header = text[: ITEM.search(text).start()]  # type: ignore[union-attr]  # every corpus export has items
+    pool = load_items(all_types, [CORPUS / THEME], "post|page") if theme else load_items(all_types)
     opener = gzip.open if gz else open
     with opener(out, "wt", encoding="utf-8") as fh:
         fh.write(header)
@@ -69,10 +75,11 @@ def main() -> None:
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--gz", action="store_true", help="write gzip-compressed")
     ap.add_argument("--all-types", action="store_true", help="take attachments, pages, menu items too")
+    ap.add_argument("--theme", action="store_true", help="replicate the theme unit test data's posts and pages")
     args = ap.parse_args()
     if not (CORPUS / HEADER_FROM).exists():
         sys.exit(f"{CORPUS} not found: the generator needs ../shared/corpus beside the repo")
-    size = write_wxr(args.out, args.posts, args.all_types, args.gz)
+    size = write_wxr(args.out, args.posts, args.all_types, args.gz, args.theme)
     print(f"{args.out}: {args.posts} items, {size / 1e6:.1f} MB")
 
 

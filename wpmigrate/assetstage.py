@@ -115,10 +115,24 @@ def gather_assets(
             with lock:
                 tick()
 
+    # An asset a previous run wrote (still in the output and the manifest) is not asked for again:
+    # WordPress never changes an upload under the same name. Its bytes are taken from the cache when
+    # there (so the plan still sees a hand-edited copy as a conflict), else from the output itself.
+    # --revalidate asks the server again about every one.
+    reused = {} if settings.revalidate else locate_assets({p: u for p, u in wanted.items() if p in kept}, (), cache_dir)
+    to_fetch = {p: u for p, u in wanted.items() if p not in reused}
     options = FetchOptions.from_settings(settings)
-    for path, result in fetch_assets(
-        wanted, options, cache_dir, progress if tick else None, sleep=sleep, warn=warn
-    ).items():
+    fetched = (
+        fetch_assets(to_fetch, options, cache_dir, progress if tick else None, sleep=sleep, warn=warn)
+        if to_fetch
+        else {}
+    )
+    for path in wanted:
+        if path in reused:
+            outcomes[path] = AssetOutcome(reused[path] or kept[path])
+            progress()
+            continue
+        result = fetched[path]
         if result.ok and result.path:
             outcomes[path] = AssetOutcome(result.path, fetched=True)
         elif path in kept:

@@ -232,6 +232,21 @@ asset_options = _group(
         help="Seconds to wait for a server (each connect, each read) before an asset download is retried.",
     ),
     click.option(
+        "--concurrency",
+        type=click.IntRange(min=1),
+        default=_default("concurrency"),
+        show_default=True,
+        help="Asset downloads at a time.",
+    ),
+    click.option(
+        "--per-host",
+        type=click.IntRange(min=1),
+        default=_default("per_host"),
+        show_default=True,
+        help="Asset downloads at a time from one host.",
+    ),
+    _flag("revalidate", "Ask the server again about assets a previous run wrote (uploads rarely change: off)."),
+    click.option(
         "--retries",
         type=click.IntRange(min=0),
         default=_default("retries"),

@@ -28,6 +28,7 @@ overwriting edited files.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -92,12 +93,24 @@ def portable_source(source: str, out_dir: Path) -> str:
     path, post_id = (source[: m.start()], m.group()) if m else (source, "")
     if not path or "://" in path:
         return source
+    return _relative_to(path, str(out_dir), os.getcwd()) + post_id
+
+
+@functools.lru_cache(maxsize=256)
+def _relative_to(path: str, out_dir: str, cwd: str) -> str:
+    """One resolve per input file and run, not one per post (an export holds thousands). `cwd` is
+    part of the key: relative paths mean something else once a library caller changes folder."""
     target = Path(path).resolve()
     try:
         rel = os.path.relpath(target, Path(out_dir).resolve())
     except ValueError:  # another drive (Windows): no relative path exists
         rel = str(target)
-    return Path(rel).as_posix() + post_id
+    return Path(rel).as_posix()
+
+
+def forget_resolved_sources() -> None:
+    """portable_source() resolves each input once per plan: a symlink changed since is seen anew."""
+    _relative_to.cache_clear()
 
 
 def manifest_path(out_dir: Path) -> Path:

@@ -222,3 +222,5 @@ class RunReport:
     unknown_shortcodes: Counter = field(default_factory=Counter)
     blocks: Counter = field(default_factory=Counter)
     dry_run: bool = False
+    posts_converted: int = 0  # conversions run (failures included)
+    posts_reused: int = 0  # posts taken from the conversion cache (convcache.py) instead

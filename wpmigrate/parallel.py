@@ -1,7 +1,7 @@
 """--jobs N: convert posts in N processes, with results identical to --jobs 1.
 
 Why this is safe to keep deterministic:
-- results come back in input order (batches of posts, `Pool.map` keeps order), so every report list
+- results come back in input order (a window of posts in flight, collected first in first out), so every report list
   and every output is assembled in the same order as a sequential run;
 - the converter's context is inherited by forking, not pickled (it holds closures: the link map, the
   asset resolver). Side effects of `ctx.rewrite_asset` (the resolver remembering what to fetch) happen
@@ -11,19 +11,22 @@ Why this is safe to keep deterministic:
   InternalError a sequential run raises (plain strings, the worker's traceback included).
 
 Where fork is not available (Windows), conversion runs in this process and says so once.
-Memory stays flat: posts are sent in batches, never the whole input at once.
+Memory stays flat: at most jobs * WINDOW_PER_JOB posts are in flight, never the whole input.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from multiprocessing.pool import AsyncResult
 from typing import Any
 
 from .errors import RECORDED, InternalError, bugs_named, describe
 from .models import ConvertedPost, Post
 
 Outcome = tuple[Post, "ConvertedPost | str"]
+WINDOW_PER_JOB = 8  # posts in flight per process: enough that none waits, few enough to keep memory flat
 _CTX: Any = None
 _CONVERT: Callable[[Post, Any], ConvertedPost] | None = None
 
@@ -44,17 +47,6 @@ def _convert_one(post: Post) -> ConvertedPost | str | InternalError:
         return convert_or_record(post, _CTX, _CONVERT)
     except InternalError as exc:  # sent back, raised by the parent in input order (as --jobs 1 does)
         return exc
-
-
-def _batches(items: Iterable[Post], size: int) -> Iterator[list[Post]]:
-    batch: list[Post] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def fork_available() -> bool:
@@ -82,13 +74,24 @@ def convert_many(
     _CTX, _CONVERT = ctx, convert
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            for batch in _batches(posts, jobs * 8):
-                for post, value in zip(batch, pool.map(_convert_one, batch, chunksize=2), strict=True):
-                    if isinstance(value, InternalError):
-                        raise value
-                    if isinstance(value, ConvertedPost) and replay_asset is not None:
-                        for ref in value.assets:
-                            replay_asset(ref.url)
-                    yield post, value
+            # A window of posts in flight, in input order: the workers never wait for a batch to be
+            # complete, and this process reads the next posts while they convert.
+            window: deque[tuple[Post, AsyncResult[Any]]] = deque()
+            for post in posts:
+                window.append((post, pool.apply_async(_convert_one, (post,))))
+                if len(window) >= jobs * WINDOW_PER_JOB:
+                    yield _collect(*window.popleft(), replay_asset)
+            while window:
+                yield _collect(*window.popleft(), replay_asset)
     finally:
         _CTX, _CONVERT = None, None
+
+
+def _collect(post: Post, pending: AsyncResult[Any], replay_asset: Callable[[str], Any] | None) -> Outcome:
+    value = pending.get()
+    if isinstance(value, InternalError):
+        raise value
+    if isinstance(value, ConvertedPost) and replay_asset is not None:
+        for ref in value.assets:
+            replay_asset(ref.url)
+    return post, value

@@ -101,8 +101,9 @@ def resolve_inside(out_dir: Path, rel: str) -> Path:
     """out_dir/rel, refusing an unsafe `rel` and anything that resolves (through symlinks too) outside out_dir."""
     check_relpath(rel)
     root = Path(out_dir).resolve()
-    if not is_inside(root, root / rel):
-        raise UnsafePathError(f"{rel!r} resolves to {(root / rel).resolve()}, outside the output folder {root}")
+    target = (root / rel).resolve()
+    if target != root and not target.is_relative_to(root):  # both resolved: a lexical test is enough
+        raise UnsafePathError(f"{rel!r} resolves to {target}, outside the output folder {root}")
     return root / rel
 
 

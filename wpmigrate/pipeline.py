@@ -18,6 +18,7 @@ from typing import Any
 from .assets import AssetResolver
 from .assetstage import gather_assets, localise_outputs
 from .budget import WithinBudget
+from .convcache import CachedPost, ConversionCache, Traced, TracedPost, run_digest, trace_rewrites
 from .convert import Attachment, ConvertContext
 from .convert.post import convert_post
 from .emit import get_profile
@@ -25,11 +26,11 @@ from .emit.frontmatter import category_names
 from .emit.links import LinkMap
 from .emit.paths import SlugRegistry, slug_for
 from .emit.profile import PlaceInput, Placement, Profile, old_path_of
-from .errors import OptionsError, UnsafePathError, bugs_named
+from .errors import OptionsError, UnsafePathError
 from .importers import Source, open_sources
 from .importers.frontmatter import FrontMatterSource
 from .manifest import Manifest, read_manifest
-from .models import Failed, OutputFile, Post, RunReport, Site, Skipped
+from .models import ConvertedPost, Failed, OutputFile, Post, RunReport, Site, Skipped
 from .parallel import convert_many
 from .pathsafe import check_relpath, resolve_inside
 from .privacy import privacy_skip_reason
@@ -37,6 +38,7 @@ from .redirects import OldAttachment, OldPost, collect_redirects, redirects_file
 from .settings import Settings
 
 PostKey = tuple[str, int | None, int | None]
+MIN_PARALLEL = 64  # posts to convert below which --jobs is not worth its processes
 
 
 def post_key(post: Post) -> PostKey:
@@ -235,33 +237,84 @@ def convert_all(
     report: RunReport,
     progress: Callable[[], None] | None = None,
     replay_asset: Callable[[str], Any] | None = None,
-) -> Iterator[tuple[Post, Any, Entry]]:
-    """Pass 2: convert every kept post (in settings.jobs processes); failures ours to explain (errors.RECORDED)
-    are recorded and the run goes on, any other raises InternalError naming the post. Results come in
-    input order whatever the number of jobs, so the output is the same."""
-    kept = (post for post in source.posts() if post_key(post) in index.entries)
-    convert = WithinBudget(convert_post, settings.post_time_budget)
-    for post, converted in convert_many(kept, ctx, settings.jobs, convert, replay_asset):
-        entry = index.entries[post_key(post)]
+    cache: ConversionCache | None = None,
+) -> Iterator[tuple[Post | None, ConvertedPost | CachedPost, Entry]]:
+    """Pass 2: convert every kept post (in settings.jobs processes) that the cache does not hold;
+    failures ours to explain (errors.RECORDED) are recorded and the run goes on, any other raises
+    InternalError naming the post. Results come in input order whatever the number of jobs and
+    whichever posts come from the cache (then with post None), so the output is the same."""
+    cache = cache or ConversionCache(None, False)
+    hits: dict[PostKey, CachedPost] = {}
+    for key, entry in index.entries.items():
+        assert entry.placement is not None
+        hit = cache.lookup(cache.post_key(key, entry.placement), index.links.rewrite)
+        if hit is not None:
+            hits[key] = hit
+    missing = [key for key in index.entries if key not in hits]
+    if all(key in cache.spooled for key in missing):
+        todo: Iterable[Post] = [cache.spooled[key] for key in missing]  # no second pass over the input
+    else:
+        wanted = set(missing)
+        todo = (post for post in source.posts() if post_key(post) in wanted)
+    cache.spooled.clear()
+    convert = Traced(WithinBudget(convert_post, settings.post_time_budget), _renderer(index, settings))
+    # A handful of posts (a re-run) converts faster here than a pool of processes starts.
+    jobs = settings.jobs if len(missing) >= MIN_PARALLEL else 1
+    fresh = convert_many(todo, ctx, jobs, convert, replay_asset)
+    replayed: set[str] = set()
+    for key, entry in index.entries.items():
         if progress:
             progress()
+        hit = hits.get(key)
+        if hit is not None:
+            # The asset stage must see the media as a conversion would have shown them, in order. A URL
+            # seen already changes nothing the second time (the resolver's calls are idempotent).
+            for url in hit.media:
+                if url not in replayed:
+                    replayed.add(url)
+                    ctx.rewrite_asset(url)
+            report.posts_reused += 1
+            _add_counts(report, _where(key, entry.title) if hit.warnings else "", hit)
+            yield None, hit, entry
+            continue
+        post, converted = next(fresh)
+        assert post_key(post) == key
+        report.posts_converted += 1
         if isinstance(converted, str):
             report.failed.append(Failed(post.where, converted))
             continue
-        report.shortcodes.update(converted.shortcodes)
-        report.unknown_shortcodes.update(converted.unknown_shortcodes)
-        report.blocks.update(converted.blocks)
-        report.warnings.extend(f"{post.where}: {w}" for w in converted.warnings)
+        _add_counts(report, post.where, converted)
         yield post, converted, entry
+
+
+def _renderer(index: Index, settings: Settings) -> Callable[[Post, ConvertedPost], bytes]:
+    """The file of a converted post (front matter and body), in the profile's form."""
+    profile = get_profile(settings.profile, settings.profile_options())
+
+    def render(post: Post, converted: ConvertedPost) -> bytes:
+        placement = index.entries[post_key(post)].placement
+        assert placement is not None
+        return profile.render(post, converted, placement, index.authors.get(post.author, ""))
+
+    return render
+
+
+def _add_counts(report: RunReport, where: str, converted: ConvertedPost | CachedPost) -> None:
+    report.shortcodes.update(converted.shortcodes)
+    report.unknown_shortcodes.update(converted.unknown_shortcodes)
+    report.blocks.update(converted.blocks)
+    report.warnings.extend(f"{where}: {w}" for w in converted.warnings)
+
+
+def _where(key: PostKey, title: str) -> str:
+    """Post.where for a post not read again (a cache hit)."""
+    return Post(source=key[0], line=key[1], id=key[2], title=title).where
 
 
 def run(
     settings: Settings, progress_factory: Callable[[str, int], Callable[[], None]] | None = None
 ) -> tuple[RunReport, Any]:
     """Run a whole conversion; returns (report, plan). Raises InputError/OptionsError for unusable input."""
-    from .plan import make_plan
-    from .writer import apply_plan
-
     report = RunReport(sources=[str(s) for s in settings.sources], dry_run=settings.dry_run)
     source = open_sources(
         list(settings.sources),
@@ -280,23 +333,58 @@ def run(
     if roots:
         # A mirror holds its own copies of the images: look there first.
         settings = replace(settings, mirrors=tuple(dict.fromkeys((*settings.mirrors, *roots))))
-    index = build_index(source.posts(), source.site, settings, report)
+    cache = ConversionCache.open(settings.out, writable=not (settings.dry_run or settings.check))
+    try:
+        report, plan = _run(settings, source, cache, report, progress_factory)
+    except BaseException:
+        cache.close()
+        raise
+    cache.finish()
+    return report, plan
+
+
+def _run(
+    settings: Settings,
+    source: Source,
+    cache: ConversionCache,
+    report: RunReport,
+    progress_factory: Callable[[str, int], Callable[[], None]] | None,
+) -> tuple[RunReport, Any]:
+    from .plan import make_plan
+    from .writer import apply_plan
+
+    index = build_index(cache.watch(source.posts(), post_key), source.site, settings, report)
 
     # --- assets hook: build the resolver here and pass resolver.rewrite as rewrite_asset ---
     resolver = AssetResolver(index.site, index.attachments, settings, extra_hosts=sorted(index.links.hosts))
     rewrite = resolver.rewrite if settings.download_assets else resolver.rewrite_origin
     ctx = make_context(index, settings, rewrite)
     profile = get_profile(settings.profile, settings.profile_options())
+    link, asset = trace_rewrites(ctx.rewrite_link, ctx.rewrite_asset)
+    ctx = replace(ctx, rewrite_link=link, rewrite_asset=asset)
+    cache.run = run_digest(
+        settings.output_options(),
+        settings.asset_hosts,
+        settings.host_map,
+        [Path(m).as_posix() for m in settings.mirrors],
+        index.site,
+        sorted(index.attachments.items()),
+        sorted(index.children.items()),
+        sorted(index.links.hosts),
+    )
     tick = progress_factory("Converting", len(index.entries)) if progress_factory else None
     outputs: list[OutputFile] = []
     produced = {entry.key: entry for entry in index.entries.values()}
-    for post, converted, entry in convert_all(
-        source, index, ctx, settings, report, tick, replay_asset=resolver.rewrite if settings.download_assets else None
-    ):
+    replay = resolver.rewrite if settings.download_assets else None
+    for _post, converted, entry in convert_all(source, index, ctx, settings, report, tick, replay, cache):
         assert entry.placement is not None
-        with bugs_named(post.where):
-            data = profile.render(post, converted, entry.placement, index.authors.get(post.author, ""))
-        outputs.append(OutputFile(entry.placement.path, data, source=_source_id(post), kind=entry.placement.kind))
+        if isinstance(converted, TracedPost):  # converted and rendered by this run
+            data = converted.data
+            cache.store(cache.post_key(entry.key, entry.placement), entry.key, converted, data)
+        else:
+            assert isinstance(converted, CachedPost)
+            data = converted.data
+        outputs.append(OutputFile(entry.placement.path, data, source=_source_id(entry.key), kind=entry.placement.kind))
         produced.pop(entry.key, None)
     # A post that failed to convert keeps its file from the last run: neither stale nor pruned.
     keep = {e.placement.path for e in produced.values() if e.placement is not None}
@@ -413,5 +501,6 @@ def _assets_in(manifest: Manifest, out_dir: Path) -> dict[str, str]:
     return found
 
 
-def _source_id(post: Post) -> str:
-    return f"{post.source}#{post.id}" if post.id is not None else post.source
+def _source_id(key: PostKey) -> str:
+    source, _, post_id = key
+    return f"{source}#{post_id}" if post_id is not None else source

@@ -32,6 +32,7 @@ from .errors import OptionsError, UnsafePathError
 from .manifest import (
     Manifest,
     ManifestEntry,
+    forget_resolved_sources,
     hash_bytes,
     hash_file,
     manifest_path,
@@ -168,6 +169,7 @@ def make_plan(
     if out_dir.exists() and not out_dir.is_dir():
         raise OptionsError(f"--out {out_dir}: exists and is not a folder; give a folder (it is created if missing)")
     old = read_manifest(out_dir)
+    forget_resolved_sources()
     changes: list[Change] = []
     files: dict[str, ManifestEntry] = {}
     seen: set[str] = set()

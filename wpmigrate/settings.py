@@ -39,6 +39,17 @@ OPTION_FIELDS = {
 MIN_TIMEOUT = 0.01  # seconds
 
 
+def available_cores() -> int:
+    """The cores this process may run on (a container's or taskset's limit, not the machine's)."""
+    counter = getattr(os, "process_cpu_count", None)  # Python 3.13
+    if counter is not None:
+        return max(1, counter() or 1)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on every platform
+        return max(1, os.cpu_count() or 1)
+
+
 @dataclass(frozen=True)
 class Settings:
     sources: tuple[Path, ...] = ()
@@ -77,8 +88,9 @@ class Settings:
     wayback: bool = False
     wayback_url: str = "https://web.archive.org/web"
     strict: bool = False
-    concurrency: int = 8
-    per_host: int = 4
+    concurrency: int = 8  # downloads at a time (bench/bench_assets.py measured the defaults)
+    per_host: int = 8  # of which at most this many from one host
+    revalidate: bool = False  # ask the server again about assets a previous run wrote (else: kept as they are)
     max_asset_bytes: int = 50 * 1024 * 1024
     timeout: float = 30.0  # seconds: each connect and each read of a download
     retries: int = 3
@@ -99,7 +111,7 @@ class Settings:
     force: bool = False
     prune: bool = False
     report: Path | None = None
-    jobs: int = 1
+    jobs: int = field(default_factory=available_cores)  # conversion processes
     quiet: bool = False
     verbose: int = 0
 
