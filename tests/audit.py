@@ -23,23 +23,9 @@ from wpmigrate.audit import (  # noqa: F401
 )
 from wpmigrate.convert import Attachment, ConvertContext
 from wpmigrate.models import Post
+from wpmigrate.pipeline import attachment_of
 
 # ---------------------------------------------------------------- reading an export for the audit
-
-
-def attachment_of(post: Post) -> Attachment:
-    meta = post.meta.get("_wp_attachment_metadata")
-    return Attachment(
-        id=post.id or 0,
-        url=post.attachment_url or post.guid,
-        parent=post.parent,
-        menu_order=post.menu_order,
-        title=post.title,
-        caption=post.excerpt,
-        description=post.content,
-        alt=str(post.meta.get("_wp_attachment_image_alt") or ""),
-        meta=meta if isinstance(meta, dict) else {},
-    )
 
 
 def read_export(path: Path) -> tuple[list[Post], ConvertContext]:

@@ -75,7 +75,8 @@ class Index:
     attachment_pages: list[OldAttachment] = field(default_factory=list)
 
 
-def _attachment_of(post: Post) -> Attachment:
+def attachment_of(post: Post) -> Attachment:
+    """An attachment post as the converter needs it (its URL, caption, alt text and size metadata)."""
     meta = post.meta.get("_wp_attachment_metadata")
     return Attachment(
         id=post.id or 0,
@@ -105,7 +106,7 @@ def build_index(posts: Iterable[Post], site: Site, settings: Settings, report: R
         if post.link:
             index.links.add_host(post.link)
         if post.type == "attachment" and post.id is not None:
-            index.attachments[post.id] = _attachment_of(post)
+            index.attachments[post.id] = attachment_of(post)
             index.attachment_pages.append(OldAttachment(post.id, old_path_of(post.link), post.parent))
             if post.parent:
                 children[post.parent].append((post.menu_order, post.id))

@@ -35,6 +35,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
+from ..tagattrs import attr_str, class_list
 from .embeds import render_embed
 
 _TAG_TYPO = re.compile(r"<(/?[a-zA-Z][a-zA-Z0-9]*)[\"']+(?=[\s/>])")
@@ -53,21 +54,14 @@ def pass_cleanup(root: Tag) -> None:
             continue  # removed with an ancestor
         if not _HTML_NAME.match(el.name):
             el.unwrap()
-        elif el.name == "div" and el.get("id") == "_mcePaste" and _OFF_SCREEN.search(str(el.get("style") or "")):
+        elif el.name == "div" and el.get("id") == "_mcePaste" and _OFF_SCREEN.search(attr_str(el, "style")):
             el.decompose()
-        elif el.name == "img" and _EMOJI_CLASSES & set(_classes(el)) and str(el.get("alt") or "").strip():
-            el.replace_with(NavigableString(str(el.get("alt")).strip()))
+        elif el.name == "img" and _EMOJI_CLASSES & set(class_list(el)) and attr_str(el, "alt").strip():
+            el.replace_with(NavigableString(attr_str(el, "alt").strip()))
     for p in root.find_all("p"):
         _split_at_blank_lines(p)
     for lst in root.find_all("ul"):
         _merge_one_item_lists(lst)
-
-
-def _classes(el: Tag) -> list[str]:
-    value = el.get("class")
-    if isinstance(value, str):
-        return value.split()
-    return [str(c) for c in value] if value else []
 
 
 def _split_at_blank_lines(p: Tag) -> None:

@@ -17,6 +17,7 @@ from html import escape as html_escape
 from bs4 import CData, Comment, Declaration, Doctype, PageElement, ProcessingInstruction, Tag
 
 from ..models import AssetRef
+from ..tagattrs import class_list
 from . import ConvertContext
 from .markers import MORE_TAG
 
@@ -102,7 +103,7 @@ def code_language(pre: Tag) -> str:
         for attr in ("data-lang", "data-language"):
             if el.get(attr):
                 return _clean_lang(str(el.get(attr)))
-        classes = [str(c) for c in (el.get("class") or [])]
+        classes = class_list(el)
         for cls in classes:
             m = _LANG_CLASS.match(cls)
             if m:
