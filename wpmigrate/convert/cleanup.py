@@ -20,7 +20,7 @@ pass_cleanup       on the parsed tree:
                      editor), they showed as one column of bullets, and kept apart Markdown would need
                      alternating `-`/`*` markers to separate them. Lists of several items, ordered lists
                      (their numbers would change) and lists with different attributes (classes) stay apart.
-    pass_players       Flash-era and raw video players (`<object>`, `<embed>`, `<iframe>` of YouTube,
+                       - Flash-era and raw video players (`<object>`, `<embed>`, `<iframe>` of YouTube,
                        Vimeo, Dailymotion...) become what an [embed] gets (`--embeds link`: a labelled
                        link to the video's page; `--embeds html`: the provider's current iframe). Flash
                        plays nowhere any more, so an `.swf` of an unknown service becomes a link to the
@@ -48,20 +48,34 @@ def repair_tag_typos(html: str) -> str:
     return _TAG_TYPO.sub(r"<\1", html) if "<" in html else html
 
 
-def pass_cleanup(root: Tag) -> None:
+def pass_cleanup(root: Tag, mode: str = "link", warnings: list[str] | None = None) -> None:
+    """All of this module's tree work in one walk over the tree: junk removed on the way, paragraphs,
+    lists and players gathered and mended after it (`mode` and `warnings` are the players')."""
+    paragraphs: list[Tag] = []
+    lists: list[Tag] = []
+    players: list[Tag] = []
     for el in root.find_all(True):
         if not isinstance(el, Tag) or el.parent is None:
             continue  # removed with an ancestor
-        if not _HTML_NAME.match(el.name):
+        name = el.name
+        if not _HTML_NAME.match(name):
             el.unwrap()
-        elif el.name == "div" and el.get("id") == "_mcePaste" and _OFF_SCREEN.search(attr_str(el, "style")):
+        elif name == "div" and el.get("id") == "_mcePaste" and _OFF_SCREEN.search(attr_str(el, "style")):
             el.decompose()
-        elif el.name == "img" and _EMOJI_CLASSES & set(class_list(el)) and attr_str(el, "alt").strip():
+        elif name == "img" and _EMOJI_CLASSES & set(class_list(el)) and attr_str(el, "alt").strip():
             el.replace_with(NavigableString(attr_str(el, "alt").strip()))
-    for p in root.find_all("p"):
-        _split_at_blank_lines(p)
-    for lst in root.find_all("ul"):
+        elif name == "p":
+            paragraphs.append(el)
+        elif name == "ul":
+            lists.append(el)
+        elif name in _PLAYER_TAGS:
+            players.append(el)
+    for p in paragraphs:
+        if p.parent is not None:
+            _split_at_blank_lines(p)
+    for lst in lists:
         _merge_one_item_lists(lst)
+    _replace_players(players, mode, warnings if warnings is not None else [])
 
 
 def _split_at_blank_lines(p: Tag) -> None:
@@ -169,8 +183,11 @@ def _is_flash(el: Tag) -> bool:
     return "shockwave-flash" in " ".join(types).lower() or "d27cdb6e" in str(el.get("classid") or "").lower()
 
 
-def pass_players(root: Tag, mode: str, warnings: list[str]) -> None:
-    for el in root.find_all(["object", "embed", "iframe"]):
+_PLAYER_TAGS = frozenset(["object", "embed", "iframe"])
+
+
+def _replace_players(players: list[Tag], mode: str, warnings: list[str]) -> None:
+    for el in players:
         if not isinstance(el, Tag) or el.parent is None or el.find_parent("object") is not None:
             continue  # gone with its <object>, or the <embed> fallback inside one
         src = _player_src(el)

@@ -71,7 +71,7 @@ from markdownify import ATX, MarkdownConverter
 
 from ..models import AssetRef
 from . import ConvertContext
-from .cleanup import pass_cleanup, pass_players, repair_tag_typos
+from .cleanup import pass_cleanup, repair_tag_typos
 from .markers import MORE_TAG, RAW_ATTR, RAW_HTML, RAW_MATH
 from .mdtext import (
     WS,
@@ -566,8 +566,7 @@ def html_to_markdown(
     soup = BeautifulSoup(html, "lxml")
     root: Tag = soup.body or soup
     pass_comments(soup)
-    pass_cleanup(root)
-    pass_players(root, ctx.embeds, notes)
+    pass_cleanup(root, ctx.embeds, notes)
     pass_repair(root)
     pass_urls(root, ctx, found)
     pass_depth(root, notes, seen_depth)
