@@ -20,11 +20,11 @@ pass_cleanup       on the parsed tree:
                      editor), they showed as one column of bullets, and kept apart Markdown would need
                      alternating `-`/`*` markers to separate them. Lists of several items, ordered lists
                      (their numbers would change) and lists with different attributes (classes) stay apart.
-                       - Flash-era and raw video players (`<object>`, `<embed>`, `<iframe>` of YouTube,
-                       Vimeo, Dailymotion...) become what an [embed] gets (`--embeds link`: a labelled
-                       link to the video's page; `--embeds html`: the provider's current iframe). Flash
-                       plays nowhere any more, so an `.swf` of an unknown service becomes a link to the
-                       file, with a warning; an iframe of an unknown service stays as it is (it may work).
+                   - Flash-era and raw video players (`<object>`, `<embed>`, `<iframe>` of YouTube,
+                     Vimeo, Dailymotion...) become what an [embed] gets (`--embeds link`: a labelled
+                     link to the video's page; `--embeds html`: the provider's current iframe). Flash
+                     plays nowhere any more, so an `.swf` of an unknown service becomes a link to the
+                     file, with a warning; an iframe of an unknown service stays as it is (it may work).
 """
 
 from __future__ import annotations
