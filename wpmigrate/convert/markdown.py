@@ -271,7 +271,10 @@ class WordPressConverter(_Converter):
                 continue
             if out:
                 strings.append(out)
-        text = "".join(strings) if "pre" in inner else _join_blocks(strings)
+        text = "".join(strings)
+        if "\n\n" in text and "pre" not in inner:
+            # Newlines where two children meet are collapsed (without such a meeting there is no "\n\n").
+            text = _join_blocks(strings)
 
         fn = self._fns.get(name, _UNKNOWN)
         if fn is _UNKNOWN:
@@ -458,7 +461,9 @@ class WordPressConverter(_Converter):
             "| " + " | ".join(seps.get(a, "---") for a in aligns) + " |",
         ]
         out += ["| " + " | ".join(r + [""] * (width - len(r))) + " |" for r in grid[1:]]
-        caption = "".join(self._captions.pop(id(c), "") for c in el.find_all("caption", recursive=False))
+        caption = "".join(
+            self._captions.pop(id(c), "") for c in el.contents if isinstance(c, Tag) and c.name == "caption"
+        )
         table = "\n".join(line.replace("|  |", "| |") for line in out)
         return "\n\n" + (caption + "\n\n" if caption else "") + table + "\n\n"
 
