@@ -299,9 +299,10 @@ class WordPressConverter(_Converter):
         text = WS.sub(" ", text)
         prev, nxt = el.previous_sibling, el.next_sibling
         parent = el.parent
-        if _is_block(prev) or (isinstance(prev, Tag) and prev.name == "br") or (_is_block(parent) and prev is None):
+        at_edge = (prev is None or nxt is None) and _is_block(parent)  # first or last in a block
+        if (isinstance(prev, Tag) and (prev.name in _BREAKS_LINE)) or (at_edge and prev is None):
             text = text.lstrip(" ")
-        if _is_block(nxt) or (_is_block(parent) and nxt is None) or (isinstance(nxt, Tag) and nxt.name == "br"):
+        if (isinstance(nxt, Tag) and (nxt.name in _BREAKS_LINE)) or (at_edge and nxt is None):
             text = text.rstrip(" ")
         if "_noformat" in parent_tags or not text:
             return text
@@ -629,8 +630,12 @@ def _join_blocks(strings: list[str]) -> str:
     return "".join(out)
 
 
+_BLOCKS = BLOCK_TAGS | RAW_BLOCK
+_BREAKS_LINE = _BLOCKS | {"br"}  # text next to these starts or ends a line: its spaces go
+
+
 def _is_block(node: Any) -> bool:
-    return isinstance(node, Tag) and (node.name in BLOCK_TAGS or node.name in RAW_BLOCK)
+    return isinstance(node, Tag) and node.name in _BLOCKS
 
 
 def _invisible(node: Any) -> bool:
