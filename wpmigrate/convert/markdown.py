@@ -226,6 +226,8 @@ class WordPressConverter(_Converter):
     # the name of every ancestor below the root (so "inside a <pre>" is `"pre" in parent_tags`), the
     # whitespace rules are answered once per tag name, and convert_<tag> is looked up once per class.
     # The convert_* methods (ours and markdownify's) are called exactly as markdownify calls them.
+    # It uses no private markdownify name (1.2's rules are copied below, not called), so markdownify
+    # is not pinned: a later 1.2.x changing its own walk would not change this output.
     def process_tag(self, node: Tag, parent_tags: set[str] | frozenset[str] | None = None) -> str:
         tags = parent_tags if type(parent_tags) is frozenset else frozenset(parent_tags or ())
         name = node.name
