@@ -482,6 +482,22 @@ def test_shortcodes_are_never_escaped():
     assert md('<p>[unknown_code attr="a_b*c"]</p>') == '[unknown_code attr="a_b*c"]\n'
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("a <", "a \\<"),  # a text run may end where a tag's Markdown begins
+        ("ends with \\", "ends with \\\\"),
+        # Around a kept shortcode: each run is judged by the characters really next to it.
+        ("x__[gallery]__y", "x\\_\\_[gallery]\\_\\_y"),
+        ("[gallery]_x_[/gallery]", "[gallery]\\_x\\_[/gallery]"),
+        ("~~[audio]~~", "\\~\\~[audio]\\~\\~"),
+        ("a]([b]", "a\\]([b]"),
+    ],
+)
+def test_escape_inline_at_the_edges_of_runs_and_shortcodes(text, expected):
+    assert escape_inline(text) == expected
+
+
 def test_escape_inline_leaves_plain_prose_alone():
     prose = "L’été, à 3 h — c’est « parfait » : 100 % d’accord ; n’est-ce pas ? (oui) 1/2 #1"
     assert escape_inline(prose) == prose

@@ -63,6 +63,7 @@ Decisions (what the output looks like, and why):
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from html import escape as html_escape
 from typing import TYPE_CHECKING, Any
 
@@ -204,8 +205,11 @@ class WordPressConverter(_Converter):
         autolinks = True
         table_infer_header = True
 
-    def __init__(self, ctx: ConvertContext, **options: Any) -> None:
-        super().__init__(**options)
+    def __init__(self, ctx: ConvertContext) -> None:
+        # markdownify's __init__ rebuilds its options from the class attributes (two dir() calls); a
+        # converter is made per post, so its state is built once per class and copied.
+        self.__dict__.update(_initial_state(type(self)))
+        self._fns = _CONVERT_FNS.setdefault(type(self), {})
         self.ctx = ctx
         self._cells: dict[int, str] = {}
         self._captions: dict[int, str] = {}
@@ -213,9 +217,19 @@ class WordPressConverter(_Converter):
         self._line_memo: dict[int, Any] = {}  # _at_line_start
         self._alt_memo: dict[int, bool] = {}  # _alternate
         self._item_index: dict[int, dict[int, int]] = {}  # _items_before
+        self._child_tags: dict[tuple[frozenset[str], str], frozenset[str]] = {}
 
     # --- dispatch -----------------------------------------------------------------------------
-    def process_tag(self, node: Tag, parent_tags: set[str] | None = None) -> str:
+    # markdownify's own walk (MarkdownConverter.process_tag, 1.2) asks `node.find_parent("pre")` for
+    # every element and builds a SoupStrainer for it, and finds its convert_<tag> by name per element.
+    # This walk is the same algorithm with what it needs passed down instead: `parent_tags` already holds
+    # the name of every ancestor below the root (so "inside a <pre>" is `"pre" in parent_tags`), the
+    # whitespace rules are answered once per tag name, and convert_<tag> is looked up once per class.
+    # The convert_* methods (ours and markdownify's) are called exactly as markdownify calls them.
+    # It uses no private markdownify name (1.2's rules are copied below, not called), so markdownify
+    # is not pinned: a later 1.2.x changing its own walk would not change this output.
+    def process_tag(self, node: Tag, parent_tags: set[str] | frozenset[str] | None = None) -> str:
+        tags = parent_tags if type(parent_tags) is frozenset else frozenset(parent_tags or ())
         name = node.name
         if (
             name in RAW_BLOCK
@@ -225,9 +239,10 @@ class WordPressConverter(_Converter):
             return "\n\n" + html_block(node) + "\n\n"
         if name in RAW_INLINE:
             return str(node)
-        if name == "div" and node.get(RAW_ATTR) == RAW_MATH:  # display math: its lines stay lines (latex.py)
+        raw = node.get(RAW_ATTR)
+        if name == "div" and raw == RAW_MATH:  # display math: its lines stay lines (latex.py)
             return "\n\n" + node.get_text().strip() + "\n\n"
-        if node.get(RAW_ATTR) == RAW_HTML or (name == "pre" and node.find(_linked) is not None):
+        if raw == RAW_HTML or (name == "pre" and node.find(_linked) is not None):
             # Custom HTML blocks stay the author's markup; a <pre> with links or images inside stays
             # HTML too, as a fenced block would lose them.
             if name != "pre":
@@ -235,14 +250,48 @@ class WordPressConverter(_Converter):
             for attr in [a for a in node.attrs if a in ("style", RAW_ATTR)]:
                 del node.attrs[attr]
             return "\n\n" + raw_html(str(node)) + "\n\n"
-        out = str(super().process_tag(node, parent_tags))
-        if not out.strip() and name in BLOCK_TAGS and "_inline" not in (parent_tags or ()):
-            # An empty block (<p><br></p>, <h2></h2>) still ends the line it interrupts: markdownify has
+
+        inner = self._child_tags.get((tags, name))
+        if inner is None:
+            inner = self._child_tags[(tags, name)] = _tags_below(tags, name)
+        trim_inside = _trim_inside(name)
+        strings: list[str] = []
+        for child in node.contents:
+            if isinstance(child, Tag):
+                out = self.process_tag(child, inner)
+            elif isinstance(child, NavigableString) and not isinstance(child, (Comment, Doctype)):
+                if not child.strip():  # whitespace next to a block's edge or a block is dropped
+                    prev, nxt = child.previous_sibling, child.next_sibling
+                    if trim_inside and (not prev or not nxt):
+                        continue
+                    if (isinstance(prev, Tag) and _trim_outside(prev.name)) or (
+                        isinstance(nxt, Tag) and _trim_outside(nxt.name)
+                    ):
+                        continue
+                out = self.process_text(child, inner)
+            else:
+                continue
+            if out:
+                strings.append(out)
+        text = "".join(strings)
+        if "\n\n" in text and "pre" not in inner:
+            # Newlines where two children meet are collapsed (without such a meeting there is no "\n\n").
+            text = _join_blocks(strings)
+
+        fn = self._fns.get(name, _UNKNOWN)
+        if fn is _UNKNOWN:
+            fn = _find_convert_fn(type(self), name)
+            if len(self._fns) < 500:  # tag names are the author's: keep the table small
+                self._fns[name] = fn
+        if fn is not None:
+            text = fn(self, node, text, tags)
+        if not text.strip() and name in BLOCK_TAGS and "_inline" not in tags:
+            # An empty block (<p><br></p>, <h2></h2>) still ends the line it interrupts: the walk has
             # already trimmed the text around it, which would otherwise run together ("one" + "two").
             return "\n\n"
-        return out
+        return text
 
-    def process_text(self, el: NavigableString, parent_tags: set[str] | None = None) -> str:
+    def process_text(self, el: NavigableString, parent_tags: set[str] | frozenset[str] | None = None) -> str:
         parent_tags = parent_tags or set()
         if isinstance(el, (Comment, CData, ProcessingInstruction, Declaration, Doctype)):
             return ""
@@ -252,9 +301,10 @@ class WordPressConverter(_Converter):
         text = WS.sub(" ", text)
         prev, nxt = el.previous_sibling, el.next_sibling
         parent = el.parent
-        if _is_block(prev) or (isinstance(prev, Tag) and prev.name == "br") or (_is_block(parent) and prev is None):
+        at_edge = (prev is None or nxt is None) and _is_block(parent)  # first or last in a block
+        if (isinstance(prev, Tag) and (prev.name in _BREAKS_LINE)) or (at_edge and prev is None):
             text = text.lstrip(" ")
-        if _is_block(nxt) or (_is_block(parent) and nxt is None) or (isinstance(nxt, Tag) and nxt.name == "br"):
+        if (isinstance(nxt, Tag) and (nxt.name in _BREAKS_LINE)) or (at_edge and nxt is None):
             text = text.rstrip(" ")
         if "_noformat" in parent_tags or not text:
             return text
@@ -365,7 +415,9 @@ class WordPressConverter(_Converter):
 
     def convert_figure(self, el: Tag, text: str, parent_tags: set[str]) -> str:
         caption = ""
-        for cap in el.find_all("figcaption", recursive=False):
+        for cap in el.contents:  # its own captions (direct children)
+            if not isinstance(cap, Tag) or cap.name != "figcaption":
+                continue
             caption += self._captions.pop(id(cap), "")
         body = strip_breaks(text)
         caption = caption.strip()
@@ -412,7 +464,9 @@ class WordPressConverter(_Converter):
             "| " + " | ".join(seps.get(a, "---") for a in aligns) + " |",
         ]
         out += ["| " + " | ".join(r + [""] * (width - len(r))) + " |" for r in grid[1:]]
-        caption = "".join(self._captions.pop(id(c), "") for c in el.find_all("caption", recursive=False))
+        caption = "".join(
+            self._captions.pop(id(c), "") for c in el.contents if isinstance(c, Tag) and c.name == "caption"
+        )
         table = "\n".join(line.replace("|  |", "| |") for line in out)
         return "\n\n" + (caption + "\n\n" if caption else "") + table + "\n\n"
 
@@ -479,8 +533,111 @@ class WordPressConverter(_Converter):
     convert_style = convert_template = convert_head = convert_title = convert_script
 
 
+# --- the walk's helpers (see WordPressConverter.process_tag) ---------------------------------------
+_ConvertFn = Callable[..., str]
+_UNKNOWN: Any = object()
+_CONVERT_FNS: dict[type, dict[str, _ConvertFn | None]] = {}  # class -> tag name -> convert function
+_INITIAL_STATE: dict[type, dict[str, Any]] = {}
+_HEADING_NAME = re.compile(r"h(\d+)")  # markdownify's heading test (a prefix match: "h2x" counts)
+_FN_NAME = re.compile(r"[\[\]:-]")
+# markdownify 1.2's whitespace rules (its should_remove_whitespace_inside/_outside, not public API):
+# whitespace-only text just inside these blocks or headings, or next to them or a <pre>, is dropped.
+_TRIM_INSIDE = frozenset(
+    [
+        "p",
+        "blockquote",
+        "article",
+        "div",
+        "section",
+        "ol",
+        "ul",
+        "li",
+        "dl",
+        "dt",
+        "dd",
+        "table",
+        "thead",
+        "tbody",
+        "tfoot",
+        "tr",
+        "td",
+        "th",
+    ]
+)
+
+
+def _trim_inside(name: str) -> bool:
+    return name in _TRIM_INSIDE or (name[:1] == "h" and _HEADING_NAME.match(name) is not None)
+
+
+def _trim_outside(name: str) -> bool:
+    return name == "pre" or _trim_inside(name)
+
+
+def _initial_state(cls: type) -> dict[str, Any]:
+    """What markdownify's __init__ sets on a converter of this class, its containers copied."""
+    if cls not in _INITIAL_STATE:
+        proto: Any = object.__new__(cls)
+        MarkdownConverter.__init__(proto)
+        _INITIAL_STATE[cls] = dict(vars(proto))
+    return {k: (v.copy() if isinstance(v, (dict, list, set)) else v) for k, v in _INITIAL_STATE[cls].items()}
+
+
+def _find_convert_fn(cls: type, name: str) -> _ConvertFn | None:
+    """convert_<tag> as markdownify's get_conv_fn finds it (no strip/convert options), unbound: it is
+    called with the converter first."""
+    name = name.lower()
+    fn = getattr(cls, "convert_" + _FN_NAME.sub("_", name), None)
+    if fn:
+        return fn
+    heading = _HEADING_NAME.match(name)
+    if heading:
+        n = int(heading.group(1))
+        return lambda self, el, text, parent_tags: self.convert_hN(n, el, text, parent_tags)
+    return None
+
+
+def _tags_below(tags: frozenset[str], name: str) -> frozenset[str]:
+    """The parent_tags of a tag's children, as markdownify builds them (with its pseudo-tags)."""
+    below = set(tags)
+    below.add(name)
+    if _HEADING_NAME.match(name) is not None or name in ("td", "th"):
+        below.add("_inline")
+    if name in ("pre", "code", "kbd", "samp"):
+        below.add("_noformat")
+    return frozenset(below)
+
+
+def _join_blocks(strings: list[str]) -> str:
+    """Join the children's strings, newlines at each boundary collapsed to the larger run (at most two),
+    as markdownify does outside <pre>."""
+    out: list[str] = []
+    pending = ""  # the previous string's trailing newlines, not yet written
+    for s in strings:
+        if s[0] == "\n":
+            body = s.lstrip("\n")
+            lead = len(s) - len(body)
+            if pending:
+                lead = min(2, max(len(pending), lead))
+            else:
+                out.append(pending)
+            out.append("\n" * lead)
+        else:
+            body = s
+            out.append(pending)
+        content = body.rstrip("\n")
+        out.append(content)
+        pending = body[len(content) :]
+    out.append(pending)
+    return "".join(out)
+
+
+_BLOCKS = BLOCK_TAGS | RAW_BLOCK
+_BREAKS_LINE = _BLOCKS | {"br"}  # text next to these starts or ends a line: its spaces go
+
+
 def _is_block(node: Any) -> bool:
-    return isinstance(node, Tag) and (node.name in BLOCK_TAGS or node.name in RAW_BLOCK)
+    return isinstance(node, Tag) and node.name in _BLOCKS
 
 
 def _invisible(node: Any) -> bool:

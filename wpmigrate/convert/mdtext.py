@@ -44,6 +44,8 @@ def _flanking(prev: str, nxt: str) -> tuple[bool, bool]:
 
 def escape_inline(text: str) -> str:
     """Backslash-escape what a CommonMark reader would take for markup, and nothing else."""
+    if _MAYBE_MARKUP.search(text) is None:
+        return text  # most text runs hold nothing to escape
     out: list[str] = []
     pos = 0
     for m in _SHORTCODE.finditer(text):
@@ -54,16 +56,19 @@ def escape_inline(text: str) -> str:
     return "".join(out)
 
 
+# Characters escape_inline may have to escape (`[` for shortcodes, which it never escapes), and the
+# runs and characters _escape_segment looks at: the text between them is copied as it is.
+_MAYBE_MARKUP = re.compile(r"[*_~`\\<&\]]")
+_SPECIAL = re.compile(r"\*+|_+|~+|[`\\<&\]]")
+
+
 def _escape_segment(text: str, start: int, end: int) -> str:
     out: list[str] = []
-    i = start
-    while i < end:
+    pos = start
+    for m in _SPECIAL.finditer(text, start, end):
+        i, j = m.span()
         ch = text[i]
         if ch in "*_~":
-            j = i
-            while j < end and text[j] == ch:
-                j += 1
-            run = text[i:j]
             prev = text[i - 1] if i > 0 else ""
             nxt = text[j] if j < len(text) else ""
             left, right = _flanking(prev, nxt)
@@ -72,24 +77,35 @@ def _escape_segment(text: str, start: int, end: int) -> str:
             elif ch == "_":
                 risky = (left and (not right or _is_punct(prev))) or (right and (not left or _is_punct(nxt)))
             else:  # ~~strike~~ (GFM); a single ~ is harmless
-                risky = len(run) >= 2 and (left or right)
-            out.append("".join("\\" + c for c in run) if risky else run)
-            i = j
-            continue
-        nxt = text[i + 1] if i + 1 < len(text) else ""
-        if ch == "`":
-            out.append("\\`")
-        elif ch == "\\":
-            out.append("\\\\" if (nxt == "" or (nxt.isascii() and _is_punct(nxt))) else "\\")
-        elif ch == "<" and (nxt.isalpha() or nxt in "/!?"):
-            out.append("\\<")
-        elif ch == "&" and _ENTITY_LIKE.match(text, i):
-            out.append("\\&")
-        elif ch == "]" and nxt == "(":
-            out.append("\\]")
+                risky = j - i >= 2 and (left or right)
+            if not risky:
+                continue
+            escaped = "\\" + "\\".join(text[i:j])
         else:
-            out.append(ch)
-        i += 1
+            nxt = text[i + 1] if i + 1 < len(text) else ""
+            if ch == "`":
+                escaped = "\\`"
+            elif ch == "\\":
+                if not (nxt == "" or (nxt.isascii() and _is_punct(nxt))):
+                    continue
+                escaped = "\\\\"
+            elif ch == "<":
+                # nxt == "" counts ("" is in every string): a "<" ending the text is escaped
+                if not (nxt.isalpha() or nxt in "/!?"):
+                    continue
+                escaped = "\\<"
+            elif ch == "&":
+                if not _ENTITY_LIKE.match(text, i):
+                    continue
+                escaped = "\\&"
+            else:  # "]"
+                if nxt != "(":
+                    continue
+                escaped = "\\]"
+        out.append(text[pos:i])
+        out.append(escaped)
+        pos = j
+    out.append(text[pos:end])
     return "".join(out)
 
 
@@ -112,9 +128,12 @@ def chomp(text: str) -> tuple[str, str, str]:
     return m.group(1), m.group(2), m.group(3)
 
 
+_LEADING_BREAKS = re.compile(r"^(?:[ \t]*\\\n)+")
+
+
 def strip_breaks(text: str) -> str:
     """Drop hard breaks at the edges of a block: there they would show as a backslash."""
-    text = re.sub(r"^(?:[ \t]*\\\n)+", "", text.strip(" \t\r\n"))
+    text = _LEADING_BREAKS.sub("", text.strip(" \t\r\n"), count=1)
     text = text.rstrip(" \t\r\n")
     # A break at the very end is now a lone backslash ("YouTube<br>" in a caption): an odd run only,
     # an even one is escaped backslashes.

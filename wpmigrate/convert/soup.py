@@ -133,9 +133,10 @@ def table_rows(table: Tag) -> list[list[Tag]]:
         if child.name == "tr":
             body.append(child)
         elif child.name in ("thead", "tbody", "tfoot"):
-            trs = child.find_all("tr", recursive=False)
+            trs = [tr for tr in child.contents if isinstance(tr, Tag) and tr.name == "tr"]
             {"thead": head, "tbody": body, "tfoot": foot}[child.name].extend(trs)
-    rows = [list(tr.find_all(["td", "th"], recursive=False)) for tr in head + body + foot]
+    # Direct children, read as they are: a find_all per row builds a SoupStrainer each time.
+    rows = [[c for c in tr.contents if isinstance(c, Tag) and c.name in ("td", "th")] for tr in head + body + foot]
     return [r for r in rows if r]
 
 
@@ -149,10 +150,28 @@ def table_is_simple(table: Tag) -> bool:
             for attr in ("colspan", "rowspan"):
                 if str(cell.get(attr, "1")).strip() not in ("", "1"):
                     return False
-            if cell.find(CELL_BLOCKERS) is not None or len(cell.find_all("p")) > 1:
+            if _holds_blocks(cell):
                 return False
     # Rows or cells we would not see (stray text, nested <tr> in odd places) mean: keep it as HTML.
-    return sum(len(r) for r in rows) == len(table.find_all(["td", "th"]))
+    cells = sum(1 for d in table.descendants if isinstance(d, Tag) and d.name in ("td", "th"))
+    return sum(len(r) for r in rows) == cells
+
+
+_CELL_BLOCKERS = frozenset(CELL_BLOCKERS)
+
+
+def _holds_blocks(cell: Tag) -> bool:
+    """A cell with block content (or two paragraphs) inside: one scan, not a find per question."""
+    paragraphs = 0
+    for node in cell.descendants:
+        if isinstance(node, Tag):
+            if node.name in _CELL_BLOCKERS:
+                return True
+            if node.name == "p":
+                paragraphs += 1
+                if paragraphs > 1:
+                    return True
+    return False
 
 
 def cell_align(cell: Tag) -> str:
