@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from html import escape as html_escape
 from typing import Any
 
@@ -418,11 +419,28 @@ def parse_html(html: str) -> BeautifulSoup:
     return BeautifulSoup(html, builder=_TreeBuilder())
 
 
+def tags_named(root: Tag, names: AbstractSet[str]) -> list[Tag]:
+    """root.find_all(list(names)), the same list in the same order, without bs4's matcher (a new
+    SoupStrainer per call and a Python match per node: eight times slower)."""
+    return [n for n in root.descendants if isinstance(n, Tag) and n.name in names]
+
+
+def first_tag(root: Tag, name: str) -> Tag | None:
+    """root.find(name)."""
+    return next((n for n in root.descendants if isinstance(n, Tag) and n.name == name), None)
+
+
+def has_ancestor(tag: PageElement, name: str) -> bool:
+    """tag.find_parent(name) is not None."""
+    return any(p.name == name for p in tag.parents)
+
+
+_NOT_TEXT = (Comment, CData, ProcessingInstruction, Declaration, Doctype)
+
+
 def pass_comments(root: Tag) -> None:
     more_done = False
-    for node in list(
-        root.find_all(string=lambda s: isinstance(s, (Comment, CData, ProcessingInstruction, Declaration, Doctype)))
-    ):
+    for node in [n for n in root.descendants if isinstance(n, _NOT_TEXT)]:
         if isinstance(node, Comment) and re.match(r"\s*more\b", str(node)) and not more_done:
             more_done = True
             node.replace_with(Tag(name=MORE_TAG))
@@ -432,23 +450,50 @@ def pass_comments(root: Tag) -> None:
             node.extract()
 
 
+_VOID_BY_HTML5 = frozenset(["source", "track", "embed", "param", "wbr"])  # libxml2 does not know these are void
+
+
 def pass_repair(root: Tag) -> None:
-    """Fix what the lxml parser gets wrong for HTML5, and what markdownify cannot see."""
-    for tag in root.find_all(["source", "track", "embed", "param", "wbr"]):
-        for child in reversed(list(tag.contents)):  # libxml2 does not know these are void
+    """Fix what the lxml parser gets wrong for HTML5, and what markdownify cannot see.
+
+    One walk gathers the four kinds of tag each step works on: no step makes or removes a tag of a
+    later step's kind (but for the <pre> it wraps code in, added to the list) or changes their order."""
+    voids: list[Tag] = []
+    codes: list[Tag] = []
+    pres: list[Tag] = []
+    noscripts: list[Tag] = []
+    for node in root.descendants:
+        if isinstance(node, Tag):
+            name = node.name
+            if name in _VOID_BY_HTML5:
+                voids.append(node)
+            elif name == "code":
+                codes.append(node)
+            elif name == "pre":
+                pres.append(node)
+            elif name == "noscript":
+                noscripts.append(node)
+    for tag in voids:
+        for child in reversed(list(tag.contents)):
             tag.insert_after(child.extract())
-    for code in root.find_all("code"):
+    for code in codes:
         # Multi-line inline code (autop put <br> in it): a code span cannot hold a line break.
-        if code.find("br") is not None and code.find_parent("pre") is None:
+        if first_tag(code, "br") is not None and not has_ancestor(code, "pre"):
             for text in code.find_all(string=True):
                 if text.startswith("\n") and getattr(text.previous_sibling, "name", "") == "br":
                     text.replace_with(text[1:])  # the <br> is the line break; the newline was spacing
-            code.wrap(Tag(name="pre"))
-    for pre in root.find_all("pre"):
-        for br in pre.find_all("br"):
+            pre = Tag(name="pre")
+            code.wrap(pre)
+            pres.append(pre)  # its <br>s become newlines with the others (in any order: the same result)
+    for pre in pres:
+        for br in tags_named(pre, _BR):
             br.replace_with("\n")
-    for tag in root.find_all(["noscript"]):
+    for tag in noscripts:
         tag.unwrap()
+
+
+_BR = frozenset(["br"])
+_URL_TAGS = frozenset(["img", "a", "video", "audio", "source", "track", "embed", "object"])
 
 
 def pass_urls(root: Tag, ctx: ConvertContext, assets: list[AssetRef]) -> None:
@@ -458,7 +503,7 @@ def pass_urls(root: Tag, ctx: ConvertContext, assets: list[AssetRef]) -> None:
         assets.append(AssetRef(url=url, kind=kind))
         return ctx.rewrite_asset(url)
 
-    for tag in root.find_all(["img", "a", "video", "audio", "source", "track", "embed", "object"]):
+    for tag in tags_named(root, _URL_TAGS):
         name = tag.name
         if name == "img":
             src = str(tag.get("src") or "").strip()
@@ -490,7 +535,7 @@ def pass_urls(root: Tag, ctx: ConvertContext, assets: list[AssetRef]) -> None:
                     kind = name
                 else:
                     kind = classify_media(src) or (
-                        "video" if tag.find_parent("video") else "audio" if tag.find_parent("audio") else "file"
+                        "video" if has_ancestor(tag, "video") else "audio" if has_ancestor(tag, "audio") else "file"
                     )
                 tag["src"] = media(src, kind)
             tag.attrs.pop("srcset", None)
