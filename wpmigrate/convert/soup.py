@@ -626,6 +626,8 @@ def flatten_deep_markup(html: str) -> tuple[str, int]:
 def pass_depth(root: Tag, warnings: list[str], seen_depth: int = 0) -> None:
     """Flatten markup nested deeper than MAX_DEPTH: containers first, then whatever is left.
     `seen_depth`: the depth flatten_deep_markup saw before parsing (it flattened it already)."""
+    if seen_depth <= MAX_DEPTH and sum(1 for n in root.descendants if isinstance(n, Tag)) <= MAX_DEPTH:
+        return  # no deeper than it has tags: the walk below would find nothing to do
     deepest = seen_depth
     stack: list[tuple[Tag, int]] = [(root, 0)]
     deep: list[tuple[int, Tag]] = []
