@@ -288,7 +288,8 @@ def raw_html(markup: str) -> str:
 
 # Markup whose lxml tree can differ from the parse events bs4 sees: a doctype (kept apart, in docinfo);
 # what may put text outside <html> (the tree drops it): an end tag, comment or PI first, </html>, </body>.
-_ODD_MARKUP = re.compile(r"\A[ \t\n\r\f]*<[/!?]|<!doctype|</(?:html|body|head)", re.I)
+_ODD_START = re.compile(r"[ \t\n\r\f]*<[/!?]")
+_ODD_MARKUP = ("<!doctype", "</html", "</body", "</head")  # in lower case: found by `in`, not a regex search
 # HTML boolean attributes: libxml2's tree gives `disabled` the value "disabled", its events give "".
 _BOOLEAN_ATTRS = frozenset(
     [
@@ -311,6 +312,10 @@ _TREE_DEPTH = 200
 _ASCII_SPACES = BeautifulSoup.ASCII_SPACES  # what bs4 folds a blank text run from
 
 
+def _has_odd_markup(lowered: str) -> bool:
+    return any(odd in lowered for odd in _ODD_MARKUP)
+
+
 class _Fallback(Exception):
     """The lxml tree holds something _TreeBuilder does not copy exactly: parse the bs4 way."""
 
@@ -325,7 +330,7 @@ class _TreeBuilder(LXMLTreeBuilder):
     the bs4 way."""
 
     def feed(self, markup: Any) -> None:
-        if not isinstance(markup, str) or _ODD_MARKUP.search(markup):
+        if not isinstance(markup, str) or _ODD_START.match(markup) or _has_odd_markup(markup.lower()):
             super().feed(markup)
             return
         parser = etree.HTMLParser(recover=True, huge_tree=self.huge_tree)
