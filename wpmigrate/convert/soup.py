@@ -114,7 +114,7 @@ def classify_media(url: str) -> str | None:
 def code_language(pre: Tag) -> str:
     """The fence's info string, from the <pre> or its <code>: language-x, lang-x, brush: x, data-lang,
     or WP-Syntax's <pre lang="php"> (a human language code there is ignored)."""
-    for el in (pre, pre.find("code")):
+    for el in (pre, first_tag(pre, "code")):
         if not isinstance(el, Tag):
             continue
         for attr in ("data-lang", "data-language"):
@@ -139,6 +139,11 @@ def _clean_lang(lang: str) -> str:
     return "" if lang in ("none", "plain", "text", "plaintext", "nohighlight") else lang
 
 
+_CELLS = frozenset(["td", "th"])
+_CELL_BLOCKER_SET = frozenset(CELL_BLOCKERS)
+_P = frozenset(["p"])
+
+
 def table_rows(table: Tag) -> list[list[Tag]]:
     """Rows in display order (thead, bodies and loose rows, tfoot), each a list of its cells."""
     head: list[Tag] = []
@@ -150,9 +155,9 @@ def table_rows(table: Tag) -> list[list[Tag]]:
         if child.name == "tr":
             body.append(child)
         elif child.name in ("thead", "tbody", "tfoot"):
-            trs = child.find_all("tr", recursive=False)
+            trs = [c for c in child.children if isinstance(c, Tag) and c.name == "tr"]
             {"thead": head, "tbody": body, "tfoot": foot}[child.name].extend(trs)
-    rows = [list(tr.find_all(["td", "th"], recursive=False)) for tr in head + body + foot]
+    rows = [[c for c in tr.children if isinstance(c, Tag) and c.name in _CELLS] for tr in head + body + foot]
     return [r for r in rows if r]
 
 
@@ -166,10 +171,12 @@ def table_is_simple(table: Tag) -> bool:
             for attr in ("colspan", "rowspan"):
                 if str(cell.get(attr, "1")).strip() not in ("", "1"):
                     return False
-            if cell.find(CELL_BLOCKERS) is not None or len(cell.find_all("p")) > 1:
+            if any(isinstance(n, Tag) and n.name in _CELL_BLOCKER_SET for n in cell.descendants):
+                return False
+            if len(tags_named(cell, _P)) > 1:
                 return False
     # Rows or cells we would not see (stray text, nested <tr> in odd places) mean: keep it as HTML.
-    return sum(len(r) for r in rows) == len(table.find_all(["td", "th"]))
+    return sum(len(r) for r in rows) == len(tags_named(table, _CELLS))
 
 
 def cell_align(cell: Tag) -> str:
@@ -182,7 +189,7 @@ def cell_align(cell: Tag) -> str:
 
 def html_block(el: Tag) -> str:
     """An element as a CommonMark HTML block: opening tag alone on line one, no blank line inside."""
-    for node in [el, *el.find_all(True)]:
+    for node in [el, *(n for n in el.descendants if isinstance(n, Tag))]:
         for attr in list(node.attrs):
             if attr in ("class", "style", "srcset", "sizes", "loading", "decoding") or attr.startswith("data-"):
                 del node.attrs[attr]
