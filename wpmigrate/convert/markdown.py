@@ -67,7 +67,7 @@ from collections.abc import Callable
 from html import escape as html_escape
 from typing import TYPE_CHECKING, Any
 
-from bs4 import BeautifulSoup, CData, Comment, Declaration, Doctype, NavigableString, ProcessingInstruction, Tag
+from bs4 import CData, Comment, Declaration, Doctype, NavigableString, ProcessingInstruction, Tag
 from markdownify import ATX, MarkdownConverter
 
 from ..models import AssetRef
@@ -93,6 +93,7 @@ from .soup import (
     code_language,
     flatten_deep_markup,
     html_block,
+    parse_html,
     pass_comments,
     pass_depth,
     pass_repair,
@@ -720,7 +721,7 @@ def html_to_markdown(
     found: list[AssetRef] = []
     notes: list[str] = []
     html, seen_depth = flatten_deep_markup(repair_tag_typos(html))
-    soup = BeautifulSoup(html, "lxml")
+    soup = parse_html(html)
     root: Tag = soup.body or soup
     pass_comments(soup)
     pass_cleanup(root, ctx.embeds, notes)

@@ -92,6 +92,8 @@ def excerpt_text(html_text: str) -> str:
     """A WordPress excerpt (plain text or HTML) as one paragraph of plain text; "" for none."""
     if not html_text.strip():
         return ""
+    if "<" not in html_text and "&" not in html_text:  # plain text: nothing for a parser to do
+        return _ASCII_SPACES.sub(" ", html_text).strip()
     soup = BeautifulSoup(html_text, "html.parser")
     for el in soup.find_all(_WORD_BREAKS):
         el.insert_before(" ")

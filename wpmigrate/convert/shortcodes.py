@@ -242,12 +242,15 @@ def scan(text: str, known: frozenset[str] | set[str], opaque: re.Pattern[str] = 
     Known names swallow their content (to the first `[/name]`); unknown candidates yield only their
     opening tag (content None, escaped False) so that what is inside is scanned too.
     """
-    starts, ends = _opaque_spans(text, opaque)
+    spans: tuple[list[int], list[int]] | None = None  # found on the first candidate: most posts have none
     pos = 0
     while True:
         m = _OPEN.search(text, pos)
         if not m:
             return
+        if spans is None:
+            spans = _opaque_spans(text, opaque)
+        starts, ends = spans
         i = bisect.bisect_right(starts, m.start()) - 1
         if i >= 0 and ends[i] > m.start():
             pos = ends[i]
@@ -334,6 +337,11 @@ def count_shortcodes(html_text: str) -> Counter:
 # ---------------------------------------------------------------- render_shortcodes
 
 
+_BLOCK_ALONE = re.compile(
+    rf"<p>\s*{BLOCK_START}([^{BLOCK_START}{BLOCK_END}]*){BLOCK_END}\s*(?:<br\s*/?>\s*)?</p>", re.S
+)
+
+
 def render_shortcodes(
     html_text: str, post: Post, ctx: ConvertContext, protected: dict[str, str], seen: Counter, unknown: Counter
 ) -> str:
@@ -344,12 +352,9 @@ def render_shortcodes(
     text = PROTECT_TOKEN.sub(lambda m: _block(_render_protected(protected.get(m.group(0), ""), seen, unknown)), text)
     text = autoembed(text, ctx)
     # shortcode_unautop: a block-level result alone in its paragraph replaces the paragraph.
-    text = re.sub(
-        rf"<p>\s*{BLOCK_START}([^{BLOCK_START}{BLOCK_END}]*){BLOCK_END}\s*(?:<br\s*/?>\s*)?</p>",
-        r"\1",
-        text,
-        flags=re.S,
-    )
+    if BLOCK_START not in text:
+        return text.replace(BLOCK_END, "")
+    text = _BLOCK_ALONE.sub(r"\1", text)
     return text.replace(BLOCK_START, "").replace(BLOCK_END, "")
 
 
@@ -611,9 +616,12 @@ _BARE_URL = re.compile(r"(<p>\s*|<br\s*/?>\s*|^[ \t]*)(https?://[^\s<>\"]+)(?=\s
 
 def autoembed(text: str, ctx: ConvertContext) -> str:
     """WordPress's auto-embed: a URL alone on its line (or paragraph) becomes an embed, or at least a link."""
-    starts, ends = _opaque_spans(text)
+    spans: list[tuple[list[int], list[int]]] = []  # found on the first bare URL: most posts have none
 
     def embed(m: re.Match[str]) -> str:
+        if not spans:
+            spans.append(_opaque_spans(text))
+        starts, ends = spans[0]
         i = bisect.bisect_right(starts, m.start(2)) - 1
         if i >= 0 and ends[i] > m.start(2):
             return m.group(0)
