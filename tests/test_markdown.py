@@ -463,6 +463,9 @@ def test_escaping_in_prose(text, expected):
         ("* * *", "\\* * *"),
         ("~~~", "\\~~~"),
         ("[a]: http://x", "\\[a]: http://x"),
+        ("-|-", "\\-|-"),  # a GFM table delimiter row: the line above would become a table header
+        ("|:--|--:|", "|:\\--|--:|"),
+        ("a|-", "a|-"),
     ],
 )
 def test_escaping_at_line_start(line, expected):

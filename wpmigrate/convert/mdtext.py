@@ -26,6 +26,9 @@ _LINE_START = [
     re.compile(r"~~~"),  # fence
     re.compile(r"\[[^\]]*\]:"),  # link reference definition
 ]
+# A GFM table's delimiter row (`-|-`, `|:--|`): with any line above it, that line would become a table
+# header. Escaping its first hyphen leaves a cell that is not only hyphens, so no table.
+_TABLE_DELIMITER = re.compile(r"\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
 
 
 def _is_ws(ch: str) -> bool:
@@ -111,6 +114,9 @@ def _escape_segment(text: str, start: int, end: int) -> str:
 
 def escape_line_start(text: str) -> str:
     """Escape a construct that would start a block if `text` began a line (text already escaped)."""
+    if "|" in text and _TABLE_DELIMITER.match(text):
+        hyphen = text.index("-")
+        return text[:hyphen] + "\\" + text[hyphen:]
     for rx in _LINE_START:
         m = rx.match(text)
         if not m:
