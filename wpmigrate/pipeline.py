@@ -36,6 +36,7 @@ from .pathsafe import check_relpath, resolve_inside
 from .privacy import privacy_skip_reason
 from .redirects import OldAttachment, OldPost, collect_redirects, redirects_file
 from .settings import Settings
+from .spool import Spool
 
 PostKey = tuple[str, int | None, int | None]
 MIN_PARALLEL = 64  # posts to convert below which --jobs is not worth its processes
@@ -335,9 +336,12 @@ def run(
         # A mirror holds its own copies of the images: look there first.
         settings = replace(settings, mirrors=tuple(dict.fromkeys((*settings.mirrors, *roots))))
     cache = ConversionCache.open(settings.out, writable=not (settings.dry_run or settings.check))
+    # Each rendered file goes to the spool as it comes: memory keeps its path and digest, not its bytes.
+    spool = Spool.open(settings.out, writes=not (settings.dry_run or settings.check))
     try:
-        report, plan = _run(settings, source, cache, report, progress_factory)
+        report, plan = _run(settings, source, cache, report, progress_factory, spool)
     except BaseException:
+        spool.close()
         cache.close()
         raise
     cache.finish()
@@ -350,6 +354,7 @@ def _run(
     cache: ConversionCache,
     report: RunReport,
     progress_factory: Callable[[str, int], Callable[[], None]] | None,
+    spool: Spool,
 ) -> tuple[RunReport, Any]:
     from .plan import make_plan
     from .writer import apply_plan
@@ -385,7 +390,11 @@ def _run(
         else:
             assert isinstance(converted, CachedPost)
             data = converted.data
-        outputs.append(OutputFile(entry.placement.path, data, source=_source_id(entry.key), kind=entry.placement.kind))
+        outputs.append(
+            OutputFile(
+                entry.placement.path, source=_source_id(entry.key), kind=entry.placement.kind, spooled=spool.put(data)
+            )
+        )
         produced.pop(entry.key, None)
     # A post that failed to convert keeps its file from the last run: neither stale nor pruned.
     keep = {e.placement.path for e in produced.values() if e.placement is not None}
@@ -428,6 +437,7 @@ def _run(
         keep=keep | resolver.local_paths(),
         in_place=in_place,
         unfetched=unfetched,
+        spool=spool,
     )
     if not settings.dry_run and not settings.check:
         apply_plan(plan, settings.out)
