@@ -9,6 +9,7 @@ Only writer.apply_plan() writes, and only when this is not a dry run.
 
 from __future__ import annotations
 
+import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -46,9 +47,10 @@ def post_key(post: Post) -> PostKey:
     return (post.source, post.line, post.id)
 
 
-@dataclass
+@dataclass(slots=True)
 class Entry:
-    """What the index keeps of a post that will be written."""
+    """What the index keeps of a post that will be written (one per post for the whole run: slots, and
+    the strings many posts share interned, keep it small; issue 11)."""
 
     key: PostKey
     id: int | None
@@ -129,15 +131,15 @@ def build_index(posts: Iterable[Post], site: Site, settings: Settings, report: R
         entry = Entry(
             post_key(post),
             post.id,
-            post.type,
-            post.status,
+            sys.intern(post.type),
+            sys.intern(post.status),
             post.slug,
             post.title,
             post.parent,
             post.date or post.date_gmt,
             old_path=old_path_of(post.link),
-            categories=category_names(post),
-            tags=tuple(post.tags),
+            categories=tuple(map(sys.intern, category_names(post))),
+            tags=tuple(map(sys.intern, post.tags)),
         )
         kept.append((entry, [post.link, post.guid if post.guid.startswith("http") else ""]))
     index.children = {p: tuple(i for _, i in sorted(c)) for p, c in children.items()}

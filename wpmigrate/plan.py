@@ -253,7 +253,8 @@ def make_plan(
     manifest = Manifest(files=files, options=_plain(options), unfetched=dict(unfetched or {}))
     new_bytes = render_manifest(manifest)
     try:
-        current = manifest_path(out_dir).read_bytes()
+        # Compared by digest: the old manifest of a big site need not be in memory beside the new one.
+        current = hash_file(manifest_path(out_dir))
     except OSError:
         current = None
     return Plan(
@@ -261,7 +262,7 @@ def make_plan(
         changes=tuple(changes),
         manifest=manifest,
         manifest_bytes=new_bytes,
-        manifest_changed=current != new_bytes,
+        manifest_changed=current != hash_bytes(new_bytes),
         options=manifest.options,
         spool=spool,
     )
