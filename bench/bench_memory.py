@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -74,9 +73,6 @@ def main() -> None:
         slope = f"{(m['parent'] - last[1]) * 1024 / (size - last[0]):8.2f}" if last and size != last[0] else " " * 8
         print(f"{size:>7} {m['wall']:7.1f} {m['parent']:9.1f} {m['child']:9.1f} {slope}  {m['load']:.1f}", flush=True)
         last = (size, m["parent"])
-    if os.environ.get("BENCH_KEEP") is None:
-        for size in args.sizes.split(","):
-            shutil.rmtree(WORK / f"mem-out-{size}", ignore_errors=True)
 
 
 if __name__ == "__main__":

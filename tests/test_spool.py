@@ -58,7 +58,7 @@ def test_a_run_spools_in_its_output_and_leaves_nothing(tmp_path: Path, monkeypat
     isolated_workdir(tmp_path, monkeypatch, "work")
     out = tmp_path / "site"
     before = open_files()
-    report, plan = run(settings(out))
+    _, plan = run(settings(out))
     assert plan.spool is not None and not plan.spool.closed
     where = open_files()[plan.spool._file.fileno()]
     assert where.startswith(str(out.resolve() / ".wpmigrate") + "/") and where.endswith("(deleted)")
@@ -91,7 +91,7 @@ def test_a_failed_run_closes_its_spool_and_leaves_no_folder(tmp_path: Path, monk
 def test_dry_runs_spool_outside_the_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mode: str) -> None:
     isolated_workdir(tmp_path, monkeypatch, "work")
     out = tmp_path / "site"
-    report, plan = run(settings(out, **{mode: True}))
+    _, plan = run(settings(out, **{mode: True}))
     assert not out.exists()
     assert plan.spool is not None
     where = open_files()[plan.spool._file.fileno()]
@@ -101,7 +101,8 @@ def test_dry_runs_spool_outside_the_output(tmp_path: Path, monkeypatch: pytest.M
     assert created and created[0].new_bytes().startswith(b"---\n")  # the --diff report reads it back
     plan.close()
     # over an existing output: nothing added to it either
-    run(settings(out)).__getitem__(1).close()
+    _, written = run(settings(out))
+    written.close()
     listing = sorted(p.relative_to(out) for p in out.rglob("*"))
     _, plan = run(settings(out, **{mode: True}))
     assert sorted(p.relative_to(out) for p in out.rglob("*")) == listing

@@ -24,7 +24,8 @@ class Spool:
     """An append-only temporary file of byte strings."""
 
     def __init__(self, folder: Path | None = None) -> None:
-        self._file = tempfile.TemporaryFile(dir=folder, prefix="spool-")
+        # Open for the spool's lifetime, which is the plan's, not one block's: closed by close().
+        self._file = tempfile.TemporaryFile(dir=folder, prefix="spool-")  # noqa: SIM115
         self._end = 0
         self._made: list[Path] = []  # folders made for it, removed again when left empty
 
