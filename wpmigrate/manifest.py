@@ -46,7 +46,7 @@ FORMAT = 1
 _CHUNK = 1 << 20
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per output file
 class ManifestEntry:
     sha256: str
     source: str = ""  # "../export.xml#12" or an input path (posts), relative to the output folder
