@@ -6,8 +6,8 @@ posts relinked to the origin URL of each asset that could not be had.
     outputs + outcomes       --localise_outputs--> AssetStageResult
         (the rewritten outputs plus one asset OutputFile per local file, and the report entries)
 
-gather_assets does the I/O; localise_outputs is pure, so what a run does with a given set of
-download results can be tested without a server.
+gather_assets does the I/O; localise_outputs touches no disk but the run's spool (a relinked post is
+spooled again), so what a run does with a given set of download results can be tested without a server.
 """
 
 from __future__ import annotations
@@ -165,10 +165,10 @@ def localise_outputs(
         relinked = []
         for out in outputs:
             if out.data_path is None and out.kind != "asset":
-                text = out.data.decode("utf-8")
+                text = out.read_bytes().decode("utf-8")
                 new = relink(text)
                 if new != text:
-                    out = OutputFile(out.path, new.encode("utf-8"), source=out.source, kind=out.kind)
+                    out = out.with_bytes(new.encode("utf-8"))  # spooled again when it was spooled
             relinked.append(out)
         outputs = relinked
     return AssetStageResult(

@@ -14,9 +14,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .spool import Spooled
 
 
 @dataclass(frozen=True)
@@ -173,9 +176,10 @@ class ConvertedPost:
     excerpt_separator: str = ""  # the more marker, when the body holds it on a line of its own
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OutputFile:
-    """One file the run wants to exist in the output folder."""
+    """One file the run wants to exist in the output folder. Its bytes are in `data`, or in a file
+    (`data_path`), or in the run's spool (`spooled`): read them with read_bytes()."""
 
     path: str  # POSIX path relative to the output folder, already checked safe
     data: bytes = b""
@@ -183,6 +187,23 @@ class OutputFile:
     data_path: str | None = None
     source: str = ""  # "file.xml#123" or a path: where it came from (manifest, reports)
     kind: str = "post"  # "post", "page", "draft", "asset"
+    # A run's rendered posts: the bytes (and their sha256) live in its spool (spool.py), not in memory.
+    spooled: Spooled | None = field(default=None, repr=False)
+
+    def read_bytes(self) -> bytes:
+        """The file's bytes, wherever they are."""
+        if self.spooled is not None:
+            return self.spooled.read()
+        if self.data_path is not None:
+            with open(self.data_path, "rb") as fh:
+                return fh.read()
+        return self.data
+
+    def with_bytes(self, data: bytes) -> OutputFile:
+        """The same file with other bytes, kept where this one keeps them (spooled, or in memory)."""
+        if self.spooled is not None:
+            return replace(self, spooled=self.spooled.spool.put(data))
+        return replace(self, data=data, data_path=None)
 
 
 @dataclass(frozen=True)

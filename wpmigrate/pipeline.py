@@ -9,6 +9,7 @@ Only writer.apply_plan() writes, and only when this is not a dry run.
 
 from __future__ import annotations
 
+import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -36,6 +37,7 @@ from .pathsafe import check_relpath, resolve_inside
 from .privacy import privacy_skip_reason
 from .redirects import OldAttachment, OldPost, collect_redirects, redirects_file
 from .settings import Settings
+from .spool import Spool
 
 PostKey = tuple[str, int | None, int | None]
 MIN_PARALLEL = 64  # posts to convert below which --jobs is not worth its processes
@@ -45,9 +47,10 @@ def post_key(post: Post) -> PostKey:
     return (post.source, post.line, post.id)
 
 
-@dataclass
+@dataclass(slots=True)
 class Entry:
-    """What the index keeps of a post that will be written."""
+    """What the index keeps of a post that will be written (one per post for the whole run: slots, and
+    the strings many posts share interned, keep it small; issue 11)."""
 
     key: PostKey
     id: int | None
@@ -128,15 +131,15 @@ def build_index(posts: Iterable[Post], site: Site, settings: Settings, report: R
         entry = Entry(
             post_key(post),
             post.id,
-            post.type,
-            post.status,
+            sys.intern(post.type),
+            sys.intern(post.status),
             post.slug,
             post.title,
             post.parent,
             post.date or post.date_gmt,
             old_path=old_path_of(post.link),
-            categories=category_names(post),
-            tags=tuple(post.tags),
+            categories=tuple(map(sys.intern, category_names(post))),
+            tags=tuple(map(sys.intern, post.tags)),
         )
         kept.append((entry, [post.link, post.guid if post.guid.startswith("http") else ""]))
     index.children = {p: tuple(i for _, i in sorted(c)) for p, c in children.items()}
@@ -335,9 +338,12 @@ def run(
         # A mirror holds its own copies of the images: look there first.
         settings = replace(settings, mirrors=tuple(dict.fromkeys((*settings.mirrors, *roots))))
     cache = ConversionCache.open(settings.out, writable=not (settings.dry_run or settings.check))
+    # Each rendered file goes to the spool as it comes: memory keeps its path and digest, not its bytes.
+    spool = Spool.open(settings.out, writes=not (settings.dry_run or settings.check))
     try:
-        report, plan = _run(settings, source, cache, report, progress_factory)
+        report, plan = _run(settings, source, cache, report, progress_factory, spool)
     except BaseException:
+        spool.close()
         cache.close()
         raise
     cache.finish()
@@ -350,6 +356,7 @@ def _run(
     cache: ConversionCache,
     report: RunReport,
     progress_factory: Callable[[str, int], Callable[[], None]] | None,
+    spool: Spool,
 ) -> tuple[RunReport, Any]:
     from .plan import make_plan
     from .writer import apply_plan
@@ -385,7 +392,11 @@ def _run(
         else:
             assert isinstance(converted, CachedPost)
             data = converted.data
-        outputs.append(OutputFile(entry.placement.path, data, source=_source_id(entry.key), kind=entry.placement.kind))
+        outputs.append(
+            OutputFile(
+                entry.placement.path, source=_source_id(entry.key), kind=entry.placement.kind, spooled=spool.put(data)
+            )
+        )
         produced.pop(entry.key, None)
     # A post that failed to convert keeps its file from the last run: neither stale nor pruned.
     keep = {e.placement.path for e in produced.values() if e.placement is not None}
@@ -428,6 +439,7 @@ def _run(
         keep=keep | resolver.local_paths(),
         in_place=in_place,
         unfetched=unfetched,
+        spool=spool,
     )
     if not settings.dry_run and not settings.check:
         apply_plan(plan, settings.out)

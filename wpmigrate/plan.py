@@ -42,13 +42,14 @@ from .manifest import (
 )
 from .models import OutputFile
 from .pathsafe import resolve_inside
+from .spool import Spool
 
 ACTIONS = ("create", "update", "unchanged", "conflict", "overwrite", "stale", "remove")
 # Actions that make the writer touch the disk.
 WRITES = ("create", "update", "overwrite")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Change:
     """What applying the plan does (or would do) to one path of the output folder."""
 
@@ -74,9 +75,7 @@ class Change:
         """What the run wants there (None for stale/removed files and assets not fetched yet)."""
         if self.output is None or self.to_fetch:
             return None
-        if self.output.data_path is not None:
-            return Path(self.output.data_path).read_bytes()
-        return self.output.data
+        return self.output.read_bytes()
 
 
 @dataclass(frozen=True)
@@ -87,6 +86,13 @@ class Plan:
     manifest_bytes: bytes
     manifest_changed: bool  # False: applying leaves the manifest file untouched
     options: dict[str, Any] = field(default_factory=dict)
+    # Where the run's rendered files are (spool.py): open as long as the plan may be applied or diffed.
+    spool: Spool | None = field(default=None, repr=False, compare=False)
+
+    def close(self) -> None:
+        """Free the spool; the plan's new bytes cannot be read afterwards."""
+        if self.spool is not None:
+            self.spool.close()
 
     def counts(self) -> Counter:
         return Counter(c.action for c in self.changes)
@@ -131,6 +137,8 @@ def _disk_hash(path: Path) -> tuple[str | None, str]:
 
 def _new_hash(out: OutputFile) -> tuple[str | None, bool]:
     """(sha256, to_fetch). A data_path that does not exist yet is an asset still to download."""
+    if out.spooled is not None:
+        return out.spooled.sha256, False  # hashed as it was spooled
     if out.data_path is not None:
         p = Path(out.data_path)
         if not p.is_file():
@@ -155,6 +163,7 @@ def make_plan(
     keep: Collection[str] = (),
     in_place: Collection[str] = (),
     unfetched: Mapping[str, str] | None = None,
+    spool: Spool | None = None,
 ) -> Plan:
     """Compare the outputs with the disk and the last manifest. Reads only.
 
@@ -164,6 +173,7 @@ def make_plan(
     `keep`: paths this run did not produce for a passing reason (their post failed to convert, their
     asset failed to download): they are neither stale nor pruned, and keep their manifest entry.
     `unfetched`: assets that could not be downloaded (path -> origin URL), remembered in the manifest.
+    `spool`: where spooled outputs keep their bytes; the plan closes it (Plan.close()).
     """
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
@@ -243,7 +253,8 @@ def make_plan(
     manifest = Manifest(files=files, options=_plain(options), unfetched=dict(unfetched or {}))
     new_bytes = render_manifest(manifest)
     try:
-        current = manifest_path(out_dir).read_bytes()
+        # Compared by digest: the old manifest of a big site need not be in memory beside the new one.
+        current = hash_file(manifest_path(out_dir))
     except OSError:
         current = None
     return Plan(
@@ -251,8 +262,9 @@ def make_plan(
         changes=tuple(changes),
         manifest=manifest,
         manifest_bytes=new_bytes,
-        manifest_changed=current != new_bytes,
+        manifest_changed=current != hash_bytes(new_bytes),
         options=manifest.options,
+        spool=spool,
     )
 
 

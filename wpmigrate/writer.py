@@ -112,7 +112,7 @@ def _write_change(change: Change, target: Path, out_dir: Path, mode: int) -> Non
         raise ValueError(f"{change.path}: nothing to write ({'not downloaded' if out else 'no output'})")
     _make_parents(target, out_dir)
     if out.data_path is None:
-        write_atomic(target, out.data, mode)
+        write_atomic(target, out.read_bytes(), mode)  # in memory, or one post's bytes from the spool
         return
     # A big file in a cache: stream it, and make sure it is still what the plan hashed.
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".wpmigrate-", suffix=".tmp")

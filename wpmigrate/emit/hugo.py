@@ -141,7 +141,7 @@ def bundle_assets(outputs: list[OutputFile], asset_dir: str, asset_url: str) -> 
     users: dict[str, set[str]] = {}
     for o in outputs:
         if o.kind != "asset" and o.path.endswith("/index.md"):
-            for url in set(find.findall(o.data.decode("utf-8", errors="replace"))):
+            for url in set(find.findall(o.read_bytes().decode("utf-8", errors="replace"))):
                 users.setdefault(url, set()).add(o.path)
     moves: dict[str, dict[str, str]] = {}  # bundle file -> {url: file name in the bundle}
     for url, files in sorted(users.items()):
@@ -158,8 +158,8 @@ def bundle_assets(outputs: list[OutputFile], asset_dir: str, asset_url: str) -> 
         if o.path in moved:
             result.append(replace(o, path=moved[o.path]))
         elif o.path in moves:
-            text = find.sub(_relinker(moves[o.path]), o.data.decode("utf-8"))
-            result.append(replace(o, data=text.encode("utf-8")))
+            text = find.sub(_relinker(moves[o.path]), o.read_bytes().decode("utf-8"))
+            result.append(o.with_bytes(text.encode("utf-8")))
         else:
             result.append(o)
     return result

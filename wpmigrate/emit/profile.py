@@ -30,7 +30,7 @@ PUBLISHED = ("publish", "future")
 FRONT_MATTER_FORMATS = ("yaml", "toml")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per post, kept for the whole run
 class Placement:
     path: str  # relative output path
     ref: str  # what an internal link to this post becomes; "" to keep the old URL
