@@ -37,7 +37,7 @@ def test_a_list_of_strings_is_written_as_pyyaml_writes_it(items: list[str]) -> N
     assert _yaml_scalar(items) == _yaml_dump(items)
 
 
-def test_the_usual_values_skip_pyyaml(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_values_without_line_breaks_skip_pyyaml(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import yaml
 
     def refuse(*args, **kwargs):  # type: ignore[no-untyped-def]
@@ -48,3 +48,5 @@ def test_the_usual_values_skip_pyyaml(monkeypatch) -> None:  # type: ignore[no-u
         "Le marketing de contenu, pour un leadership éclairé"
     )
     assert _yaml_scalar(["reseaux sociaux", "Überall 漢字"]) == "[reseaux sociaux, Überall 漢字]"
+    assert _yaml_scalar("Q: it's 'quoted'") == "'Q: it''s ''quoted'''"
+    assert _yaml_scalar(["yes", "-x", "a, b"]) == "['yes', -x, 'a, b']"
