@@ -98,7 +98,8 @@ class _Worker:
         try:
             return self.answers.recv()  # what _serve sent: a list
         except EOFError:
-            code = self.process.exitcode if not self.process.is_alive() else None
+            self.process.join(5)  # (its pipe closes as it ends: the exit code follows)
+            code = self.process.exitcode
             raise InternalError("--jobs", f"a conversion process ended unexpectedly (exit code {code})") from None
 
     def stop(self, now: bool) -> None:
