@@ -138,7 +138,8 @@ def convert_many(
     pending: deque[tuple[_Worker, list[Post]]] = deque()
     try:
         mp = multiprocessing.get_context("fork")
-        workers = [_Worker(mp) for _ in range(jobs)]
+        for _ in range(jobs):
+            workers.append(_Worker(mp))  # one at a time: those started are stopped if the next fails
         # Chunks in flight, in input order: this process reads the next posts while the workers convert.
         source = iter(posts)
         n = 0
