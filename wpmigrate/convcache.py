@@ -94,6 +94,9 @@ def trace_rewrites(
     return link, asset
 
 
+_CONVERTED_FIELDS = tuple(f.name for f in fields(ConvertedPost))  # (dataclasses.fields is slow per post)
+
+
 @dataclass(frozen=True)
 class Traced:
     """`convert(post, ctx)` then `render(post, converted)`, returning a TracedPost. --jobs workers get
@@ -106,7 +109,7 @@ class Traced:
         _links.clear()
         _media.clear()
         done = self.convert(post, ctx)
-        base = {f.name: getattr(done, f.name) for f in fields(ConvertedPost)}
+        base = {name: getattr(done, name) for name in _CONVERTED_FIELDS}
         return TracedPost(**base, links=tuple(_links), media=tuple(_media), data=self.render(post, done))
 
 
