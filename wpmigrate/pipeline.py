@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from . import lastrun
 from .assets import AssetResolver
 from .assetstage import gather_assets, localise_outputs
 from .budget import WithinBudget
@@ -316,6 +317,9 @@ def run(
     settings: Settings, progress_factory: Callable[[str, int], Callable[[], None]] | None = None
 ) -> tuple[RunReport, Any]:
     """Run a whole conversion; returns (report, plan). Raises InputError/OptionsError for unusable input."""
+    replayed = lastrun.replay(settings)  # nothing changed since a run that changed nothing: its result
+    if replayed is not None:
+        return replayed
     report = RunReport(sources=[str(s) for s in settings.sources], dry_run=settings.dry_run)
     source = open_sources(
         list(settings.sources),
@@ -341,6 +345,7 @@ def run(
         cache.close()
         raise
     cache.finish()
+    lastrun.record(settings, report, plan)
     return report, plan
 
 

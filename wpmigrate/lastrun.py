@@ -1,0 +1,171 @@
+"""A re-run with nothing changed, replayed: `.wpmigrate/last-run.pickle` in the output folder.
+
+A writing run that changed nothing (every file of its plan unchanged, the manifest too, no post converted
+or failed, no asset fetched) records what it reported and planned, with what it depended on:
+
+    the run         the tool's version, every option but how the result is shown (-q, -v, --jobs, --check),
+                    the asset cache folder
+    its inputs      each export's real path and sha256 (a touched but identical export still replays)
+    the output      size, mtime_ns and inode of every file the plan names, of the manifest, of the
+                    profile's config files (present or not) and of the asset cache's index
+
+The next run (or --check) with all of that as recorded reads and converts nothing: it returns the
+recorded report and plan. Anything else -- an edited or deleted output, another option, another
+export -- is a full run. A writing run that is not such a no-op removes the record. Only plain WXR
+files qualify as inputs (a folder source's files are not watched), and not with --mirror, --in-place,
+--scaffold, --revalidate, --dry-run, --diff or --report, nor when the last run left assets unfetched
+that it would try to download again (not --offline).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .assetstage import default_cache_dir
+from .emit import get_profile
+from .manifest import MANIFEST_DIR, manifest_path
+from .models import OutputFile, RunReport
+from .plan import Change, Plan
+from .settings import Settings
+
+RECORD_NAME = "last-run.pickle"
+SCHEMA = 1
+_PRESENTATION = {"quiet", "verbose", "jobs", "check"}  # options that change no byte of the output or the report
+Stat = tuple[int, int, int]  # size, mtime_ns, inode; (-1, -1, -1): absent
+
+
+@dataclass(frozen=True)
+class Recorded:
+    key: str
+    inputs: tuple[tuple[str, str], ...]  # (real path, sha256)
+    stats: tuple[tuple[str, Stat], ...]  # (path, stat) of everything the run looked at in the output
+    report: RunReport  # without its changes (they are the plan's)
+    changes: tuple[Change, ...]  # without their outputs
+    outputs: tuple[tuple[str, str] | None, ...]  # (source, kind) of each change's output, if it had one
+    manifest: Any
+    manifest_bytes: bytes
+    options: dict[str, Any]
+
+
+def record_path(out_dir: Path) -> Path:
+    return Path(out_dir) / MANIFEST_DIR / RECORD_NAME
+
+
+def replay(settings: Settings) -> tuple[RunReport, Plan] | None:
+    """The last run's report and plan when nothing it depended on has changed, else None."""
+    if not _eligible(settings) or settings.dry_run:
+        return None
+    try:
+        with open(record_path(settings.out), "rb") as fh:
+            rec = pickle.load(fh)
+        if not isinstance(rec, Recorded) or rec.key != _key(settings):
+            return None
+        if any(_stat(Path(path)) != stat for path, stat in rec.stats):
+            return None
+        if rec.inputs != _inputs(settings):
+            return None
+    except Exception:  # noqa: BLE001  # no record, or a damaged one: a full run, whatever unpickling raised
+        return None
+    out = Path(settings.out)
+    changes = tuple(
+        replace(
+            c,
+            output=None
+            if o is None
+            else OutputFile(c.path, data_path=str(out / c.path), source=o[0], kind=o[1]),  # unchanged: disk == new
+            disk_path=out / c.path,
+        )
+        for c, o in zip(rec.changes, rec.outputs, strict=True)
+    )
+    plan = Plan(out, changes, rec.manifest, rec.manifest_bytes, False, rec.options)
+    report = replace(rec.report, changes=list(changes))
+    return report, plan
+
+
+def record(settings: Settings, report: RunReport, plan: Plan) -> None:
+    """After a writing run: record it if it changed nothing, else remove any record (it no longer holds)."""
+    if settings.dry_run or settings.check:
+        return
+    path = record_path(settings.out)
+    noop = (
+        _eligible(settings)
+        and not plan.manifest_changed
+        and all(c.action == "unchanged" for c in plan.changes)
+        and report.posts_converted == 0
+        and not report.failed
+        and report.assets_fetched == 0
+        and not report.assets_retry
+        and not (settings.download_assets and not settings.offline and report.assets_failed)
+    )
+    try:
+        if not noop:
+            path.unlink(missing_ok=True)
+            return
+        out = Path(settings.out)
+        watched = [out / c.path for c in plan.changes] + _also_watched(settings)
+        rec = Recorded(
+            key=_key(settings),
+            inputs=_inputs(settings),
+            stats=tuple((str(p), _stat(p)) for p in watched),
+            report=replace(report, changes=[]),
+            changes=tuple(replace(c, output=None, disk_path=None) for c in plan.changes),
+            outputs=tuple(None if c.output is None else (c.output.source, c.output.kind) for c in plan.changes),
+            manifest=plan.manifest,
+            manifest_bytes=plan.manifest_bytes,
+            options=plan.options,
+        )
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(pickle.dumps(rec, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(tmp, path)
+    except (OSError, pickle.PicklingError):
+        path.unlink(missing_ok=True)  # no record: the next run is a full one
+
+
+def _eligible(settings: Settings) -> bool:
+    return (
+        not (settings.mirrors or settings.in_place or settings.scaffold or settings.revalidate)
+        and not (settings.diff or settings.report)
+        and bool(settings.sources)
+        and all(Path(s).is_file() and Path(s).name.lower().endswith((".xml", ".xml.gz")) for s in settings.sources)
+    )
+
+
+def _key(settings: Settings) -> str:
+    options = [(f.name, getattr(settings, f.name)) for f in fields(settings) if f.name not in _PRESENTATION]
+    cache = default_cache_dir(settings.asset_cache) if settings.download_assets else None
+    return repr((SCHEMA, __version__, options, str(cache), os.getcwd()))
+
+
+def _inputs(settings: Settings) -> tuple[tuple[str, str], ...]:
+    found = []
+    for source in settings.sources:
+        digest = hashlib.sha256()
+        with open(source, "rb") as fh:
+            while chunk := fh.read(1 << 20):
+                digest.update(chunk)
+        found.append((os.path.realpath(source), digest.hexdigest()))
+    return tuple(found)
+
+
+def _also_watched(settings: Settings) -> list[Path]:
+    """Files besides the plan's that a run reads in the output folder, or that decide where assets come from."""
+    out = Path(settings.out)
+    profile = get_profile(settings.profile, settings.profile_options())
+    paths = [manifest_path(out)] + [out / name for name in profile.config_files]
+    if settings.download_assets:
+        paths.append(default_cache_dir(settings.asset_cache) / "index.json")
+    return paths
+
+
+def _stat(path: Path) -> Stat:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return (-1, -1, -1)
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
