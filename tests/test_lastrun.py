@@ -11,7 +11,7 @@ from conftest import corpus_file
 
 import wpmigrate.lastrun as lastrun
 import wpmigrate.pipeline as pipeline
-from wpmigrate.lastrun import record_path
+from wpmigrate.lastrun import read_record, record_path
 from wpmigrate.models import RunReport
 from wpmigrate.plan import Plan
 from wpmigrate.settings import Settings
@@ -60,9 +60,9 @@ def site(tmp_path: Path) -> tuple[Path, Path]:
     export.write_bytes(corpus_file(THEME).read_bytes())
     out = tmp_path / "site"
     cold, _ = convert(export, out)
-    assert cold.posts_converted > 70 and not record_path(out).exists()  # it changed everything: no record
+    assert cold.posts_converted > 70 and read_record(out) is None  # it changed everything: no record
     again, _ = convert(export, out)
-    assert again.posts_converted == 0 and record_path(out).is_file()
+    assert again.posts_converted == 0 and read_record(out) is not None
     return export, out
 
 
@@ -90,7 +90,7 @@ def test_a_changed_export_is_a_full_run(site: tuple[Path, Path]) -> None:
     export.write_text(text.replace(old, "<title>Nested lists, renamed</title>"), encoding="utf-8")
     report, plan = convert(export, out)
     assert report.posts_converted == 1 and plan.counts()["update"] == 1
-    assert not record_path(out).exists()  # that run changed something: nothing to replay
+    assert read_record(out) is None  # that run changed something: nothing to replay
 
 
 def test_an_edited_output_is_a_full_run_that_sees_the_edit(site: tuple[Path, Path]) -> None:
@@ -109,11 +109,14 @@ def test_another_option_is_a_full_run(site: tuple[Path, Path], monkeypatch: pyte
     export, out = site
     report, _ = convert(export, out, embeds="html")
     assert report.posts_converted > 0
-    monkeypatch.setattr(lastrun, "__version__", "99.0")
-    assert convert(export, out, embeds="html")[0].posts_reused > 0  # not replayed: the record is another version's
+    assert convert(export, out, embeds="html")[0].posts_converted == 0 and read_record(out) is not None
+    monkeypatch.setattr(lastrun.convcache, "__version__", "99.0")
+    assert convert(export, out, embeds="html")[0].posts_converted > 0  # not replayed: the record is another version's
 
 
 def test_a_damaged_record_is_a_full_run(site: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
     export, out = site
-    record_path(out).write_bytes(b"not a pickle")
+    lastrun._write_record(out, b"not a pickle")
+    same(convert(export, out), full(export, out, monkeypatch))
+    record_path(out).write_bytes(b"not a database")
     same(convert(export, out), full(export, out, monkeypatch))

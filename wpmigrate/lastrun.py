@@ -1,4 +1,5 @@
-"""A re-run with nothing changed, replayed: `.wpmigrate/last-run.pickle` in the output folder.
+"""A re-run with nothing changed, replayed: a record in the conversion cache's file (convcache.py), the
+output folder's `.wpmigrate/convert-cache.sqlite`, table `lastrun`.
 
 A writing run that changed nothing (every file of its plan unchanged, the manifest too, no post converted
 or failed, no asset fetched) records what it reported and planned, with what it depended on:
@@ -22,11 +23,12 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import sqlite3
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from . import convcache
 from .assetstage import default_cache_dir
 from .emit import get_profile
 from .manifest import MANIFEST_DIR, manifest_path
@@ -34,7 +36,6 @@ from .models import OutputFile, RunReport
 from .plan import Change, Plan
 from .settings import Settings
 
-RECORD_NAME = "last-run.pickle"
 SCHEMA = 1
 _PRESENTATION = {"quiet", "verbose", "jobs", "check"}  # options that change no byte of the output or the report
 Stat = tuple[int, int, int]  # size, mtime_ns, inode; (-1, -1, -1): absent
@@ -54,7 +55,40 @@ class Recorded:
 
 
 def record_path(out_dir: Path) -> Path:
-    return Path(out_dir) / MANIFEST_DIR / RECORD_NAME
+    """The file holding the record (the conversion cache's: a run that changed nothing has one)."""
+    return Path(out_dir) / MANIFEST_DIR / convcache.CACHE_NAME
+
+
+def read_record(out_dir: Path) -> bytes | None:
+    path = record_path(out_dir)
+    if not path.is_file():
+        return None
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            row = db.execute("SELECT blob FROM lastrun").fetchone()
+        finally:
+            db.close()
+    except sqlite3.Error:  # no such table, or not a database: no record
+        return None
+    return row[0] if row else None
+
+
+def _write_record(out_dir: Path, blob: bytes | None) -> None:
+    """Replace the record (None: remove it). Without a cache file there is nothing to replay anyway."""
+    path = record_path(out_dir)
+    if not path.is_file():
+        return
+    db = sqlite3.connect(path)
+    try:
+        db.execute("PRAGMA journal_mode=MEMORY")  # no journal file beside it
+        db.execute("CREATE TABLE IF NOT EXISTS lastrun (blob BLOB)")
+        db.execute("DELETE FROM lastrun")
+        if blob is not None:
+            db.execute("INSERT INTO lastrun VALUES (?)", (blob,))
+        db.commit()
+    finally:
+        db.close()
 
 
 def replay(settings: Settings) -> tuple[RunReport, Plan] | None:
@@ -62,15 +96,17 @@ def replay(settings: Settings) -> tuple[RunReport, Plan] | None:
     if not _eligible(settings) or settings.dry_run:
         return None
     try:
-        with open(record_path(settings.out), "rb") as fh:
-            rec = pickle.load(fh)
+        blob = read_record(settings.out)
+        if blob is None:
+            return None
+        rec = pickle.loads(blob)
         if not isinstance(rec, Recorded) or rec.key != _key(settings):
             return None
         if any(_stat(Path(path)) != stat for path, stat in rec.stats):
             return None
         if rec.inputs != _inputs(settings):
             return None
-    except Exception:  # noqa: BLE001  # no record, or a damaged one: a full run, whatever unpickling raised
+    except Exception:  # noqa: BLE001  # no record, or a damaged one: a full run, whatever sqlite or unpickling raised
         return None
     out = Path(settings.out)
     changes = tuple(
@@ -92,7 +128,6 @@ def record(settings: Settings, report: RunReport, plan: Plan) -> None:
     """After a writing run: record it if it changed nothing, else remove any record (it no longer holds)."""
     if settings.dry_run or settings.check:
         return
-    path = record_path(settings.out)
     noop = (
         _eligible(settings)
         and not plan.manifest_changed
@@ -105,7 +140,7 @@ def record(settings: Settings, report: RunReport, plan: Plan) -> None:
     )
     try:
         if not noop:
-            path.unlink(missing_ok=True)
+            _write_record(settings.out, None)
             return
         out = Path(settings.out)
         watched = [out / c.path for c in plan.changes] + _also_watched(settings)
@@ -120,11 +155,12 @@ def record(settings: Settings, report: RunReport, plan: Plan) -> None:
             manifest_bytes=plan.manifest_bytes,
             options=plan.options,
         )
-        tmp = path.with_suffix(".tmp")
-        tmp.write_bytes(pickle.dumps(rec, protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(tmp, path)
-    except (OSError, pickle.PicklingError):
-        path.unlink(missing_ok=True)  # no record: the next run is a full one
+        _write_record(settings.out, pickle.dumps(rec, protocol=pickle.HIGHEST_PROTOCOL))
+    except (OSError, sqlite3.Error, pickle.PicklingError):
+        try:
+            _write_record(settings.out, None)  # no record: the next run is a full one
+        except (OSError, sqlite3.Error):
+            pass
 
 
 def _eligible(settings: Settings) -> bool:
@@ -139,7 +175,8 @@ def _eligible(settings: Settings) -> bool:
 def _key(settings: Settings) -> str:
     options = [(f.name, getattr(settings, f.name)) for f in fields(settings) if f.name not in _PRESENTATION]
     cache = default_cache_dir(settings.asset_cache) if settings.download_assets else None
-    return repr((SCHEMA, __version__, options, str(cache), os.getcwd()))
+    # The version as the conversion cache knows it (one version: the cache's entries are that version's).
+    return repr((SCHEMA, convcache.__version__, options, str(cache), os.getcwd()))
 
 
 def _inputs(settings: Settings) -> tuple[tuple[str, str], ...]:

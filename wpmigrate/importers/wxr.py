@@ -28,7 +28,7 @@ import html
 import re
 import zlib
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Container, Iterator
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -76,6 +76,12 @@ class WxrExport:
     def posts(self) -> Iterator[Post]:
         for path in self.paths:
             yield from self._stream_items(path)
+
+    def posts_among(self, wanted: Container[tuple[str, int | None, int | None]]) -> Iterator[Post]:
+        """The posts whose (source, line, id) is in `wanted`, in file order. The others are parsed but
+        not read: a second pass for a few posts costs little more than the parse."""
+        for path in self.paths:
+            yield from self._stream_items(path, wanted)
 
     # -- channel ----------------------------------------------------------------------------------------
     def _read_sites(self) -> Site:
@@ -155,35 +161,50 @@ class WxrExport:
         return facts, authors, terms
 
     # -- items ------------------------------------------------------------------------------------------
-    def _stream_items(self, path: Path) -> Iterator[Post]:
+    def _stream_items(
+        self, path: Path, wanted: Container[tuple[str, int | None, int | None]] | None = None
+    ) -> Iterator[Post]:
         """The file's bytes go to the parser as they are while CleanPassage finds them clean (most exports:
         the repairer's Python scan is most of the reading time); at the first doubt the file is read again
-        through XmlRepairer, its first `done` posts skipped (they were read from the same bytes)."""
+        through XmlRepairer, its first `done` items skipped (they were read from the same bytes)."""
         done = 0
         if path not in self._damaged:
             try:
-                for post in self._posts_of(path, _events(path, self, ("end",), "{*}item", repair=False)):
+                for post in self._posts_of(path, _events(path, self, ("end",), "{*}item", repair=False), 0, wanted):
                     done += 1
-                    yield post
+                    if post is not None:
+                        yield post
                 return
             except NeedsRepair:
                 self._damaged.add(path)
-        yield from self._posts_of(path, _events(path, self, ("end",), "{*}item"), skip=done)
+        for post in self._posts_of(path, _events(path, self, ("end",), "{*}item"), done, wanted):
+            if post is not None:
+                yield post
 
-    def _posts_of(self, path: Path, events: Iterator[tuple[str, etree._Element]], skip: int = 0) -> Iterator[Post]:
+    def _posts_of(
+        self,
+        path: Path,
+        events: Iterator[tuple[str, etree._Element]],
+        skip: int,
+        wanted: Container[tuple[str, int | None, int | None]] | None,
+    ) -> Iterator[Post | None]:
+        """One Post per item of the channel; None for the first `skip` items and those not `wanted`."""
         source = str(path)
         for _event, el in events:
             parent = el.getparent()
             if parent is None or _local(parent) != "channel":
                 continue  # an <item> nested in something else is not a post
-            post = self._read_item(source, el) if skip == 0 else None
+            if skip:
+                skip -= 1
+                post = None
+            elif wanted is not None and (source, el.sourceline, _post_id(el)) not in wanted:
+                post = None
+            else:
+                post = self._read_item(source, el)
             el.clear(keep_tail=True)
             while el.getprevious() is not None:  # drop finished items so the tree stays small
                 del parent[0]
-            if post is None:
-                skip -= 1
-            else:
-                yield post
+            yield post
 
     def _read_item(self, source: str, item: etree._Element) -> Post:
         f: dict[str, str] = {}
@@ -517,6 +538,14 @@ def _text(el: etree._Element) -> str:
 
 def _raw(el: etree._Element) -> str:
     return el.text or "" if len(el) == 0 else "".join(el.itertext())
+
+
+def _post_id(item: etree._Element) -> int | None:
+    """The item's wp:post_id, as _read_item reads it (the first one)."""
+    for child in item:
+        if isinstance(child.tag, str) and _key(child) == "wp:post_id":
+            return _int(_text(child))
+    return None
 
 
 def _pair(el: etree._Element) -> tuple[str, str]:
