@@ -1,5 +1,6 @@
-"""A re-run with nothing changed, replayed: a record in the conversion cache's file (convcache.py), the
-output folder's `.wpmigrate/convert-cache.sqlite`, table `lastrun`.
+"""A re-run with nothing changed, replayed: a record per output folder in the user's cache
+($XDG_CACHE_HOME/wpmigrate/last-run/, beside the asset cache), so that a re-run touches nothing in the
+output folder, not even the conversion cache's file.
 
 A writing run that changed nothing (every file of its plan unchanged, the manifest too, no post converted
 or failed, no asset fetched) records what it reported and planned, with what it depended on:
@@ -8,7 +9,8 @@ or failed, no asset fetched) records what it reported and planned, with what it 
                     the asset cache folder
     its inputs      each export's real path and sha256 (a touched but identical export still replays)
     the output      size, mtime_ns and inode of every file the plan names, of the manifest, of the
-                    profile's config files (present or not) and of the asset cache's index
+                    profile's config files (present or not), of the asset cache's index and of the
+                    cached copies the assets' bytes came from
 
 The next run (or --check) with all of that as recorded reads and converts nothing: it returns the
 recorded report and plan. Anything else -- an edited or deleted output, another option, another
@@ -23,7 +25,6 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import sqlite3
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,7 @@ from typing import Any
 from . import convcache
 from .assetstage import default_cache_dir
 from .emit import get_profile
-from .manifest import MANIFEST_DIR, manifest_path
+from .manifest import manifest_path
 from .models import OutputFile, RunReport
 from .plan import Change, Plan
 from .settings import Settings
@@ -55,40 +56,28 @@ class Recorded:
 
 
 def record_path(out_dir: Path) -> Path:
-    """The file holding the record (the conversion cache's: a run that changed nothing has one)."""
-    return Path(out_dir) / MANIFEST_DIR / convcache.CACHE_NAME
+    """Where the record of the output folder `out_dir` is kept."""
+    name = hashlib.blake2b(os.path.realpath(out_dir).encode("utf-8"), digest_size=16).hexdigest()
+    return default_cache_dir(None).parent / "last-run" / f"{name}.pickle"
 
 
 def read_record(out_dir: Path) -> bytes | None:
-    path = record_path(out_dir)
-    if not path.is_file():
-        return None
     try:
-        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            row = db.execute("SELECT blob FROM lastrun").fetchone()
-        finally:
-            db.close()
-    except sqlite3.Error:  # no such table, or not a database: no record
+        return record_path(out_dir).read_bytes()
+    except OSError:
         return None
-    return row[0] if row else None
 
 
 def _write_record(out_dir: Path, blob: bytes | None) -> None:
-    """Replace the record (None: remove it). Without a cache file there is nothing to replay anyway."""
+    """Replace the record (None: remove it)."""
     path = record_path(out_dir)
-    if not path.is_file():
+    if blob is None:
+        path.unlink(missing_ok=True)
         return
-    db = sqlite3.connect(path)
-    try:
-        db.execute("PRAGMA journal_mode=MEMORY")  # no journal file beside it
-        db.execute("CREATE TABLE IF NOT EXISTS lastrun (blob BLOB)")
-        db.execute("DELETE FROM lastrun")
-        if blob is not None:
-            db.execute("INSERT INTO lastrun VALUES (?)", (blob,))
-        db.commit()
-    finally:
-        db.close()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_bytes(blob)
+    os.replace(tmp, path)
 
 
 def replay(settings: Settings) -> tuple[RunReport, Plan] | None:
@@ -102,24 +91,20 @@ def replay(settings: Settings) -> tuple[RunReport, Plan] | None:
         rec = pickle.loads(blob)
         if not isinstance(rec, Recorded) or rec.key != _key(settings):
             return None
-        if any(_stat(Path(path)) != stat for path, stat in rec.stats):
+        if any(_stat(path) != stat for path, stat in rec.stats):
             return None
         if rec.inputs != _inputs(settings):
             return None
-    except Exception:  # noqa: BLE001  # no record, or a damaged one: a full run, whatever sqlite or unpickling raised
+    except Exception:  # noqa: BLE001  # a damaged record: a full run, whatever unpickling raised
         return None
     out = Path(settings.out)
-    changes = tuple(
-        replace(
-            c,
-            output=None
-            if o is None
-            else OutputFile(c.path, data_path=str(out / c.path), source=o[0], kind=o[1]),  # unchanged: disk == new
-            disk_path=out / c.path,
-        )
-        for c, o in zip(rec.changes, rec.outputs, strict=True)
-    )
-    plan = Plan(out, changes, rec.manifest, rec.manifest_bytes, False, rec.options)
+    changes = []
+    for c, o in zip(rec.changes, rec.outputs, strict=True):
+        disk = out / c.path
+        # Unchanged: the bytes on disk are the bytes the run would write.
+        output = None if o is None else OutputFile(c.path, data_path=str(disk), source=o[0], kind=o[1])
+        changes.append(replace(c, output=output, disk_path=disk))
+    plan = Plan(out, tuple(changes), rec.manifest, rec.manifest_bytes, False, rec.options)
     report = replace(rec.report, changes=list(changes))
     return report, plan
 
@@ -144,6 +129,8 @@ def record(settings: Settings, report: RunReport, plan: Plan) -> None:
             return
         out = Path(settings.out)
         watched = [out / c.path for c in plan.changes] + _also_watched(settings)
+        # An asset's bytes come from the asset cache when there: that copy too.
+        watched += [Path(c.output.data_path) for c in plan.changes if c.output and c.output.data_path]
         rec = Recorded(
             key=_key(settings),
             inputs=_inputs(settings),
@@ -156,10 +143,10 @@ def record(settings: Settings, report: RunReport, plan: Plan) -> None:
             options=plan.options,
         )
         _write_record(settings.out, pickle.dumps(rec, protocol=pickle.HIGHEST_PROTOCOL))
-    except (OSError, sqlite3.Error, pickle.PicklingError):
+    except (OSError, pickle.PicklingError):
         try:
             _write_record(settings.out, None)  # no record: the next run is a full one
-        except (OSError, sqlite3.Error):
+        except OSError:
             pass
 
 
@@ -200,7 +187,7 @@ def _also_watched(settings: Settings) -> list[Path]:
     return paths
 
 
-def _stat(path: Path) -> Stat:
+def _stat(path: str | Path) -> Stat:
     try:
         st = os.stat(path)
     except OSError:
