@@ -101,8 +101,8 @@ class XmlRepairer:
     def feed(self, raw: bytes, final: bool = False) -> bytes:
         self._final = final
         if not self._started:
-            self._head += raw
-            if not final and len(self._head) < _HEAD_LIMIT and b"<rss" not in self._head:
+            self._head, complete = _gather_head(self._head, raw, final)
+            if not complete:
                 return b""
             raw, self._head = self._strip_head(self._head), b""
             self._started = True
@@ -397,8 +397,8 @@ class CleanPassage:
         """`raw` itself (nothing copied), once judged clean; else raises NeedsRepair."""
         self._final = final
         if not self._started:
-            self._head += raw
-            if not final and len(self._head) < _HEAD_LIMIT and b"<rss" not in self._head:
+            self._head, complete = _gather_head(self._head, raw, final)
+            if not complete:
                 return b""
             raw, self._head = self._head, b""
             self._check_head(raw)
@@ -447,6 +447,12 @@ class CleanPassage:
         if _looks_junk(head[decl.end() : at]):
             raise NeedsRepair
         self.root_name = "rss"
+
+
+def _gather_head(head: bytes, raw: bytes, final: bool) -> tuple[bytes, bool]:
+    """(the top of the file so far, whether it can be judged): once it holds `<rss`, or enough, or all."""
+    head += raw
+    return head, final or len(head) >= _HEAD_LIMIT or b"<rss" in head
 
 
 def _judge_cdata_start(buf: bytes, at: int) -> None:
