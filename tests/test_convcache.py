@@ -126,3 +126,33 @@ def test_jobs_2_fills_and_uses_the_cache_like_jobs_1(theme: Path, tmp_path: Path
     again = convert(theme, two, jobs=2)
     assert again.posts_converted == 0
     assert tree(one) == tree(two)
+
+
+def test_a_second_pass_reads_only_the_posts_to_convert(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A post whose link target moved is not new to the cache, so it was not spooled: the export is
+    parsed again, but only that post is read (WxrExport.posts_among), and the result is a cold run's."""
+    from wpmigrate.importers.wxr import WxrExport
+
+    export = tmp_path / "export.xml"
+    export.write_bytes(DEMO.read_bytes())
+    site = tmp_path / "site"
+    convert(export, site)
+    text = export.read_text(encoding="utf-8")
+    export.write_text(text.replace("[CDATA[tide-tables-in-python]]", "[CDATA[tides]]"), encoding="utf-8")
+    read: list[int | None] = []
+    real = WxrExport._read_item
+
+    def counted(self: WxrExport, source: str, item: object) -> object:
+        post = real(self, source, item)  # type: ignore[arg-type]  # (an lxml element)
+        read.append(post.id)
+        return post
+
+    monkeypatch.setattr(WxrExport, "_read_item", counted)
+    warm = convert(export, site, prune=True)
+    assert warm.posts_converted == 2
+    posts = len(read) - 1  # the index pass read every post once, the second pass one more
+    assert len(set(read)) == posts and sorted(read).count(read[-1]) == 2
+    monkeypatch.undo()
+    fresh = tmp_path / "fresh"
+    convert(export, fresh)
+    assert tree(site) == tree(fresh)

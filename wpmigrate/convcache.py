@@ -21,9 +21,10 @@ sees exactly what a cold run sees.
 A run that writes (not --dry-run, not --check) adds what it converted and drops entries it did not
 use, so the file holds one entry per post of the last run. Deleting it only costs time.
 
-Reading the export twice (index, then conversion) is the floor of a re-run; `watch` spools, during
-the index pass, the few posts whose content the cache has never seen, so that when those are the only
-ones to convert the second pass is not needed.
+Reading the export twice (index, then conversion) would be the floor of a re-run; `watch` spools,
+during the index pass, the few posts whose content the cache has never seen, so that when those are the
+only ones to convert the second pass is not needed. (A re-run with nothing changed at all since a run
+that changed nothing reads nothing: lastrun.py replays that run.)
 """
 
 from __future__ import annotations

@@ -4,7 +4,8 @@ Two passes over the input keep memory flat whatever its size:
 1. the index pass reads every post once, keeping only small records: what is kept and why not,
    unique slugs and output paths, attachments, the link map;
 2. the conversion pass reads the input again and converts one kept post at a time.
-Only writer.apply_plan() writes, and only when this is not a dry run.
+Only writer.apply_plan() writes, and only when this is not a dry run. A run whose inputs, options and
+output are those of a last run that changed nothing is not run at all: lastrun.py replays its result.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from . import lastrun
 from .assets import AssetResolver
 from .assetstage import gather_assets, localise_outputs
 from .budget import WithinBudget
@@ -255,12 +257,8 @@ def convert_all(
         if hit is not None:
             hits[key] = hit
     missing = [key for key in index.entries if key not in hits]
-    if all(key in cache.spooled for key in missing):
-        todo: Iterable[Post] = [cache.spooled[key] for key in missing]  # no second pass over the input
-    else:
-        wanted = set(missing)
-        todo = (post for post in source.posts() if post_key(post) in wanted)
-    cache.spooled.clear()
+    todo = _posts_to_convert(source, missing, cache.spooled)
+    cache.spooled = {}
     convert = Traced(WithinBudget(convert_post, settings.post_time_budget), _renderer(index, settings))
     # A handful of posts (a re-run) converts faster here than a pool of processes starts.
     jobs = settings.jobs if len(missing) >= MIN_PARALLEL else 1
@@ -291,6 +289,23 @@ def convert_all(
         yield post, converted, entry
 
 
+def _posts_to_convert(source: Source, missing: list[PostKey], spooled: dict[PostKey, Post]) -> Iterator[Post]:
+    """The posts of `missing`, in order: spooled by the index pass, else read again (only those, where the
+    source can pick them out without reading the others: WxrExport.posts_among)."""
+    rest = {key for key in missing if key not in spooled}
+    among = getattr(source, "posts_among", None)
+    if not rest:
+        again: Iterator[Post] = iter(())
+    elif among is not None:
+        again = among(rest)
+    else:
+        again = (post for post in source.posts() if post_key(post) in rest)
+    for key in missing:
+        post = spooled.pop(key, None) or next(again)
+        assert post_key(post) == key
+        yield post
+
+
 def _renderer(index: Index, settings: Settings) -> Callable[[Post, ConvertedPost], bytes]:
     """The file of a converted post (front matter and body), in the profile's form."""
     profile = get_profile(settings.profile, settings.profile_options())
@@ -319,6 +334,9 @@ def run(
     settings: Settings, progress_factory: Callable[[str, int], Callable[[], None]] | None = None
 ) -> tuple[RunReport, Any]:
     """Run a whole conversion; returns (report, plan). Raises InputError/OptionsError for unusable input."""
+    replayed = lastrun.replay(settings)  # nothing changed since a run that changed nothing: its result
+    if replayed is not None:
+        return replayed
     report = RunReport(sources=[str(s) for s in settings.sources], dry_run=settings.dry_run)
     source = open_sources(
         list(settings.sources),
@@ -347,6 +365,7 @@ def run(
         cache.close()
         raise
     cache.finish()
+    lastrun.record(settings, report, plan)
     return report, plan
 
 

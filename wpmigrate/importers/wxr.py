@@ -28,7 +28,7 @@ import html
 import re
 import zlib
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Container, Iterator
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -39,7 +39,7 @@ from lxml import etree
 from ..errors import WxrError
 from ..models import Author, Comment, Post, Site, Term
 from .phpserialize import looks_serialized, maybe_unserialize
-from .xmlrepair import XmlRepairer
+from .xmlrepair import CleanPassage, NeedsRepair, XmlRepairer
 
 Warn = Callable[[str], None]
 CHUNK = 1 << 20
@@ -70,11 +70,18 @@ class WxrExport:
         self._warn = warn
         self._said: set[str] = set()  # warnings already given (posts() may run several times)
         self._terms: dict[tuple[str, str], Term] = {}
+        self._damaged: set[Path] = set()  # files that need XmlRepairer (the others are read as they are)
         self.site = self._read_sites()
 
     def posts(self) -> Iterator[Post]:
         for path in self.paths:
             yield from self._stream_items(path)
+
+    def posts_among(self, wanted: Container[tuple[str, int | None, int | None]]) -> Iterator[Post]:
+        """The posts whose (source, line, id) is in `wanted`, in file order. The others are parsed but
+        not read: a second pass for a few posts costs little more than the parse."""
+        for path in self.paths:
+            yield from self._stream_items(path, wanted)
 
     # -- channel ----------------------------------------------------------------------------------------
     def _read_sites(self) -> Site:
@@ -154,13 +161,46 @@ class WxrExport:
         return facts, authors, terms
 
     # -- items ------------------------------------------------------------------------------------------
-    def _stream_items(self, path: Path) -> Iterator[Post]:
+    def _stream_items(
+        self, path: Path, wanted: Container[tuple[str, int | None, int | None]] | None = None
+    ) -> Iterator[Post]:
+        """The file's bytes go to the parser as they are while CleanPassage finds them clean (most exports:
+        the repairer's Python scan is most of the reading time); at the first doubt the file is read again
+        through XmlRepairer, its first `done` items skipped (they were read from the same bytes)."""
+        done = 0
+        if path not in self._damaged:
+            try:
+                for post in self._posts_of(path, _events(path, self, ("end",), "{*}item", repair=False), 0, wanted):
+                    done += 1
+                    if post is not None:
+                        yield post
+                return
+            except NeedsRepair:
+                self._damaged.add(path)
+        for post in self._posts_of(path, _events(path, self, ("end",), "{*}item"), done, wanted):
+            if post is not None:
+                yield post
+
+    def _posts_of(
+        self,
+        path: Path,
+        events: Iterator[tuple[str, etree._Element]],
+        skip: int,
+        wanted: Container[tuple[str, int | None, int | None]] | None,
+    ) -> Iterator[Post | None]:
+        """One Post per item of the channel; None for the first `skip` items and those not `wanted`."""
         source = str(path)
-        for _event, el in _events(path, self, ("end",), "{*}item"):
+        for _event, el in events:
             parent = el.getparent()
             if parent is None or _local(parent) != "channel":
                 continue  # an <item> nested in something else is not a post
-            post = self._read_item(source, el)
+            if skip:
+                skip -= 1
+                post = None
+            elif wanted is not None and (source, el.sourceline, _post_id(el)) not in wanted:
+                post = None
+            else:
+                post = self._read_item(source, el)
             el.clear(keep_tail=True)
             while el.getprevious() is not None:  # drop finished items so the tree stays small
                 del parent[0]
@@ -301,10 +341,11 @@ def open_wxr(paths: list[Path], warn: Warn) -> WxrExport:
 
 # -- the event stream ---------------------------------------------------------------------------------
 def _events(
-    path: Path, export: WxrExport, events: tuple[str, ...], tag: str | None
+    path: Path, export: WxrExport, events: tuple[str, ...], tag: str | None, repair: bool = True
 ) -> Iterator[tuple[str, etree._Element]]:
-    """Parser events over the repaired bytes of `path`; any fault becomes a one-line WxrError."""
-    repairer = XmlRepairer()
+    """Parser events over the repaired bytes of `path`; any fault becomes a one-line WxrError. With
+    repair=False, over the bytes as they are, and any doubt or fault raises NeedsRepair instead."""
+    repairer = XmlRepairer() if repair else CleanPassage()
     parser = etree.XMLPullParser(
         events=events,
         tag=tag,
@@ -349,9 +390,13 @@ def _events(
                 yield ev
         report(final=True)
     except etree.XMLSyntaxError as e:
+        if not repair:
+            raise NeedsRepair from None
         _check_sniffed_root(path, repairer)
         raise _syntax_error(path, e, repairer.lines if repairer.at_eof else None) from None
     except (OSError, EOFError, zlib.error) as e:
+        if not repair:
+            raise NeedsRepair from None
         hint = (
             "download or copy the file again"
             if isinstance(e, (EOFError, zlib.error, gzip.BadGzipFile))
@@ -385,7 +430,7 @@ def _check_root(path: Path, el: etree._Element) -> None:
         _not_wxr(path, _local(el), el.sourceline)
 
 
-def _check_sniffed_root(path: Path, repairer: XmlRepairer) -> None:
+def _check_sniffed_root(path: Path, repairer: XmlRepairer | CleanPassage) -> None:
     name = repairer.root_name
     if name is not None and name.split(":")[-1] != "rss":
         _not_wxr(path, name, None)
@@ -493,6 +538,14 @@ def _text(el: etree._Element) -> str:
 
 def _raw(el: etree._Element) -> str:
     return el.text or "" if len(el) == 0 else "".join(el.itertext())
+
+
+def _post_id(item: etree._Element) -> int | None:
+    """The item's wp:post_id, as _read_item reads it (the first one)."""
+    for child in item:
+        if isinstance(child.tag, str) and _key(child) == "wp:post_id":
+            return _int(_text(child))
+    return None
 
 
 def _pair(el: etree._Element) -> tuple[str, str]:

@@ -58,6 +58,16 @@ _CDATA_CLOSE_NEXT = ("</", "<![CDATA[")
 _HEAD_LIMIT = 256 * 1024
 _XML_DECL = re.compile(rb"<\?xml\s[^>]*?\?>")
 _ENCODING = re.compile(rb"""encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+# CleanPassage: what libxml2 reads without complaint although the repairer would change it. An unsplit `]]>`
+# not followed by the end tag or the next section (`<![CDATA[ a ]]> b <![CDATA[ c ]]>` is well-formed), and
+# a section after what the repairer's owner lookup could take for its element's start tag (`<x />`, `-->`,
+# `?>`, also across whitespace). Both regexes start with a literal: C skips to the few places to look at.
+_UNSPLIT_END = re.compile(rb"\]\]>(?![ \t\r\n]*+(?:</|<!\[CDATA\[))")
+_ODD_CDATA = re.compile(rb"<!\[CDATA\[(?:(?<=[ \t\r\n]<!\[CDATA\[)|(?<=[/?-]><!\[CDATA\[))")
+_NOT_A_START_TAG = (b"/>", b"-->", b"?>")
+_SIGHT = 80  # bytes of the last chunk kept to judge what straddles its end
+_VERSION_1_0 = re.compile(rb"""version\s*=\s*["']1\.0["']""")
+_CLEAN_LOOKAHEAD = 64  # bytes held back so that the checks above see what follows a `]]>`
 
 
 @dataclass(frozen=True)
@@ -91,8 +101,8 @@ class XmlRepairer:
     def feed(self, raw: bytes, final: bool = False) -> bytes:
         self._final = final
         if not self._started:
-            self._head += raw
-            if not final and len(self._head) < _HEAD_LIMIT and b"<rss" not in self._head:
+            self._head, complete = _gather_head(self._head, raw, final)
+            if not complete:
                 return b""
             raw, self._head = self._strip_head(self._head), b""
             self._started = True
@@ -352,6 +362,107 @@ class XmlRepairer:
 
     def _note(self, kind: str, buf: str, at: int, detail: str) -> None:
         self.repairs.append(Repair(kind, self._carry_line + buf.count("\n", 0, at), detail))
+
+
+class NeedsRepair(Exception):
+    """The bytes are not known to be clean: read the file through XmlRepairer instead."""
+
+
+class CleanPassage:
+    """XmlRepairer's stand-in for a file that needs no repair: passes the bytes through unchanged, checking
+    in C (bytes searches) that the repairer would indeed change nothing, and raises NeedsRepair where that
+    is not certain. Every other fault the repairer mends (bytes that are not UTF-8, control characters,
+    a bare `&` or an entity XML does not define outside CDATA, a stray `]]>` in text) is a fatal error to
+    libxml2, which stops the parse before the element holding it ends: the caller then reads the file
+    again through XmlRepairer. So what comes out of the parser before either fault is what the repairer
+    would have given it, byte for byte."""
+
+    def __init__(self) -> None:
+        self.repairs: list[Repair] = []  # never any: XmlRepairer's interface
+        self.root_name: str | None = None
+        self._head = b""
+        self._started = False
+        self._tail = b""  # the end of the last chunk
+        self._final = False
+
+    @property
+    def at_eof(self) -> bool:
+        return self._final
+
+    @property
+    def lines(self) -> int:
+        return 0  # only read to report a parse error, which CleanPassage's caller never reports
+
+    def feed(self, raw: bytes, final: bool = False) -> bytes:
+        """`raw` itself (nothing copied), once judged clean; else raises NeedsRepair."""
+        self._final = final
+        if not self._started:
+            self._head, complete = _gather_head(self._head, raw, final)
+            if not complete:
+                return b""
+            raw, self._head = self._head, b""
+            self._check_head(raw)
+            self._started = True
+        if not final and len(raw) < 2 * _SIGHT:
+            raise NeedsRepair  # (a short read before the end: never, from a file or gzip)
+        # The seam: what straddles the last chunk's end, or was left undecided at it.
+        seam, t = self._tail + raw[:_SIGHT], len(self._tail)
+        m = _UNSPLIT_END.search(seam)
+        if m is not None and m.start() < t:
+            raise NeedsRepair
+        for m in _ODD_CDATA.finditer(seam):
+            if m.start() < t + 2:
+                _judge_cdata_start(seam, m.start())
+        # The chunk. A `]]>` followed by no more than whitespace and the start of `</` or `<![CDATA[` is
+        # judged at the next seam: the parser can end no element after it in this chunk.
+        m = _UNSPLIT_END.search(raw)
+        if m is not None:
+            rest = raw[m.end() :].lstrip(b" \t\r\n")
+            if final or not (b"</".startswith(rest) or b"<![CDATA[".startswith(rest)):
+                raise NeedsRepair
+        for m in _ODD_CDATA.finditer(raw):  # (a few per MiB)
+            _judge_cdata_start(raw, m.start())
+        self._tail = raw[-_SIGHT:]
+        return raw
+
+    def finish(self) -> bytes:
+        return self.feed(b"", final=True)
+
+    def _check_head(self, head: bytes) -> None:
+        """Clean only if the file starts with its XML declaration (no BOM, no junk), in UTF-8, and only
+        comments and whitespace come between it and <rss> (no DOCTYPE: its entities would be defined)."""
+        decl = _XML_DECL.match(head)
+        at = head.find(b"<rss")
+        if decl is None or at == -1 or head[at + 4 : at + 5] not in (b">", b" ", b"\t", b"\r", b"\n"):
+            raise NeedsRepair
+        if not _VERSION_1_0.search(decl.group()):
+            raise NeedsRepair  # (XML 1.1 has other character rules; the repairer reads it as 1.0)
+        enc = _ENCODING.search(decl.group())
+        if enc is not None:
+            try:
+                if codecs.lookup(enc.group(1).decode("ascii")).name != "utf-8":
+                    raise NeedsRepair
+            except LookupError:
+                raise NeedsRepair from None
+        if _looks_junk(head[decl.end() : at]):
+            raise NeedsRepair
+        self.root_name = "rss"
+
+
+def _gather_head(head: bytes, raw: bytes, final: bool) -> tuple[bytes, bool]:
+    """(the top of the file so far, whether it can be judged): once it holds `<rss`, or enough, or all."""
+    head += raw
+    return head, final or len(head) >= _HEAD_LIMIT or b"<rss" in head
+
+
+def _judge_cdata_start(buf: bytes, at: int) -> None:
+    """A section at `at` after `/>`, `-->`, `?>` or whitespace: NeedsRepair unless what precedes the
+    whitespace (in sight) is none of those."""
+    k = at
+    while k > 0 and buf[k - 1] in b" \t\r\n":
+        k -= 1
+    if k == 0 or buf.endswith(_NOT_A_START_TAG, 0, k):
+        raise NeedsRepair
 
 
 def _next_token(buf: str, pos: int, found: dict[str, int]) -> tuple[int, str]:
