@@ -13,6 +13,7 @@ from wpmigrate.errors import UnsafePathError
 from wpmigrate.pathsafe import (
     MAX_NAME_BYTES,
     MAX_RELPATH_BYTES,
+    InsideResolver,
     check_relpath,
     is_device_name,
     is_inside,
@@ -224,3 +225,37 @@ def test_resolve_inside_follows_symlinks(tmp_path: Path) -> None:
     with pytest.raises(UnsafePathError, match="not a plain relative path"):
         resolve_inside(site, "../site/a.md")
     assert is_inside(site, site) and is_inside(site, site / "in") and not is_inside(site, site / "out")
+
+
+def test_inside_resolver_answers_as_resolve_inside(tmp_path: Path) -> None:
+    """The plan's per-folder cache gives resolve_inside's answer for every kind of path: plain, through
+    folder symlinks in and out, a file symlink in and out, dangling, a loop, missing folders."""
+    site, elsewhere = tmp_path / "site", tmp_path / "elsewhere"
+    (site / "ok" / "deep").mkdir(parents=True)
+    elsewhere.mkdir()
+    (elsewhere / "x.md").write_text("x")
+    (site / "ok" / "a.md").write_text("a")
+    (site / "out").symlink_to(elsewhere, target_is_directory=True)
+    (site / "in").symlink_to(site / "ok", target_is_directory=True)
+    (site / "ok" / "leak.md").symlink_to(elsewhere / "x.md")
+    (site / "ok" / "alias.md").symlink_to(site / "ok" / "a.md")
+    (site / "ok" / "dangling.md").symlink_to(site / "nowhere.md")
+    (site / "ok" / "loop.md").symlink_to(site / "ok" / "loop.md")
+    (site / "in2").symlink_to(site / "in", target_is_directory=True)
+    names = ["a.md", "leak.md", "alias.md", "dangling.md", "loop.md", "new.md", "deep/b.md"]
+    folders = ["ok", "in", "in2", "out", "missing", "ok/deep", "in/deep"]
+    rels = [f"{d}/{n}" for d in folders for n in names] + ["top.md", "out", "in", "ok/../a.md", "/etc/passwd"]
+    resolver = InsideResolver(site)
+    for rel in rels * 2:  # the second round answers from the cache
+        try:
+            expected: object = resolve_inside(site, rel)
+        except UnsafePathError as exc:
+            expected = type(exc)
+        try:
+            got: object = resolver(rel)
+        except UnsafePathError as exc:
+            got = type(exc)
+        assert got == expected, rel
+    with pytest.raises(UnsafePathError):
+        resolver("ok/leak.md")
+    assert resolver("in/alias.md") == site.resolve() / "in/alias.md"

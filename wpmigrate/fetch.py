@@ -396,17 +396,28 @@ class Fetcher:
         self.clock = clock
         self.warn = warn
         self._own_client = client is None
-        self.client = client or httpx.Client(
-            follow_redirects=True,
-            max_redirects=5,
-            timeout=httpx.Timeout(options.timeout),
-            headers={"User-Agent": f"wpmigrate/{__version__}"},
-            limits=httpx.Limits(
-                max_connections=max(1, options.concurrency), max_keepalive_connections=max(1, options.concurrency)
-            ),
-        )
+        self._client = client
         self._slots: dict[str, threading.Semaphore] = {}
         self._slots_lock = threading.Lock()
+
+    @property
+    def client(self) -> httpx.Client:
+        """Made on the first download: an --offline run or one whose assets are all cached or in a
+        mirror never pays for it (loading the TLS certificates is a tenth of a second)."""
+        if self._client is None:
+            with self._slots_lock:
+                if self._client is None:
+                    self._client = httpx.Client(
+                        follow_redirects=True,
+                        max_redirects=5,
+                        timeout=httpx.Timeout(self.s.timeout),
+                        headers={"User-Agent": f"wpmigrate/{__version__}"},
+                        limits=httpx.Limits(
+                            max_connections=max(1, self.s.concurrency),
+                            max_keepalive_connections=max(1, self.s.concurrency),
+                        ),
+                    )
+        return self._client
 
     def close(self) -> None:
         try:
@@ -419,8 +430,8 @@ class Fetcher:
                     "the next run downloads this run's assets again"
                 )
         finally:
-            if self._own_client:
-                self.client.close()
+            if self._own_client and self._client is not None:
+                self._client.close()
 
     def _slot(self, url: str) -> threading.Semaphore:
         host = urlsplit(url).netloc.lower()

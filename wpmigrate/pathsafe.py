@@ -31,6 +31,7 @@ folder cannot lead a write outside.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import unicodedata
 from pathlib import Path
@@ -101,10 +102,42 @@ def resolve_inside(out_dir: Path, rel: str) -> Path:
     """out_dir/rel, refusing an unsafe `rel` and anything that resolves (through symlinks too) outside out_dir."""
     check_relpath(rel)
     root = Path(out_dir).resolve()
-    target = (root / rel).resolve()
+    target = _resolved(root / rel, rel)
     if target != root and not target.is_relative_to(root):  # both resolved: a lexical test is enough
         raise UnsafePathError(f"{rel!r} resolves to {target}, outside the output folder {root}")
     return root / rel
+
+
+def _resolved(path: Path, rel: str) -> Path:
+    """path.resolve(), with a symlink loop refused as unsafe (Python 3.11 raises RuntimeError, 3.13 OSError)."""
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError) as exc:
+        raise UnsafePathError(f"{rel!r}: cannot be resolved ({exc}); a symlink loop?") from None
+
+
+class InsideResolver:
+    """resolve_inside() for the many paths of one output folder, with the same answers: each folder is
+    resolved once (a plan of 10,000 files resolved every component of every path: a tenth of a re-run),
+    then only a file that is itself a symlink is followed. For one look at the disk (a plan), not for
+    a folder that changes meanwhile."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.root = Path(out_dir).resolve()
+        self._folders: dict[str, Path] = {"": self.root}
+
+    def __call__(self, rel: str) -> Path:
+        check_relpath(rel)
+        folder, _, name = rel.rpartition("/")
+        real = self._folders.get(folder)
+        if real is None:
+            real = self._folders[folder] = _resolved(self.root / folder, rel)
+        target = real / name
+        if os.path.islink(target):
+            target = _resolved(target, rel)
+        if target != self.root and not target.is_relative_to(self.root):
+            raise UnsafePathError(f"{rel!r} resolves to {target}, outside the output folder {self.root}")
+        return self.root / rel
 
 
 def _shorten(stem: str, ext: str, digest: str, stem_bytes: int) -> str:

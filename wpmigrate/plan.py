@@ -21,7 +21,9 @@ always a conflict, whatever --force says: the writer refuses it anyway.
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -41,7 +43,7 @@ from .manifest import (
     render_manifest,
 )
 from .models import OutputFile
-from .pathsafe import resolve_inside
+from .pathsafe import InsideResolver
 from .spool import Spool
 
 ACTIONS = ("create", "update", "unchanged", "conflict", "overwrite", "stale", "remove")
@@ -110,11 +112,11 @@ class Plan:
         return sum(1 for c in self.changes if c.to_fetch and c.action in WRITES)
 
 
-def _look(out_dir: Path, rel: str) -> tuple[Path | None, str | None, str]:
+def _look(resolve: InsideResolver, rel: str) -> tuple[Path | None, str | None, str]:
     """(where rel is on disk, its sha256 or None when absent, a problem). An unsafe path has no place on
     disk (None) and its problem says why; a path in the way of something else has no hash."""
     try:
-        disk = resolve_inside(out_dir, rel)
+        disk = resolve(rel)
     except UnsafePathError as exc:
         return None, None, str(exc)
     old_hash, problem = _disk_hash(disk)
@@ -122,13 +124,23 @@ def _look(out_dir: Path, rel: str) -> tuple[Path | None, str | None, str]:
 
 
 def _disk_hash(path: Path) -> tuple[str | None, str]:
-    """(sha256 or None when absent, problem) for the file at path."""
+    """(sha256 or None when absent, problem) for the file at path. One lstat for the usual cases (a
+    re-run looks at every file of the site)."""
     try:
-        if path.is_symlink() and not path.exists():
-            return "", "a dangling symlink is in the way"
-        if not path.exists():
+        try:
+            st = os.lstat(path)
+        except (FileNotFoundError, NotADirectoryError):
             return None, ""
-        if not path.is_file():
+        if stat.S_ISLNK(st.st_mode):
+            try:
+                st = os.stat(path)
+            except (FileNotFoundError, NotADirectoryError):
+                return "", "a dangling symlink is in the way"
+            except OSError as exc:
+                if exc.errno == errno.ELOOP:
+                    return "", "a dangling symlink is in the way"
+                raise
+        if not stat.S_ISREG(st.st_mode):
             return "", "not a regular file (a folder?) is in the way"
         return hash_file(path), ""
     except OSError as exc:
@@ -180,6 +192,7 @@ def make_plan(
         raise OptionsError(f"--out {out_dir}: exists and is not a folder; give a folder (it is created if missing)")
     old = read_manifest(out_dir)
     forget_resolved_sources()
+    resolve = InsideResolver(out_dir)
     changes: list[Change] = []
     files: dict[str, ManifestEntry] = {}
     seen: set[str] = set()
@@ -200,7 +213,7 @@ def make_plan(
             to_fetch=to_fetch,
             output=out,
         )
-        disk, old_hash, problem = _look(out_dir, rel)
+        disk, old_hash, problem = _look(resolve, rel)
         if disk is None:
             changes.append(replace(base, note=problem))
             continue
@@ -225,7 +238,7 @@ def make_plan(
             files[rel] = recorded
             continue
         base = Change(path=rel, action="conflict", source=recorded.origin or recorded.source, kind=recorded.kind)
-        disk, old_hash, problem = _look(out_dir, rel)
+        disk, old_hash, problem = _look(resolve, rel)
         if disk is None:
             changes.append(replace(base, note=problem))
             continue
