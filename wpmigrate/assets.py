@@ -336,6 +336,10 @@ class AssetResolver:
         self.asset_dir = safe_dir(settings.asset_dir)
         self.prefix = settings.asset_url_prefix.rstrip("/")
         self._wanted: dict[str, list[str]] = {}
+        # url -> its rewrite: the same image is in many posts (and a --jobs parent replays every URL),
+        # and the answer depends only on the URL and what this resolver was made with. A second call's
+        # bookkeeping would change nothing (same path, same candidates), so it is skipped too.
+        self._answers: dict[str, str] = {}
         self._origin: dict[str, str] = {}
         self._local: set[str] = set()
 
@@ -348,6 +352,12 @@ class AssetResolver:
             if url:  # already ours (a re-run over rewritten files): remember the file is still used
                 self._local.add(self.asset_dir + url[len(self.prefix) :].split("#")[0].split("?")[0])
             return url
+        answer = self._answers.get(url)
+        if answer is None:
+            answer = self._answers[url] = self._rewrite(url)
+        return answer
+
+    def _rewrite(self, url: str) -> str:
         o = parse_reference(url, self.hosts, self.base)
         if o is None:
             return url
