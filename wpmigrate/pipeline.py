@@ -183,6 +183,7 @@ def build_index(posts: Iterable[Post], site: Site, settings: Settings, report: R
         except UnsafePathError as exc:
             report.skipped.append(Skipped(f"{entry.key[0]} post {entry.id}", entry.type, entry.status, str(exc)))
             continue
+        entry.date = None  # placed: nothing reads it again, and a datetime per post adds up (issue 11)
         if entry.status == "publish" and entry.type == "post" and date is None:
             folder = entry.placement.path.rsplit("/", 1)[0] + "/"
             report.warnings.append(f"{entry.key[0]} post {entry.id}: published but undated; written to {folder}")
