@@ -43,8 +43,18 @@ PostKey = tuple[str, int | None, int | None]
 MIN_PARALLEL = 64  # posts to convert below which --jobs is not worth its processes
 
 
+_last_key: list[Any] = [None, None]  # [post, its key]
+
+
 def post_key(post: Post) -> PostKey:
-    return (post.source, post.line, post.id)
+    """(source, line, id). Asked twice in a row for one post (the cache's watch, then the index), it
+    answers the same tuple: the index and the cache then share one per post, not two (issue 11)."""
+    if _last_key[0] is post:  # `is`: the post is held here, so its id cannot be reused meanwhile
+        key: PostKey = _last_key[1]
+        return key
+    key = (post.source, post.line, post.id)
+    _last_key[:] = (post, key)
+    return key
 
 
 @dataclass(slots=True)
@@ -383,7 +393,10 @@ def _run(
     )
     tick = progress_factory("Converting", len(index.entries)) if progress_factory else None
     outputs: list[OutputFile] = []
-    produced = {entry.key: entry for entry in index.entries.values()}
+    # The entries not produced (their post failed) are those convert_all skipped: walked alongside, in
+    # the same order, rather than a copy of the index to pop from (issue 11: memory).
+    keep: set[str] = set()
+    pending = iter(index.entries.values())
     replay = resolver.rewrite if settings.download_assets else None
     for _post, converted, entry in convert_all(source, index, ctx, settings, report, tick, replay, cache):
         assert entry.placement is not None
@@ -398,10 +411,20 @@ def _run(
                 entry.placement.path, source=_source_id(entry.key), kind=entry.placement.kind, spooled=spool.put(data)
             )
         )
-        produced.pop(entry.key, None)
+        keep |= _unproduced(pending, entry)
     # A post that failed to convert keeps its file from the last run: neither stale nor pruned.
-    keep = {e.placement.path for e in produced.values() if e.placement is not None}
+    keep |= _unproduced(pending, None)
+    # --in-place: files replaced by their own conversion (not the .md written beside an .html: a file
+    # already there is someone's, and stays a conflict).
+    in_place = {
+        e.placement.path
+        for e in index.entries.values()
+        if settings.in_place and e.placement and e.placement.path.endswith(Path(e.key[0]).name)
+    }
     site_files, site_keep = site_outputs(index, settings, profile, report)
+    # The index has served (what is left needs the outputs only): its memory goes to the plan's.
+    index.entries.clear()
+    index.links.targets.clear()
     outputs += site_files
     keep |= site_keep
     unfetched: dict[str, str] = {}
@@ -423,13 +446,6 @@ def _run(
         keep |= set(unfetched)
 
     outputs.sort(key=lambda o: o.path)
-    # --in-place: files replaced by their own conversion (not the .md written beside an .html: a file
-    # already there is someone's, and stays a conflict).
-    in_place = {
-        e.placement.path
-        for e in index.entries.values()
-        if settings.in_place and e.placement and e.placement.path.endswith(Path(e.key[0]).name)
-    }
     # Local asset paths the posts already referred to (a re-run over rewritten files) stay ours, never stale.
     plan = make_plan(
         outputs,
@@ -446,6 +462,17 @@ def _run(
         apply_plan(plan, settings.out)
     report.changes = list(plan.changes)
     return report, plan
+
+
+def _unproduced(pending: Iterator[Entry], upto: Entry | None) -> set[str]:
+    """The paths of the entries before `upto` (to the end when None) in `pending`, consumed."""
+    paths = set()
+    for e in pending:
+        if e is upto:
+            break
+        if e.placement is not None:
+            paths.add(e.placement.path)
+    return paths
 
 
 def site_outputs(
