@@ -24,7 +24,7 @@ from .convert import Attachment, ConvertContext
 from .convert.post import convert_post
 from .emit import get_profile
 from .emit.frontmatter import category_names
-from .emit.links import LinkMap
+from .emit.links import LinkMap, url_keys
 from .emit.paths import SlugRegistry, slug_for
 from .emit.profile import PlaceInput, Placement, Profile, old_path_of
 from .errors import OptionsError, UnsafePathError
@@ -109,10 +109,10 @@ def build_index(posts: Iterable[Post], site: Site, settings: Settings, report: R
     index = Index(site=site, authors={a.login: a.display_name for a in site.authors if a.display_name})
     for url in (site.link, site.base_blog_url, site.base_site_url):
         index.links.add_host(url)
-    kept: list[tuple[Entry, list[str]]] = []
+    kept: list[tuple[Entry, tuple[str, ...]]] = []
     page_parent: dict[int, int | None] = {}
     page_slug_raw: dict[int, tuple[str, str]] = {}
-    seen_ids: dict[tuple[str, int], str] = {}
+    seen_ids: dict[str, dict[int, Entry]] = defaultdict(dict)  # type -> id -> the first entry
     children: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for post in posts:
         report.read[f"{post.type}/{post.status}"] += 1
@@ -130,9 +130,10 @@ def build_index(posts: Iterable[Post], site: Site, settings: Settings, report: R
             post, settings.include_protected, report.warnings.append
         )
         if reason is None and post.id is not None:
-            first = seen_ids.setdefault((post.type, post.id), post.where)
-            if first != post.where:
-                reason = f"duplicate of {first} (same {post.type} id)"
+            first = seen_ids[post.type].get(post.id)
+            where = _where(first.key, first.title) if first is not None else post.where
+            if where != post.where:
+                reason = f"duplicate of {where} (same {post.type} id)"
         if reason:
             report.skipped.append(Skipped(post.where, post.type, post.status, reason))
             continue
@@ -151,7 +152,10 @@ def build_index(posts: Iterable[Post], site: Site, settings: Settings, report: R
             categories=tuple(map(sys.intern, category_names(post))),
             tags=tuple(map(sys.intern, post.tags)),
         )
-        kept.append((entry, [post.link, post.guid if post.guid.startswith("http") else ""]))
+        if post.id is not None:
+            seen_ids[entry.type].setdefault(post.id, entry)  # (its `where`, made when needed, not kept)
+        # The link map's keys of its old URLs, not the URLs: shorter, and what the map keeps anyway.
+        kept.append((entry, url_keys([post.link, post.guid if post.guid.startswith("http") else ""])))
     index.children = {p: tuple(i for _, i in sorted(c)) for p, c in children.items()}
 
     registry = SlugRegistry()
@@ -199,7 +203,7 @@ def build_index(posts: Iterable[Post], site: Site, settings: Settings, report: R
             report.warnings.append(f"{entry.key[0]} post {entry.id}: published but undated; written to {folder}")
         index.entries[entry.key] = entry
         if entry.placement.ref:
-            index.links.add(urls, entry.placement.ref)
+            index.links.add_keys(urls, entry.placement.ref)
             index.links.add_ids(entry.id, entry.type, entry.placement.ref)
     return index
 
