@@ -75,6 +75,14 @@ class Entry:
     categories: tuple[str, ...] = ()  # as its front matter names them (some generators put them in URLs)
     tags: tuple[str, ...] = ()
 
+    def release(self) -> None:
+        """Forget what only placing and converting the post needed, once its file is made: the run's
+        memory then does not hold the index and the outputs side by side (issue 11). Its key stays,
+        and its `ref` stays in the link map for the posts still to convert."""
+        self.title = self.slug = self.old_path = ""
+        self.categories = self.tags = ()
+        self.placement = None
+
 
 @dataclass
 class Index:
@@ -416,6 +424,8 @@ def _run(
             )
         )
         keep |= _unproduced(pending, entry)
+        if not (settings.redirect_format or settings.in_place):  # the only readers of a written entry
+            entry.release()
     # A post that failed to convert keeps its file from the last run: neither stale nor pruned.
     keep |= _unproduced(pending, None)
     # --in-place: files replaced by their own conversion (not the .md written beside an .html: a file
