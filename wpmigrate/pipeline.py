@@ -66,11 +66,12 @@ class Entry:
     id: int | None
     type: str
     status: str
-    slug: str
+    slug: str  # "" once placed
     title: str
     parent: int | None
-    date: Any = None  # datetime | None: local publish date (GMT when local is missing)
+    date: Any = None  # datetime | None: local publish date (GMT when local is missing); None once placed
     placement: Placement | None = None
+    # Its WordPress path (from <link>) and terms: dropped once placed, unless --redirects reads them.
     old_path: str = ""  # its WordPress path, from <link>
     categories: tuple[str, ...] = ()  # as its front matter names them (some generators put them in URLs)
     tags: tuple[str, ...] = ()
@@ -205,7 +206,11 @@ def build_index(posts: Iterable[Post], site: Site, settings: Settings, report: R
         except UnsafePathError as exc:
             report.skipped.append(Skipped(f"{entry.key[0]} post {entry.id}", entry.type, entry.status, str(exc)))
             continue
-        entry.date = None  # placed: nothing reads it again, and a datetime per post adds up (issue 11)
+        # Placed: what only placing needed is dropped (a string or two per post adds up; issue 11). The
+        # redirect map reads the old path and the terms later.
+        entry.date, entry.slug = None, ""
+        if not settings.redirect_format:
+            entry.old_path, entry.categories, entry.tags = "", (), ()
         if entry.status == "publish" and entry.type == "post" and date is None:
             folder = entry.placement.path.rsplit("/", 1)[0] + "/"
             report.warnings.append(f"{entry.key[0]} post {entry.id}: published but undated; written to {folder}")
