@@ -433,6 +433,9 @@ def _run(
             entry.release()
     # A post that failed to convert keeps its file from the last run: neither stale nor pruned.
     keep |= _unproduced(pending, None)
+    # The cache's per-post content digests served the lookups and stores above (finish() needs only
+    # the keys used): freed before the plan, the peak of the run (issue 11, memory).
+    cache.contents.clear()
     # --in-place: files replaced by their own conversion (not the .md written beside an .html: a file
     # already there is someone's, and stays a conflict).
     in_place = {

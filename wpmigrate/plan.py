@@ -21,6 +21,7 @@ always a conflict, whatever --force says: the writer refuses it anyway.
 
 from __future__ import annotations
 
+import bisect
 import os
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
@@ -195,13 +196,15 @@ def make_plan(
     root = out_dir.resolve()  # what resolve_inside() puts a checked path under
     changes: list[Change] = []
     files: dict[str, ManifestEntry] = {}
-    seen: set[str] = set()
+    # Outputs in path order: a path wanted twice is the one before again, and the paths produced are a
+    # sorted list to search (not a set of every path: issue 11, memory).
+    produced: list[str] = []
 
     for out in sorted(outputs, key=lambda o: o.path):
         rel = out.path
-        if rel in seen:
+        if produced and rel == produced[-1]:
             raise UnsafePathError(f"{rel!r}: two outputs want the same path (second from {out.source})")
-        seen.add(rel)
+        produced.append(rel)
         new_hash, to_fetch = _new_hash(out)
         recorded = old.files.get(rel)
         base = Change(
@@ -232,7 +235,7 @@ def make_plan(
         elif new_hash is not None:
             files[rel] = _entry_for(out, new_hash, out_dir)
 
-    for rel in sorted(set(old.files) - seen):
+    for rel in sorted(rel for rel in old.files if not _in_sorted(produced, rel)):
         recorded = old.files[rel]
         if rel in keep:
             files[rel] = recorded
@@ -277,6 +280,11 @@ def make_plan(
         options=manifest.options,
         spool=spool,
     )
+
+
+def _in_sorted(items: list[str], item: str) -> bool:
+    at = bisect.bisect_left(items, item)
+    return at < len(items) and items[at] == item
 
 
 def decide(disk: str | None, new: str | None, recorded: str | None, *, force: bool) -> tuple[str, str]:
