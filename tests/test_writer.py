@@ -121,8 +121,7 @@ def test_refuses_a_path_outside_the_output_folder(tmp_path: Path) -> None:
     plan = Plan(
         out_dir=site,
         changes=(good, bad),
-        manifest=None,
-        manifest_bytes=b"{}\n",  # type: ignore[arg-type]
+        manifest=None,  # type: ignore[arg-type]
         manifest_changed=True,
     )
     with pytest.raises(UnsafePathError, match="not a plain relative path"):
@@ -139,8 +138,7 @@ def test_refuses_a_path_through_a_symlinked_folder(tmp_path: Path) -> None:
     plan = Plan(
         out_dir=site,
         changes=(change,),
-        manifest=None,
-        manifest_bytes=b"{}\n",  # type: ignore[arg-type]
+        manifest=None,  # type: ignore[arg-type]
         manifest_changed=True,
     )
     with pytest.raises(UnsafePathError, match="outside the output folder"):

@@ -33,6 +33,7 @@ import hashlib
 import json
 import os
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -159,26 +160,38 @@ def read_manifest(out_dir: Path) -> Manifest:
 
 
 def render_manifest(manifest: Manifest) -> bytes:
-    """The manifest's bytes: a pure function of its content. The same bytes as json.dumps(sort_keys=True,
-    indent=2) of the whole document, but the files (one per post: 100,000 for a big site) are written
-    one at a time, not built as one document of small strings first (issue 11: flat memory)."""
+    """The manifest's bytes: a pure function of its content (see manifest_chunks)."""
+    return b"".join(manifest_chunks(manifest))
+
+
+def manifest_chunks(manifest: Manifest) -> Iterator[bytes]:
+    """The manifest's bytes in pieces: the same bytes as json.dumps(sort_keys=True, indent=2) of the
+    whole document, but the files (one per post: 100,000 for a big site) are made one at a time, so
+    that hashing or writing them never holds the whole document (issue 11: flat memory)."""
     doc: dict[str, Any] = {"files": {}, "format": FORMAT, "options": manifest.options}
     if manifest.unfetched:
         doc["unfetched"] = {rel: manifest.unfetched[rel] for rel in sorted(manifest.unfetched)}
     text = json.dumps(doc, sort_keys=True, indent=2, ensure_ascii=False, default=str) + "\n"
     if not manifest.files:
-        return text.encode("utf-8")
+        yield text.encode("utf-8")
+        return
     # "files" sorts first among the top-level keys: its first occurrence is the top-level one.
     head, _, tail = text.partition('"files": {}')
-    out = bytearray((head + '"files": {').encode("utf-8"))
+    yield (head + '"files": {').encode("utf-8")
     sep = "\n"
     for rel in sorted(manifest.files):
         fields = sorted(manifest.files[rel].to_json().items())
         body = ",\n".join(f"      {_json_str(k)}: {_json_str(v)}" for k, v in fields)
-        out += f"{sep}    {_json_str(rel)}: {{\n{body}\n    }}".encode()
+        yield f"{sep}    {_json_str(rel)}: {{\n{body}\n    }}".encode()
         sep = ",\n"
-    out += ("\n  }" + tail).encode("utf-8")
-    return bytes(out)
+    yield ("\n  }" + tail).encode("utf-8")
+
+
+def hash_chunks(chunks: Iterable[bytes]) -> str:
+    digest = hashlib.sha256()
+    for chunk in chunks:
+        digest.update(chunk)
+    return digest.hexdigest()
 
 
 def _json_str(text: str) -> str:

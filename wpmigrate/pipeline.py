@@ -26,7 +26,7 @@ from .convert import Attachment, ConvertContext
 from .convert.post import convert_post
 from .emit import get_profile
 from .emit.frontmatter import category_names
-from .emit.links import LinkMap
+from .emit.links import LinkMap, url_keys
 from .emit.paths import SlugRegistry, slug_for
 from .emit.profile import PlaceInput, Placement, Profile, old_path_of
 from .errors import OptionsError, UnsafePathError
@@ -45,8 +45,18 @@ PostKey = tuple[str, int | None, int | None]
 MIN_PARALLEL = 64  # posts to convert below which --jobs is not worth its processes
 
 
+_last_key: list[Any] = [None, None]  # [post, its key]
+
+
 def post_key(post: Post) -> PostKey:
-    return (post.source, post.line, post.id)
+    """(source, line, id). Asked twice in a row for one post (the cache's watch, then the index), it
+    answers the same tuple: the index and the cache then share one per post, not two (issue 11)."""
+    if _last_key[0] is post:  # `is`: the post is held here, so its id cannot be reused meanwhile
+        key: PostKey = _last_key[1]
+        return key
+    key = (post.source, post.line, post.id)
+    _last_key[:] = (post, key)
+    return key
 
 
 @dataclass(slots=True)
@@ -58,14 +68,23 @@ class Entry:
     id: int | None
     type: str
     status: str
-    slug: str
+    slug: str  # "" once placed
     title: str
     parent: int | None
-    date: Any = None  # datetime | None: local publish date (GMT when local is missing)
+    date: Any = None  # datetime | None: local publish date (GMT when local is missing); None once placed
     placement: Placement | None = None
+    # Its WordPress path (from <link>) and terms: dropped once placed, unless --redirects reads them.
     old_path: str = ""  # its WordPress path, from <link>
     categories: tuple[str, ...] = ()  # as its front matter names them (some generators put them in URLs)
     tags: tuple[str, ...] = ()
+
+    def release(self) -> None:
+        """Forget what only placing and converting the post needed, once its file is made: the run's
+        memory then does not hold the index and the outputs side by side (issue 11). Its key stays,
+        and its `ref` stays in the link map for the posts still to convert."""
+        self.title = self.slug = self.old_path = ""
+        self.categories = self.tags = ()
+        self.placement = None
 
 
 @dataclass
@@ -101,10 +120,10 @@ def build_index(posts: Iterable[Post], site: Site, settings: Settings, report: R
     index = Index(site=site, authors={a.login: a.display_name for a in site.authors if a.display_name})
     for url in (site.link, site.base_blog_url, site.base_site_url):
         index.links.add_host(url)
-    kept: list[tuple[Entry, list[str]]] = []
+    kept: list[tuple[Entry, tuple[str, ...]]] = []
     page_parent: dict[int, int | None] = {}
     page_slug_raw: dict[int, tuple[str, str]] = {}
-    seen_ids: dict[tuple[str, int], str] = {}
+    seen_ids: dict[str, dict[int, Entry]] = defaultdict(dict)  # type -> id -> the first entry
     children: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for post in posts:
         report.read[f"{post.type}/{post.status}"] += 1
@@ -122,9 +141,10 @@ def build_index(posts: Iterable[Post], site: Site, settings: Settings, report: R
             post, settings.include_protected, report.warnings.append
         )
         if reason is None and post.id is not None:
-            first = seen_ids.setdefault((post.type, post.id), post.where)
-            if first != post.where:
-                reason = f"duplicate of {first} (same {post.type} id)"
+            first = seen_ids[post.type].get(post.id)
+            where = _where(first.key, first.title) if first is not None else post.where
+            if where != post.where:
+                reason = f"duplicate of {where} (same {post.type} id)"
         if reason:
             report.skipped.append(Skipped(post.where, post.type, post.status, reason))
             continue
@@ -143,7 +163,10 @@ def build_index(posts: Iterable[Post], site: Site, settings: Settings, report: R
             categories=tuple(map(sys.intern, category_names(post))),
             tags=tuple(map(sys.intern, post.tags)),
         )
-        kept.append((entry, [post.link, post.guid if post.guid.startswith("http") else ""]))
+        if post.id is not None:
+            seen_ids[entry.type].setdefault(post.id, entry)  # (its `where`, made when needed, not kept)
+        # The link map's keys of its old URLs, not the URLs: shorter, and what the map keeps anyway.
+        kept.append((entry, url_keys([post.link, post.guid if post.guid.startswith("http") else ""])))
     index.children = {p: tuple(i for _, i in sorted(c)) for p, c in children.items()}
 
     registry = SlugRegistry()
@@ -185,12 +208,17 @@ def build_index(posts: Iterable[Post], site: Site, settings: Settings, report: R
         except UnsafePathError as exc:
             report.skipped.append(Skipped(f"{entry.key[0]} post {entry.id}", entry.type, entry.status, str(exc)))
             continue
+        # Placed: what only placing needed is dropped (a string or two per post adds up; issue 11). The
+        # redirect map reads the old path and the terms later.
+        entry.date, entry.slug = None, ""
+        if not settings.redirect_format:
+            entry.old_path, entry.categories, entry.tags = "", (), ()
         if entry.status == "publish" and entry.type == "post" and date is None:
             folder = entry.placement.path.rsplit("/", 1)[0] + "/"
             report.warnings.append(f"{entry.key[0]} post {entry.id}: published but undated; written to {folder}")
         index.entries[entry.key] = entry
         if entry.placement.ref:
-            index.links.add(urls, entry.placement.ref)
+            index.links.add_keys(urls, entry.placement.ref)
             index.links.add_ids(entry.id, entry.type, entry.placement.ref)
     return index
 
@@ -401,7 +429,10 @@ def _run(
     )
     tick = progress_factory("Converting", len(index.entries)) if progress_factory else None
     outputs: list[OutputFile] = []
-    produced = {entry.key: entry for entry in index.entries.values()}
+    # The entries not produced (their post failed) are those convert_all skipped: walked alongside, in
+    # the same order, rather than a copy of the index to pop from (issue 11: memory).
+    keep: set[str] = set()
+    pending = iter(index.entries.values())
     replay = resolver.rewrite if settings.download_assets else None
     for _post, converted, entry in convert_all(source, index, ctx, settings, report, tick, replay, cache):
         assert entry.placement is not None
@@ -416,10 +447,25 @@ def _run(
                 entry.placement.path, source=_source_id(entry.key), kind=entry.placement.kind, spooled=spool.put(data)
             )
         )
-        produced.pop(entry.key, None)
+        keep |= _unproduced(pending, entry)
+        if not (settings.redirect_format or settings.in_place):  # the only readers of a written entry
+            entry.release()
     # A post that failed to convert keeps its file from the last run: neither stale nor pruned.
-    keep = {e.placement.path for e in produced.values() if e.placement is not None}
+    keep |= _unproduced(pending, None)
+    # The cache's per-post content digests served the lookups and stores above (finish() needs only
+    # the keys used): freed before the plan, the peak of the run (issue 11, memory).
+    cache.contents.clear()
+    # --in-place: files replaced by their own conversion (not the .md written beside an .html: a file
+    # already there is someone's, and stays a conflict).
+    in_place = {
+        e.placement.path
+        for e in index.entries.values()
+        if settings.in_place and e.placement and e.placement.path.endswith(Path(e.key[0]).name)
+    }
     site_files, site_keep = site_outputs(index, settings, profile, report)
+    # The index has served (what is left needs the outputs only): its memory goes to the plan's.
+    index.entries.clear()
+    index.links.targets.clear()
     outputs += site_files
     keep |= site_keep
     unfetched: dict[str, str] = {}
@@ -441,13 +487,6 @@ def _run(
         keep |= set(unfetched)
 
     outputs.sort(key=lambda o: o.path)
-    # --in-place: files replaced by their own conversion (not the .md written beside an .html: a file
-    # already there is someone's, and stays a conflict).
-    in_place = {
-        e.placement.path
-        for e in index.entries.values()
-        if settings.in_place and e.placement and e.placement.path.endswith(Path(e.key[0]).name)
-    }
     # Local asset paths the posts already referred to (a re-run over rewritten files) stay ours, never stale.
     plan = make_plan(
         outputs,
@@ -464,6 +503,17 @@ def _run(
         apply_plan(plan, settings.out)
     report.changes = list(plan.changes)
     return report, plan
+
+
+def _unproduced(pending: Iterator[Entry], upto: Entry | None) -> set[str]:
+    """The paths of the entries before `upto` (to the end when None) in `pending`, consumed."""
+    paths = set()
+    for e in pending:
+        if e is upto:
+            break
+        if e.placement is not None:
+            paths.add(e.placement.path)
+    return paths
 
 
 def site_outputs(

@@ -21,6 +21,7 @@ always a conflict, whatever --force says: the writer refuses it anyway.
 
 from __future__ import annotations
 
+import bisect
 import errno
 import os
 import stat
@@ -36,7 +37,9 @@ from .manifest import (
     ManifestEntry,
     forget_resolved_sources,
     hash_bytes,
+    hash_chunks,
     hash_file,
+    manifest_chunks,
     manifest_path,
     portable_source,
     read_manifest,
@@ -64,7 +67,13 @@ class Change:
     note: str = ""  # why, when the action alone does not say it
     to_fetch: bool = False  # an asset not downloaded yet (dry runs): its bytes are unknown
     output: OutputFile | None = field(default=None, repr=False, compare=False)
-    disk_path: Path | None = field(default=None, repr=False, compare=False)
+    # The output folder, resolved (one object shared by every change: not a Path per file; issue 11).
+    root: Path | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def disk_path(self) -> Path | None:
+        """Where the path is on disk (checked to be inside the output folder when the plan was made)."""
+        return None if self.root is None else self.root / self.path
 
     def old_bytes(self) -> bytes | None:
         """What is on disk (None when absent). Read it before applying the plan: afterwards the disk
@@ -85,7 +94,6 @@ class Plan:
     out_dir: Path
     changes: tuple[Change, ...]  # in path order
     manifest: Manifest  # what the manifest will say after applying
-    manifest_bytes: bytes
     manifest_changed: bool  # False: applying leaves the manifest file untouched
     options: dict[str, Any] = field(default_factory=dict)
     # Where the run's rendered files are (spool.py): open as long as the plan may be applied or diffed.
@@ -95,6 +103,11 @@ class Plan:
         """Free the spool; the plan's new bytes cannot be read afterwards."""
         if self.spool is not None:
             self.spool.close()
+
+    @property
+    def manifest_bytes(self) -> bytes:
+        """The manifest's bytes, made when asked (the writer streams them: manifest_chunks)."""
+        return render_manifest(self.manifest)
 
     def counts(self) -> Counter:
         return Counter(c.action for c in self.changes)
@@ -193,15 +206,18 @@ def make_plan(
     old = read_manifest(out_dir)
     forget_resolved_sources()
     resolve = InsideResolver(out_dir)
+    root = resolve.root  # what resolve_inside() puts a checked path under
     changes: list[Change] = []
     files: dict[str, ManifestEntry] = {}
-    seen: set[str] = set()
+    # Outputs in path order: a path wanted twice is the one before again, and the paths produced are a
+    # sorted list to search (not a set of every path: issue 11, memory).
+    produced: list[str] = []
 
     for out in sorted(outputs, key=lambda o: o.path):
         rel = out.path
-        if rel in seen:
+        if produced and rel == produced[-1]:
             raise UnsafePathError(f"{rel!r}: two outputs want the same path (second from {out.source})")
-        seen.add(rel)
+        produced.append(rel)
         new_hash, to_fetch = _new_hash(out)
         recorded = old.files.get(rel)
         base = Change(
@@ -225,14 +241,14 @@ def make_plan(
                 action, note = "update", "rewritten in place"
         if action == "unchanged" and to_fetch:
             to_fetch = False  # the asset in place is taken as is: nothing to download
-        changes.append(replace(base, action=action, old_hash=old_hash, note=note, disk_path=disk, to_fetch=to_fetch))
+        changes.append(replace(base, action=action, old_hash=old_hash, note=note, root=root, to_fetch=to_fetch))
         if action == "conflict" or (new_hash is None and action == "unchanged"):
             if recorded:
                 files[rel] = recorded  # still ours, still edited: a conflict again next run
         elif new_hash is not None:
             files[rel] = _entry_for(out, new_hash, out_dir)
 
-    for rel in sorted(set(old.files) - seen):
+    for rel in sorted(rel for rel in old.files if not _in_sorted(produced, rel)):
         recorded = old.files[rel]
         if rel in keep:
             files[rel] = recorded
@@ -242,7 +258,7 @@ def make_plan(
         if disk is None:
             changes.append(replace(base, note=problem))
             continue
-        base = replace(base, disk_path=disk)
+        base = replace(base, root=root)
         if old_hash is None and not problem:
             continue  # gone already: nothing to do, forget it
         if problem:
@@ -264,9 +280,8 @@ def make_plan(
 
     changes.sort(key=lambda c: c.path)
     manifest = Manifest(files=files, options=_plain(options), unfetched=dict(unfetched or {}))
-    new_bytes = render_manifest(manifest)
     try:
-        # Compared by digest: the old manifest of a big site need not be in memory beside the new one.
+        # Compared by digest: neither the old manifest of a big site nor the new one is held whole.
         current = hash_file(manifest_path(out_dir))
     except OSError:
         current = None
@@ -274,11 +289,15 @@ def make_plan(
         out_dir=out_dir,
         changes=tuple(changes),
         manifest=manifest,
-        manifest_bytes=new_bytes,
-        manifest_changed=current != hash_bytes(new_bytes),
+        manifest_changed=current != hash_chunks(manifest_chunks(manifest)),
         options=manifest.options,
         spool=spool,
     )
+
+
+def _in_sorted(items: list[str], item: str) -> bool:
+    at = bisect.bisect_left(items, item)
+    return at < len(items) and items[at] == item
 
 
 def decide(disk: str | None, new: str | None, recorded: str | None, *, force: bool) -> tuple[str, str]:

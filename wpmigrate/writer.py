@@ -16,12 +16,12 @@ import hashlib
 import os
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
 from .errors import OutputError, UnsafePathError
-from .manifest import MANIFEST_PATH
+from .manifest import MANIFEST_PATH, manifest_chunks
 from .pathsafe import is_inside, resolve_inside
 from .plan import WRITES, Change, Plan
 
@@ -33,8 +33,11 @@ def apply_plan(plan: Plan, out_dir: Path) -> None:
     out_dir = Path(out_dir)
     writes = [c for c in plan.changes if c.action in WRITES]
     removes = [c for c in plan.changes if c.action == "remove"]
-    # Check every path before touching anything, so a bad one cannot leave a half-applied plan.
-    targets = {c.path: resolve_inside(out_dir, c.path) for c in writes + removes}
+    # Check every path before touching anything, so a bad one cannot leave a half-applied plan. What
+    # resolve_inside() answers is root/path: not kept here, a Path per file is memory (issue 11).
+    for c in writes + removes:
+        resolve_inside(out_dir, c.path)
+    root = out_dir.resolve()
     if any(c.path == MANIFEST_PATH for c in writes + removes):
         raise UnsafePathError(f"{MANIFEST_PATH!r} is wpmigrate's own manifest; no output may use that path")
     remove_leftover_temps(out_dir, [c.path for c in plan.changes] + [MANIFEST_PATH])
@@ -45,15 +48,15 @@ def apply_plan(plan: Plan, out_dir: Path) -> None:
     mode = _default_mode()
     for change in writes:
         with _naming(out_dir / change.path):
-            _write_change(change, targets[change.path], out_dir, mode)
+            _write_change(change, root / change.path, out_dir, mode)
     for change in removes:
         with _naming(out_dir / change.path):
-            _remove_file(targets[change.path], out_dir)
+            _remove_file(root / change.path, out_dir)
     if plan.manifest_changed:
         target = resolve_inside(out_dir, MANIFEST_PATH)
         with _naming(out_dir / MANIFEST_PATH):
             target.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(target, plan.manifest_bytes, mode, sync=True)
+            write_atomic(target, manifest_chunks(plan.manifest), mode, sync=True)
 
 
 @contextmanager
@@ -89,12 +92,16 @@ def remove_leftover_temps(out_dir: Path, paths: list[str]) -> list[Path]:
     return removed
 
 
-def write_atomic(target: Path, data: bytes, mode: int | None = None, *, sync: bool = False) -> None:
-    """Write bytes exactly as given (binary: no newline or encoding translation) via temp + rename."""
+def write_atomic(target: Path, data: bytes | Iterable[bytes], mode: int | None = None, *, sync: bool = False) -> None:
+    """Write bytes exactly as given (binary: no newline or encoding translation) via temp + rename;
+    `data` may come in pieces (the manifest of a big site: never whole in memory)."""
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".wpmigrate-", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            if isinstance(data, bytes):
+                fh.write(data)
+            else:
+                fh.writelines(data)
             if sync:
                 fh.flush()
                 os.fsync(fh.fileno())

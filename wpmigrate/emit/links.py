@@ -37,6 +37,12 @@ def url_key(url: str) -> str | None:
     return path
 
 
+def url_keys(urls: list[str]) -> tuple[str, ...]:
+    """The keys under which a post's old URLs are found (none for "" or the site's root)."""
+    keys = (url_key(url) for url in urls if url)
+    return tuple(key for key in keys if key and key != "/")
+
+
 @dataclass
 class LinkMap:
     hosts: set[str] = field(default_factory=set)
@@ -49,12 +55,12 @@ class LinkMap:
 
     def add(self, urls: list[str], ref: str) -> None:
         """Register every old URL of one post; the first post to claim a key keeps it."""
-        for url in urls:
-            if not url:
-                continue
-            key = url_key(url)
-            if key and key != "/":
-                self.targets.setdefault(key, ref)
+        self.add_keys(url_keys(urls), ref)
+
+    def add_keys(self, keys: tuple[str, ...], ref: str) -> None:
+        """Register the url_keys() of one post's old URLs; the first post to claim a key keeps it."""
+        for key in keys:
+            self.targets.setdefault(key, ref)
 
     def add_ids(self, post_id: int | None, type: str, ref: str) -> None:
         if post_id is None:

@@ -52,5 +52,6 @@ class SlugRegistry:
         while candidate.lower() in taken:
             candidate = f"{slug}-{n}"
             n += 1
-        taken.add(candidate.lower())
+        folded = candidate.lower()
+        taken.add(candidate if folded == candidate else folded)  # most slugs are lower-case already: one string
         return candidate
