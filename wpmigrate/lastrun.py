@@ -37,7 +37,7 @@ from .models import OutputFile, RunReport
 from .plan import Change, Plan
 from .settings import Settings
 
-SCHEMA = 1
+SCHEMA = 2  # 2: no manifest bytes (the plan renders them), changes hold the output root
 _PRESENTATION = {"quiet", "verbose", "jobs", "check"}  # options that change no byte of the output or the report
 Stat = tuple[int, int, int]  # size, mtime_ns, inode; (-1, -1, -1): absent
 
@@ -51,7 +51,6 @@ class Recorded:
     changes: tuple[Change, ...]  # without their outputs
     outputs: tuple[tuple[str, str] | None, ...]  # (source, kind) of each change's output, if it had one
     manifest: Any
-    manifest_bytes: bytes
     options: dict[str, Any]
 
 
@@ -98,13 +97,13 @@ def replay(settings: Settings) -> tuple[RunReport, Plan] | None:
     except Exception:  # noqa: BLE001  # a damaged record: a full run, whatever unpickling raised
         return None
     out = Path(settings.out)
+    root = out.resolve()
     changes = []
     for c, o in zip(rec.changes, rec.outputs, strict=True):
-        disk = out / c.path
         # Unchanged: the bytes on disk are the bytes the run would write.
-        output = None if o is None else OutputFile(c.path, data_path=str(disk), source=o[0], kind=o[1])
-        changes.append(replace(c, output=output, disk_path=disk))
-    plan = Plan(out, tuple(changes), rec.manifest, rec.manifest_bytes, False, rec.options)
+        output = None if o is None else OutputFile(c.path, data_path=str(root / c.path), source=o[0], kind=o[1])
+        changes.append(replace(c, output=output, root=root))
+    plan = Plan(out, tuple(changes), rec.manifest, False, rec.options)
     report = replace(rec.report, changes=list(changes))
     return report, plan
 
@@ -136,10 +135,9 @@ def record(settings: Settings, report: RunReport, plan: Plan) -> None:
             inputs=_inputs(settings),
             stats=tuple((str(p), _stat(p)) for p in watched),
             report=replace(report, changes=[]),
-            changes=tuple(replace(c, output=None, disk_path=None) for c in plan.changes),
+            changes=tuple(replace(c, output=None, root=None) for c in plan.changes),
             outputs=tuple(None if c.output is None else (c.output.source, c.output.kind) for c in plan.changes),
             manifest=plan.manifest,
-            manifest_bytes=plan.manifest_bytes,
             options=plan.options,
         )
         _write_record(settings.out, pickle.dumps(rec, protocol=pickle.HIGHEST_PROTOCOL))
