@@ -79,13 +79,19 @@ def test_one_changed_title_converts_one_post_and_gives_the_cold_bytes(theme: Pat
     ]
 
 
-def test_a_moved_link_target_converts_the_posts_linking_to_it(tmp_path: Path) -> None:
+def _converted_then_target_renamed(tmp_path: Path) -> tuple[Path, Path]:
+    """The demo converted into tmp_path/site, then its tide-tables post renamed (one post links to it)."""
     export = tmp_path / "export.xml"
     export.write_bytes(DEMO.read_bytes())
     site = tmp_path / "site"
     convert(export, site)
     text = export.read_text(encoding="utf-8")
     export.write_text(text.replace("[CDATA[tide-tables-in-python]]", "[CDATA[tides]]"), encoding="utf-8")
+    return export, site
+
+
+def test_a_moved_link_target_converts_the_posts_linking_to_it(tmp_path: Path) -> None:
+    export, site = _converted_then_target_renamed(tmp_path)
 
     warm = convert(export, site, prune=True)  # the old file of the renamed post goes
     # The renamed post itself (its path changed) and the one post linking to it.
@@ -133,12 +139,7 @@ def test_a_second_pass_reads_only_the_posts_to_convert(tmp_path: Path, monkeypat
     parsed again, but only that post is read (WxrExport.posts_among), and the result is a cold run's."""
     from wpmigrate.importers.wxr import WxrExport
 
-    export = tmp_path / "export.xml"
-    export.write_bytes(DEMO.read_bytes())
-    site = tmp_path / "site"
-    convert(export, site)
-    text = export.read_text(encoding="utf-8")
-    export.write_text(text.replace("[CDATA[tide-tables-in-python]]", "[CDATA[tides]]"), encoding="utf-8")
+    export, site = _converted_then_target_renamed(tmp_path)
     read: list[int | None] = []
     real = WxrExport._read_item
 
