@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -246,16 +247,27 @@ def test_inside_resolver_answers_as_resolve_inside(tmp_path: Path) -> None:
     folders = ["ok", "in", "in2", "out", "missing", "ok/deep", "in/deep"]
     rels = [f"{d}/{n}" for d in folders for n in names] + ["top.md", "out", "in", "ok/../a.md", "/etc/passwd"]
     resolver = InsideResolver(site)
-    for rel in rels * 2:  # the second round answers from the cache
+    root = site.resolve()
+
+    def whole_path_resolved(rel: str) -> object:
+        """The reference, written here: every component of root/rel resolved at once."""
         try:
-            expected: object = resolve_inside(site, rel)
-        except UnsafePathError as exc:
-            expected = type(exc)
+            check_relpath(rel)
+            target = (root / rel).resolve()
+        except (UnsafePathError, RuntimeError, OSError):  # a loop: RuntimeError (3.11) or OSError (3.13)
+            return UnsafePathError
+        return root / rel if target.is_relative_to(root) else UnsafePathError
+
+    def answer(resolve: Callable[[str], Path], rel: str) -> object:
         try:
-            got: object = resolver(rel)
-        except UnsafePathError as exc:
-            got = type(exc)
-        assert got == expected, rel
+            return resolve(rel)
+        except UnsafePathError:
+            return UnsafePathError
+
+    for rel in rels * 2:  # the second round answers from the resolver's cache
+        expected = whole_path_resolved(rel)
+        assert answer(resolver, rel) == expected, rel
+        assert answer(lambda r: resolve_inside(site, r), rel) == expected, rel
     with pytest.raises(UnsafePathError):
         resolver("ok/leak.md")
     assert resolver("in/alias.md") == site.resolve() / "in/alias.md"

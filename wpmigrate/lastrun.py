@@ -32,7 +32,7 @@ from typing import Any
 from . import convcache
 from .assetstage import default_cache_dir
 from .emit import get_profile
-from .manifest import manifest_path
+from .manifest import hash_file, manifest_path
 from .models import OutputFile, RunReport
 from .plan import Change, Plan
 from .settings import Settings
@@ -165,14 +165,7 @@ def _key(settings: Settings) -> str:
 
 
 def _inputs(settings: Settings) -> tuple[tuple[str, str], ...]:
-    found = []
-    for source in settings.sources:
-        digest = hashlib.sha256()
-        with open(source, "rb") as fh:
-            while chunk := fh.read(1 << 20):
-                digest.update(chunk)
-        found.append((os.path.realpath(source), digest.hexdigest()))
-    return tuple(found)
+    return tuple((os.path.realpath(source), hash_file(Path(source))) for source in settings.sources)
 
 
 def _also_watched(settings: Settings) -> list[Path]:

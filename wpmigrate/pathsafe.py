@@ -100,12 +100,7 @@ def is_inside(root: Path, path: Path) -> bool:
 
 def resolve_inside(out_dir: Path, rel: str) -> Path:
     """out_dir/rel, refusing an unsafe `rel` and anything that resolves (through symlinks too) outside out_dir."""
-    check_relpath(rel)
-    root = Path(out_dir).resolve()
-    target = _resolved(root / rel, rel)
-    if target != root and not target.is_relative_to(root):  # both resolved: a lexical test is enough
-        raise UnsafePathError(f"{rel!r} resolves to {target}, outside the output folder {root}")
-    return root / rel
+    return InsideResolver(out_dir)(rel)
 
 
 def _resolved(path: Path, rel: str) -> Path:

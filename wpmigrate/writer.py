@@ -22,7 +22,7 @@ from pathlib import Path, PurePosixPath
 
 from .errors import OutputError, UnsafePathError
 from .manifest import MANIFEST_PATH, manifest_chunks
-from .pathsafe import is_inside, resolve_inside
+from .pathsafe import InsideResolver, is_inside, resolve_inside
 from .plan import WRITES, Change, Plan
 
 _CHUNK = 1 << 20
@@ -34,10 +34,12 @@ def apply_plan(plan: Plan, out_dir: Path) -> None:
     writes = [c for c in plan.changes if c.action in WRITES]
     removes = [c for c in plan.changes if c.action == "remove"]
     # Check every path before touching anything, so a bad one cannot leave a half-applied plan. What
-    # resolve_inside() answers is root/path: not kept here, a Path per file is memory (issue 11).
+    # resolve() answers is root/path: not kept here, a Path per file is memory (issue 11); each folder
+    # is resolved once.
+    resolve = InsideResolver(out_dir)
     for c in writes + removes:
-        resolve_inside(out_dir, c.path)
-    root = out_dir.resolve()
+        resolve(c.path)
+    root = resolve.root
     if any(c.path == MANIFEST_PATH for c in writes + removes):
         raise UnsafePathError(f"{MANIFEST_PATH!r} is wpmigrate's own manifest; no output may use that path")
     remove_leftover_temps(out_dir, [c.path for c in plan.changes] + [MANIFEST_PATH])
@@ -53,7 +55,7 @@ def apply_plan(plan: Plan, out_dir: Path) -> None:
         with _naming(out_dir / change.path):
             _remove_file(root / change.path, out_dir)
     if plan.manifest_changed:
-        target = resolve_inside(out_dir, MANIFEST_PATH)
+        target = resolve(MANIFEST_PATH)
         with _naming(out_dir / MANIFEST_PATH):
             target.parent.mkdir(parents=True, exist_ok=True)
             write_atomic(target, manifest_chunks(plan.manifest), mode, sync=True)

@@ -67,7 +67,6 @@ _ODD_CDATA = re.compile(rb"<!\[CDATA\[(?:(?<=[ \t\r\n]<!\[CDATA\[)|(?<=[/?-]><!\
 _NOT_A_START_TAG = (b"/>", b"-->", b"?>")
 _SIGHT = 80  # bytes of the last chunk kept to judge what straddles its end
 _VERSION_1_0 = re.compile(rb"""version\s*=\s*["']1\.0["']""")
-_CLEAN_LOOKAHEAD = 64  # bytes held back so that the checks above see what follows a `]]>`
 
 
 @dataclass(frozen=True)
