@@ -1,23 +1,34 @@
-"""A re-run with nothing changed, replayed: a record per output folder in the user's cache
-($XDG_CACHE_HOME/wpmigrate/last-run/, beside the asset cache), so that a re-run touches nothing in the
-output folder, not even the conversion cache's file.
+"""A re-run replayed: a record per output folder in the user's cache ($XDG_CACHE_HOME/wpmigrate/last-run/,
+beside the asset cache), so that a re-run with nothing changed reads no export, converts nothing and
+touches nothing in the output folder, not even the conversion cache's file.
 
-A writing run that changed nothing (every file of its plan unchanged, the manifest too, no post converted
-or failed, no asset fetched) records what it reported and planned, with what it depended on:
+After a writing run, what a run with the same inputs over the output it left would report and plan is
+known without running it (`_predict`): every file it wrote is unchanged, every file it removed is gone
+(forgotten), conflicts and stale files are what they were, every converted post comes from the
+conversion cache, the manifest is the one just written, the warnings, skipped posts and failed assets
+are the same. That prediction is recorded with what it depends on:
 
     the run         the tool's version, every option but how the result is shown (-q, -v, --jobs, --check),
-                    the asset cache folder
-    its inputs      each export's real path and sha256 (a touched but identical export still replays)
-    the output      size, mtime_ns and inode of every file the plan names, of the manifest, of the
-                    profile's config files (present or not), of the asset cache's index and of the
-                    cached copies the assets' bytes came from
+                    the asset cache folder, the working folder
+    its inputs      each export's real path, stat and sha256 (hashed as the importer read it)
+    the output      size, mtime_ns, ctime_ns and inode of every file the plan names, of the manifest, of
+                    the conversion cache, of the profile's config files (present or not), of the asset
+                    cache's index and of the cached copies the assets' bytes came from
 
-The next run (or --check) with all of that as recorded reads and converts nothing: it returns the
-recorded report and plan. Anything else -- an edited or deleted output, another option, another
-export -- is a full run. A writing run that is not such a no-op removes the record. Only plain WXR
-files qualify as inputs (a folder source's files are not watched), and not with --mirror, --in-place,
---scaffold, --revalidate, --dry-run, --diff or --report, nor when the last run left assets unfetched
-that it would try to download again (not --offline).
+The next run (or --check) with all of that as recorded returns the recorded report and plan. Anything
+else -- an edited or deleted output, another option, another export -- is a full run. No prediction is
+recorded (the last one is removed) when the run had an outcome a re-run might not repeat: a failed post
+(a time budget is one reason), an asset downloaded or asked for (not --offline), an asset that failed
+and would be tried again, an asset still to fetch; nor for inputs other than plain WXR files (a folder
+source's files are not watched), nor with --mirror, --in-place, --scaffold, --revalidate, --diff or
+--report. tests/test_lastrun_predict.py checks every prediction against a full run, byte for byte.
+
+A stat is trusted only once it is old: ctime cannot be set by hand, so an edit that restores size and
+mtime still changes it, but an edit within the same clock tick as the stat (or the filesystem's
+timestamp granularity, 2 s on FAT) may not. A stat whose mtime or ctime is within RACY_NS of when it
+was taken is "racy" (as git calls it): its file is hashed on replay and must hold the recorded sha256;
+a racy file whose bytes the run cannot name (a config file just edited) means no record. An export
+whose stat changed but whose bytes did not (touched, copied back) is hashed and still replays.
 """
 
 from __future__ import annotations
@@ -25,28 +36,35 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import time
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
 from . import convcache
 from .assetstage import default_cache_dir
+from .convcache import CACHE_NAME
 from .emit import get_profile
-from .manifest import hash_file, manifest_path
+from .manifest import MANIFEST_DIR, hash_chunks, hash_file, manifest_chunks, manifest_path
 from .models import OutputFile, RunReport
-from .plan import Change, Plan
+from .plan import WRITES, Change, Plan
 from .settings import Settings
 
-SCHEMA = 2  # 2: no manifest bytes (the plan renders them), changes hold the output root
+SCHEMA = 3  # 3: predicted records, ctime in stats, racy stats, input stats
 _PRESENTATION = {"quiet", "verbose", "jobs", "check"}  # options that change no byte of the output or the report
-Stat = tuple[int, int, int]  # size, mtime_ns, inode; (-1, -1, -1): absent
+Stat = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
+ABSENT: Stat = (-1, -1, -1, -1)
+# A stat this close to when it was taken may not see a later edit (clock tick, FAT's 2 s timestamps).
+RACY_NS = 3_000_000_000
 
 
 @dataclass(frozen=True)
 class Recorded:
     key: str
-    inputs: tuple[tuple[str, str], ...]  # (real path, sha256)
-    stats: tuple[tuple[str, Stat], ...]  # (path, stat) of everything the run looked at in the output
+    inputs: tuple[tuple[str, Stat, bool, str], ...]  # (real path, stat, racy, sha256)
+    # (path, stat, sha256 the file must hold when the stat is racy, else None) of everything a re-run
+    # would look at in the output.
+    stats: tuple[tuple[str, Stat, str | None], ...]
     report: RunReport  # without its changes (they are the plan's)
     changes: tuple[Change, ...]  # without their outputs
     outputs: tuple[tuple[str, str] | None, ...]  # (source, kind) of each change's output, if it had one
@@ -80,7 +98,7 @@ def _write_record(out_dir: Path, blob: bytes | None) -> None:
 
 
 def replay(settings: Settings) -> tuple[RunReport, Plan] | None:
-    """The last run's report and plan when nothing it depended on has changed, else None."""
+    """The recorded result when nothing it depended on has changed, else None."""
     if not _eligible(settings) or settings.dry_run:
         return None
     try:
@@ -90,10 +108,12 @@ def replay(settings: Settings) -> tuple[RunReport, Plan] | None:
         rec = pickle.loads(blob)
         if not isinstance(rec, Recorded) or rec.key != _key(settings):
             return None
-        if any(_stat(path) != stat for path, stat in rec.stats):
+        fence = time.time_ns() - RACY_NS
+        if not _outputs_hold(rec) or not _inputs_hold(rec, settings):
             return None
-        if rec.inputs != _inputs(settings):
-            return None
+        if any(sha is not None for _, _, sha in rec.stats) or any(racy for _, _, racy, _ in rec.inputs):
+            # Verified by their bytes: stats old enough now are trusted from here on.
+            _write_record(settings.out, pickle.dumps(_settled(rec, fence), protocol=pickle.HIGHEST_PROTOCOL))
     except Exception:  # noqa: BLE001  # a damaged record: a full run, whatever unpickling raised
         return None
     out = Path(settings.out)
@@ -108,44 +128,128 @@ def replay(settings: Settings) -> tuple[RunReport, Plan] | None:
     return report, plan
 
 
-def record(settings: Settings, report: RunReport, plan: Plan) -> None:
-    """After a writing run: record it if it changed nothing, else remove any record (it no longer holds)."""
+def _outputs_hold(rec: Recorded) -> bool:
+    for path, stat, sha in rec.stats:
+        if _stat(path) != stat:
+            return False
+        if sha is not None and _hash_or_none(path) != sha:
+            return False
+    return True
+
+
+def _inputs_hold(rec: Recorded, settings: Settings) -> bool:
+    if [p for p, _, _, _ in rec.inputs] != [os.path.realpath(s) for s in settings.sources]:
+        return False
+    for path, stat, racy, sha in rec.inputs:
+        if (racy or _stat(path) != stat) and _hash_or_none(path) != sha:
+            return False  # (a touched export that holds the same bytes still replays)
+    return True
+
+
+def _settled(rec: Recorded, fence: int) -> Recorded:
+    """The record with its stats taken again; those older than `fence` are no longer racy."""
+    inputs = []
+    for path, _, _, digest in rec.inputs:
+        st = _stat(path)
+        inputs.append((path, st, _racy(st, fence), digest))
+    stats = []
+    for path, stat, sha in rec.stats:
+        st = _stat(path)
+        if st != stat:
+            raise OSError(f"{path} changed meanwhile")  # no record: the next run is a full one
+        stats.append((path, st, sha if _racy(st, fence) else None))
+    return replace(rec, inputs=tuple(inputs), stats=tuple(stats))
+
+
+def record(settings: Settings, report: RunReport, plan: Plan, source: object = None) -> None:
+    """After a writing run: record what a run with the same inputs would give, when that is certain,
+    else remove any record (it no longer holds). `source`: the run's importer (WxrExport: the identity
+    of each export as it read it)."""
     if settings.dry_run or settings.check:
         return
-    noop = (
-        _eligible(settings)
-        and not plan.manifest_changed
-        and all(c.action == "unchanged" for c in plan.changes)
-        and report.posts_converted == 0
-        and not report.failed
-        and report.assets_fetched == 0
-        and not report.assets_retry
-        and not (settings.download_assets and not settings.offline and report.assets_failed)
-    )
     try:
-        if not noop:
-            _write_record(settings.out, None)
-            return
-        out = Path(settings.out)
-        watched = [out / c.path for c in plan.changes] + _also_watched(settings)
-        # An asset's bytes come from the asset cache when there: that copy too.
-        watched += [Path(c.output.data_path) for c in plan.changes if c.output and c.output.data_path]
-        rec = Recorded(
-            key=_key(settings),
-            inputs=_inputs(settings),
-            stats=tuple((str(p), _stat(p)) for p in watched),
-            report=replace(report, changes=[]),
-            changes=tuple(replace(c, output=None, root=None) for c in plan.changes),
-            outputs=tuple(None if c.output is None else (c.output.source, c.output.kind) for c in plan.changes),
-            manifest=plan.manifest,
-            options=plan.options,
-        )
-        _write_record(settings.out, pickle.dumps(rec, protocol=pickle.HIGHEST_PROTOCOL))
+        predicted = _predict(settings, report, plan) if _eligible(settings) else None
+        rec = None if predicted is None else _recorded(settings, plan, source, *predicted)
+        blob = None if rec is None else pickle.dumps(rec, protocol=pickle.HIGHEST_PROTOCOL)
+        _write_record(settings.out, blob)
     except (OSError, pickle.PicklingError):
         try:
             _write_record(settings.out, None)  # no record: the next run is a full one
         except OSError:
             pass
+
+
+def _predict(settings: Settings, report: RunReport, plan: Plan) -> tuple[RunReport, list[Change]] | None:
+    """What a run with these inputs and options would report and plan over the output this run left;
+    None when a re-run might have another outcome."""
+    if report.failed or report.assets_fetched or report.assets_retry:
+        return None  # a failure may be time (post_time_budget); a fetched asset may be asked again
+    if settings.download_assets and not settings.offline and report.assets_failed:
+        return None  # tried again over the network next time
+    changes = []
+    for c in plan.changes:
+        if c.to_fetch:
+            return None
+        if c.action in WRITES:
+            if c.new_hash is None:
+                return None
+            changes.append(replace(c, action="unchanged", old_hash=c.new_hash, note=""))  # as written
+        elif c.action == "remove":
+            continue  # gone: forgotten silently, in the manifest too
+        elif c.action in ("unchanged", "conflict", "stale"):
+            changes.append(c)  # the disk and the manifest's entry are what they were
+        else:
+            return None
+    predicted = replace(
+        report,
+        changes=[],
+        posts_converted=0,  # each one was stored in the conversion cache (watched)
+        posts_reused=report.posts_reused + report.posts_converted,
+    )
+    return predicted, changes
+
+
+def _recorded(
+    settings: Settings, plan: Plan, source: object, report: RunReport, changes: list[Change]
+) -> Recorded | None:
+    inputs = _inputs(settings, source)
+    if inputs is None:
+        return None
+    out = Path(settings.out)
+    # (path, the sha256 it holds, when known)
+    watched: list[tuple[Path, str | None]] = [(out / c.path, c.old_hash) for c in changes]
+    watched += [(out / c.path, None) for c in plan.changes if c.action == "remove"]  # absent
+    # An asset's bytes come from the asset cache when there: that copy too.
+    watched += [(Path(c.output.data_path), c.new_hash) for c in plan.changes if c.output and c.output.data_path]
+    watched += [(p, None) for p in _also_watched(settings)]
+    fence = time.time_ns() - RACY_NS
+    stats: list[tuple[str, Stat, str | None]] = []
+    for path, sha in watched:
+        st = _stat(path)
+        racy = _racy(st, fence)
+        if racy and path == manifest_path(out):
+            sha = hash_chunks(manifest_chunks(plan.manifest))  # just written: it holds the plan's manifest
+        elif racy and path.name == CACHE_NAME and path.parent.name == MANIFEST_DIR:
+            # Just written too, and never hashed: what it holds only decides whether the re-run's files
+            # are converted or taken from it, the same bytes either way (convcache's contract).
+            racy = False
+        if racy and sha is None:
+            # Changed just now (a config file, the asset cache's index), and this run does not know to
+            # what: its bytes as they are (the run read them a moment ago, as any stat is taken after).
+            sha = _hash_or_none(str(path))
+            if sha is None or _stat(path) != st:
+                return None
+        stats.append((str(path), st, sha if racy else None))
+    return Recorded(
+        key=_key(settings),
+        inputs=inputs,
+        stats=tuple(stats),
+        report=report,
+        changes=tuple(replace(c, output=None, root=None) for c in changes),
+        outputs=tuple(None if c.output is None else (c.output.source, c.output.kind) for c in changes),
+        manifest=plan.manifest,
+        options=plan.options,
+    )
 
 
 def _eligible(settings: Settings) -> bool:
@@ -164,23 +268,44 @@ def _key(settings: Settings) -> str:
     return repr((SCHEMA, convcache.__version__, options, str(cache), os.getcwd()))
 
 
-def _inputs(settings: Settings) -> tuple[tuple[str, str], ...]:
-    return tuple((os.path.realpath(source), hash_file(Path(source))) for source in settings.sources)
+def _inputs(settings: Settings, source: object) -> tuple[tuple[str, Stat, bool, str], ...] | None:
+    """Each export as this run read it: (real path, stat, racy, sha256); None when a read saw it change."""
+    from .importers.wxr import WxrExport  # (here: a replay need not load lxml)
+
+    inputs = []
+    for path in settings.sources:
+        identity = source.identity(Path(path)) if isinstance(source, WxrExport) else None
+        if identity is None:
+            return None
+        stat: Stat = identity.stat
+        inputs.append((os.path.realpath(path), stat, _racy(stat, identity.before_ns - RACY_NS), identity.sha256))
+    return tuple(inputs)
 
 
 def _also_watched(settings: Settings) -> list[Path]:
     """Files besides the plan's that a run reads in the output folder, or that decide where assets come from."""
     out = Path(settings.out)
     profile = get_profile(settings.profile, settings.profile_options())
-    paths = [manifest_path(out)] + [out / name for name in profile.config_files]
+    paths = [manifest_path(out), out / MANIFEST_DIR / CACHE_NAME] + [out / name for name in profile.config_files]
     if settings.download_assets:
         paths.append(default_cache_dir(settings.asset_cache) / "index.json")
     return paths
+
+
+def _racy(stat: Stat, fence: int) -> bool:
+    return stat != ABSENT and max(stat[1], stat[2]) >= fence
+
+
+def _hash_or_none(path: str) -> str | None:
+    try:
+        return hash_file(Path(path))
+    except OSError:
+        return None
 
 
 def _stat(path: str | Path) -> Stat:
     try:
         st = os.stat(path)
     except OSError:
-        return (-1, -1, -1)
-    return (st.st_size, st.st_mtime_ns, st.st_ino)
+        return ABSENT
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)

@@ -393,7 +393,7 @@ def run(
         cache.close()
         raise
     cache.finish()
-    lastrun.record(settings, report, plan)
+    lastrun.record(settings, report, plan, source)
     return report, plan
 
 

@@ -24,14 +24,20 @@ A missing or unknown `wp:wxr_version` is a warning; the file is read as WXR 1.2 
 from __future__ import annotations
 
 import gzip
+import hashlib
 import html
+import os
 import re
+import time
 import zlib
 from collections import Counter
 from collections.abc import Callable, Container, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
+from typing import BinaryIO, Protocol
 from urllib.parse import unquote
 
 from lxml import etree
@@ -62,6 +68,17 @@ _REPAIR_TEXT = {
 }
 
 
+@dataclass(frozen=True)
+class FileIdentity:
+    """What a complete read of one export file saw: the file's stat when it was opened, the same when the
+    read ended, and the sha256 of every byte read (hashed as they streamed, not read again). lastrun.py
+    decides when the stat alone identifies the bytes."""
+
+    stat: tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
+    before_ns: int  # time.time_ns() just before that stat was taken
+    sha256: str
+
+
 class WxrExport:
     """One site's export, possibly in several files. `.posts()` streams all files again on each call."""
 
@@ -71,7 +88,22 @@ class WxrExport:
         self._said: set[str] = set()  # warnings already given (posts() may run several times)
         self._terms: dict[tuple[str, str], Term] = {}
         self._damaged: set[Path] = set()  # files that need XmlRepairer (the others are read as they are)
+        # Per file, what its complete reads saw; None once two reads saw different files.
+        self._identities: dict[Path, FileIdentity | None] = {}
         self.site = self._read_sites()
+
+    def identity(self, path: Path) -> FileIdentity | None:
+        """The file as every complete read of this run saw it; None if none was complete, or two differed
+        (the run then mixed two versions of it)."""
+        return self._identities.get(Path(path))
+
+    def saw(self, path: Path, identity: FileIdentity) -> None:
+        if path not in self._identities:
+            self._identities[path] = identity
+            return
+        known = self._identities[path]  # (the first read's `before_ns` kept: the earlier, the stricter)
+        if known is not None and (known.stat, known.sha256) != (identity.stat, identity.sha256):
+            self._identities[path] = None
 
     def posts(self) -> Iterator[Post]:
         for path in self.paths:
@@ -365,7 +397,7 @@ def _events(
         done = len(repairer.repairs)
 
     try:
-        with _open_binary(path) as fh:
+        with _open_binary(path) as (fh, reader):
             while True:
                 raw = fh.read(CHUNK)
                 parser.feed(repairer.feed(raw, final=not raw))
@@ -388,6 +420,9 @@ def _events(
                 export.say(f"{path}:{e.lineno}: {_soft_error_text(this[-1].message)}")
             for ev in parser.read_events():
                 yield ev
+            identity = reader.identity()
+            if identity is not None:
+                export.saw(path, identity)
         report(final=True)
     except etree.XMLSyntaxError as e:
         if not repair:
@@ -419,10 +454,49 @@ def _soft_error_text(message: str) -> str:
     return f"{message} (ignored)"
 
 
-def _open_binary(path: Path):
-    with open(path, "rb") as probe:
-        magic = probe.read(2)
-    return gzip.open(path, "rb") if magic == b"\x1f\x8b" else open(path, "rb")
+class _Readable(Protocol):
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
+class _HashingReader:
+    """The file's bytes as read, hashed on the way (gzip reads through it too: the hash is the file's)."""
+
+    def __init__(self, fh: BinaryIO) -> None:
+        self._fh = fh
+        self._before = time.time_ns()
+        self._stat = _stat_of(os.fstat(fh.fileno()))
+        self._digest = hashlib.sha256()
+        self._count = 0
+
+    def read(self, size: int = -1, /) -> bytes:
+        data = self._fh.read(size)
+        self._digest.update(data)
+        self._count += len(data)
+        return data
+
+    def identity(self) -> FileIdentity | None:
+        """The read's identity once every byte was read and the file did not change meanwhile."""
+        if self._count != self._stat[0] or _stat_of(os.fstat(self._fh.fileno())) != self._stat:
+            return None
+        return FileIdentity(self._stat, self._before, self._digest.hexdigest())
+
+
+def _stat_of(st: os.stat_result) -> tuple[int, int, int, int]:
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
+@contextmanager
+def _open_binary(path: Path) -> Iterator[tuple[_Readable, _HashingReader]]:
+    """(the decompressed bytes, the reader of the file's own bytes)."""
+    with open(path, "rb") as fh:
+        magic = fh.read(2)
+        fh.seek(0)
+        raw = _HashingReader(fh)
+        if magic == b"\x1f\x8b":
+            with gzip.GzipFile(fileobj=raw, mode="rb") as gz:  # type: ignore[call-overload]  # typeshed wants read(n), positional; ours is
+                yield gz, raw
+        else:
+            yield raw, raw
 
 
 def _check_root(path: Path, el: etree._Element) -> None:
