@@ -45,7 +45,7 @@ from . import convcache
 from .assetstage import default_cache_dir
 from .convcache import CACHE_NAME
 from .emit import get_profile
-from .manifest import MANIFEST_DIR, hash_chunks, hash_file, manifest_chunks, manifest_path
+from .manifest import MANIFEST_DIR, hash_file, manifest_path
 from .models import OutputFile, RunReport
 from .plan import WRITES, Change, Plan
 from .settings import Settings
@@ -227,15 +227,13 @@ def _recorded(
     for path, sha in watched:
         st = _stat(path)
         racy = _racy(st, fence)
-        if racy and path == manifest_path(out):
-            sha = hash_chunks(manifest_chunks(plan.manifest))  # just written: it holds the plan's manifest
-        elif racy and path.name == CACHE_NAME and path.parent.name == MANIFEST_DIR:
+        if racy and path.name == CACHE_NAME and path.parent.name == MANIFEST_DIR:
             # Just written too, and never hashed: what it holds only decides whether the re-run's files
             # are converted or taken from it, the same bytes either way (convcache's contract).
             racy = False
         if racy and sha is None:
-            # Changed just now (a config file, the asset cache's index), and this run does not know to
-            # what: its bytes as they are (the run read them a moment ago, as any stat is taken after).
+            # Changed just now (the manifest this run wrote, a config file, the asset cache's index): its
+            # bytes as they are (they are what the run wrote or read a moment ago; any stat is taken after).
             sha = _hash_or_none(str(path))
             if sha is None or _stat(path) != st:
                 return None

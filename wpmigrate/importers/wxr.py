@@ -88,14 +88,22 @@ class WxrExport:
         self._said: set[str] = set()  # warnings already given (posts() may run several times)
         self._terms: dict[tuple[str, str], Term] = {}
         self._damaged: set[Path] = set()  # files that need XmlRepairer (the others are read as they are)
-        # Per file, what its complete reads saw; None once two reads saw different files.
+        # Per file, what its complete reads saw (None once two differed), and the stat of every read
+        # when it opened the file, complete or not (the header's, one given up for the repairer's).
         self._identities: dict[Path, FileIdentity | None] = {}
+        self._opened: dict[Path, set[tuple[int, int, int, int]]] = {}
         self.site = self._read_sites()
 
     def identity(self, path: Path) -> FileIdentity | None:
-        """The file as every complete read of this run saw it; None if none was complete, or two differed
-        (the run then mixed two versions of it)."""
-        return self._identities.get(Path(path))
+        """The file as every read of this run saw it; None if no read was complete, or two reads saw
+        different files (the run then mixed two versions of it)."""
+        identity = self._identities.get(Path(path))
+        if identity is None or self._opened.get(Path(path), set()) != {identity.stat}:
+            return None
+        return identity
+
+    def opened(self, path: Path, stat: tuple[int, int, int, int]) -> None:
+        self._opened.setdefault(path, set()).add(stat)
 
     def saw(self, path: Path, identity: FileIdentity) -> None:
         if path not in self._identities:
@@ -239,31 +247,35 @@ class WxrExport:
             yield post
 
     def _read_item(self, source: str, item: etree._Element) -> Post:
+        # The hot loop of reading an export (~30 children an item): keys come from the tag cache inline,
+        # and a leaf's text is read without the helpers' calls (issue 11).
         f: dict[str, str] = {}
         raw_terms: list[tuple[str, str, str]] = []
         meta: dict[str, object] = {}
         comments: list[Comment] = []
         line = item.sourceline
+        keys = _KEY_CACHE
         for child in item:
-            if not isinstance(child.tag, str):
-                continue  # comments, PIs
-            key = _key(child)
+            tag = child.tag
+            key = keys.get(tag)  # (a comment's or PI's tag is a function: never in the cache)
+            if key is None:
+                if not isinstance(tag, str):
+                    continue  # comments, PIs
+                key = _key(child)
             if key == ":category":
-                raw_terms.append(
-                    (
-                        _normal_domain(child.get("domain", "")) or "category",
-                        unquote(child.get("nicename", "")),
-                        term_name(_text(child)),
-                    )
-                )
+                raw_terms.append(self._raw_term(child))
             elif key == "wp:postmeta":
                 mk, mv = _pair(child)
                 meta[mk] = self._decode_meta(source, line, mk, mv)
             elif key == "wp:comment":
                 comments.append(self._read_comment(child))
             elif key not in f:
-                f[key] = _text(child)
-        terms = self._resolve_terms(raw_terms)
+                if len(child):
+                    f[key] = "".join(child.itertext()).strip()
+                else:
+                    text = child.text
+                    f[key] = text.strip() if text else ""
+        terms = self._resolve_terms(raw_terms) if raw_terms else []
         where = f"{source}:{line}"
         date = self._date(where, f, "wp:post_date")
         date_gmt = self._date(where, f, "wp:post_date_gmt")
@@ -274,32 +286,42 @@ class WxrExport:
                     date = pub.replace(tzinfo=None)
                 if "wp:post_date_gmt" not in f:
                     date_gmt = pub.astimezone(UTC).replace(tzinfo=None)
+        get = f.get
         return Post(
             source=source,
             line=line,
-            id=_int(f.get("wp:post_id")),
-            title=f.get(":title", ""),
-            slug=unquote(f.get("wp:post_name", "")),
-            link=f.get(":link", ""),
-            guid=f.get(":guid", ""),
+            id=_int(get("wp:post_id")),
+            title=get(":title", ""),
+            slug=unquote(get("wp:post_name", "")),
+            link=get(":link", ""),
+            guid=get(":guid", ""),
             # wp_insert_post() makes a post without status a draft; so do we
-            status=f.get("wp:status") or "draft",
-            type=f.get("wp:post_type") or "post",
+            status=get("wp:status") or "draft",
+            type=get("wp:post_type") or "post",
             date=date,
             date_gmt=date_gmt,
             modified=self._date(where, f, "wp:post_modified"),
             modified_gmt=self._date(where, f, "wp:post_modified_gmt"),
-            author=f.get("dc:creator", ""),
+            author=get("dc:creator", ""),
             terms=tuple(terms),
-            excerpt=f.get("excerpt:encoded", ""),
-            content=f.get("content:encoded", ""),
-            parent=_int(f.get("wp:post_parent")) or None,
-            menu_order=_int(f.get("wp:menu_order")) or 0,
-            sticky=f.get("wp:is_sticky", "0") == "1",
-            password=f.get("wp:post_password", ""),
+            excerpt=get("excerpt:encoded", ""),
+            content=get("content:encoded", ""),
+            parent=_int(get("wp:post_parent")) or None,
+            menu_order=_int(get("wp:menu_order")) or 0,
+            sticky=get("wp:is_sticky", "0") == "1",
+            password=get("wp:post_password", ""),
             meta=meta,
-            attachment_url=f.get("wp:attachment_url", ""),
+            attachment_url=get("wp:attachment_url", ""),
             comments=tuple(comments),
+        )
+
+    @staticmethod
+    def _raw_term(el: etree._Element) -> tuple[str, str, str]:
+        text = el.text if len(el) == 0 else "".join(el.itertext())
+        return (
+            _normal_domain(el.get("domain", "")) or "category",
+            unquote(el.get("nicename", "")),
+            term_name(text.strip() if text else ""),
         )
 
     def _resolve_terms(self, raw: list[tuple[str, str, str]]) -> list[Term]:
@@ -324,7 +346,17 @@ class WxrExport:
         return decoded
 
     def _read_comment(self, el: etree._Element) -> Comment:
-        f = {_key(c): _text(c) for c in el if isinstance(c.tag, str) and _key(c) != "wp:commentmeta"}
+        f: dict[str, str] = {}  # (the last of each key counts)
+        keys = _KEY_CACHE
+        for c in el:
+            tag = c.tag
+            key = keys.get(tag)
+            if key is None:
+                if not isinstance(tag, str):
+                    continue
+                key = _key(c)
+            if key != "wp:commentmeta":
+                f[key] = _text(c)
         return Comment(
             id=_int(f.get("wp:comment_id")),
             author=f.get("wp:comment_author", ""),
@@ -398,6 +430,7 @@ def _events(
 
     try:
         with _open_binary(path) as (fh, reader):
+            export.opened(path, reader.stat)
             while True:
                 raw = fh.read(CHUNK)
                 parser.feed(repairer.feed(raw, final=not raw))
@@ -464,7 +497,7 @@ class _HashingReader:
     def __init__(self, fh: BinaryIO) -> None:
         self._fh = fh
         self._before = time.time_ns()
-        self._stat = _stat_of(os.fstat(fh.fileno()))
+        self.stat = _stat_of(os.fstat(fh.fileno()))
         self._digest = hashlib.sha256()
         self._count = 0
 
@@ -476,9 +509,9 @@ class _HashingReader:
 
     def identity(self) -> FileIdentity | None:
         """The read's identity once every byte was read and the file did not change meanwhile."""
-        if self._count != self._stat[0] or _stat_of(os.fstat(self._fh.fileno())) != self._stat:
+        if self._count != self.stat[0] or _stat_of(os.fstat(self._fh.fileno())) != self.stat:
             return None
-        return FileIdentity(self._stat, self._before, self._digest.hexdigest())
+        return FileIdentity(self.stat, self._before, self._digest.hexdigest())
 
 
 def _stat_of(st: os.stat_result) -> tuple[int, int, int, int]:
@@ -551,7 +584,6 @@ _SITE_FIELDS = {
     "wp:wxr_version": "wxr_version",
     ":generator": "generator",
 }
-_WP_ZERO = re.compile(r"^0000-00-00")
 
 
 def _kind(uri: str, prefix: str | None) -> str:
@@ -687,12 +719,13 @@ def _int(text: str | None) -> int | None:
 
 def _wpdate(raw: str) -> datetime | None:
     raw = raw.strip()
-    if not raw or _WP_ZERO.match(raw):
+    if not raw or raw.startswith("0000-00-00"):
         return None
     try:
-        return datetime.fromisoformat(raw).replace(tzinfo=None)  # "2010-10-20 14:08:20"
+        value = datetime.fromisoformat(raw)  # "2010-10-20 14:08:20"
     except ValueError:
         return None
+    return value if value.tzinfo is None else value.replace(tzinfo=None)
 
 
 def _pubdate(raw: str) -> datetime | None:
