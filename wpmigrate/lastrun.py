@@ -45,7 +45,7 @@ from . import convcache
 from .assetstage import default_cache_dir
 from .convcache import CACHE_NAME
 from .emit import get_profile
-from .manifest import MANIFEST_DIR, hash_file, manifest_path
+from .manifest import MANIFEST_DIR, Manifest, ManifestEntry, hash_file, manifest_path
 from .models import OutputFile, RunReport
 from .plan import WRITES, Change, Plan
 from .settings import Settings
@@ -53,6 +53,8 @@ from .settings import Settings
 SCHEMA = 3  # 3: predicted records, ctime in stats, racy stats, input stats
 _PRESENTATION = {"quiet", "verbose", "jobs", "check"}  # options that change no byte of the output or the report
 Stat = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
+# path, action, source, kind, old_hash, new_hash, note, to_fetch
+ChangeFields = tuple[str, str, str, str, str | None, str | None, str, bool]
 ABSENT: Stat = (-1, -1, -1, -1)
 # A stat this close to when it was taken may not see a later edit (clock tick, FAT's 2 s timestamps).
 RACY_NS = 3_000_000_000
@@ -66,9 +68,10 @@ class Recorded:
     # would look at in the output.
     stats: tuple[tuple[str, Stat, str | None], ...]
     report: RunReport  # without its changes (they are the plan's)
-    changes: tuple[Change, ...]  # without their outputs
+    # Plain tuples, not the dataclasses: a replay of 10,000 files unpickles them 3x faster (issue 11).
+    changes: tuple[ChangeFields, ...]  # each Change's fields but its output and root
     outputs: tuple[tuple[str, str] | None, ...]  # (source, kind) of each change's output, if it had one
-    manifest: Any
+    manifest: tuple[tuple[tuple[str, str, str, str, str], ...], dict[str, Any], dict[str, str]]  # see _manifest
     options: dict[str, Any]
 
 
@@ -118,12 +121,29 @@ def replay(settings: Settings) -> tuple[RunReport, Plan] | None:
         return None
     out = Path(settings.out)
     root = out.resolve()
+    at = str(root)
     changes = []
-    for c, o in zip(rec.changes, rec.outputs, strict=True):
+    for (path, action, source, kind, old, new, note, to_fetch), o in zip(rec.changes, rec.outputs, strict=True):
         # Unchanged: the bytes on disk are the bytes the run would write.
-        output = None if o is None else OutputFile(c.path, data_path=str(root / c.path), source=o[0], kind=o[1])
-        changes.append(replace(c, output=output, root=root))
-    plan = Plan(out, tuple(changes), rec.manifest, False, rec.options)
+        output = None if o is None else OutputFile(path, data_path=f"{at}/{path}", source=o[0], kind=o[1])
+        changes.append(
+            Change(
+                path=path,
+                action=action,
+                source=source,
+                kind=kind,
+                old_hash=old,
+                new_hash=new,
+                note=note,
+                to_fetch=to_fetch,
+                output=output,
+                root=root,
+            )
+        )
+    files, options, unfetched = rec.manifest
+    entries = {p: ManifestEntry(sha256=h, source=src, origin=url, kind=k) for p, h, src, url, k in files}
+    manifest = Manifest(files=entries, options=options, unfetched=unfetched)
+    plan = Plan(out, tuple(changes), manifest, False, rec.options)
     report = replace(rec.report, changes=list(changes))
     return report, plan
 
@@ -243,9 +263,15 @@ def _recorded(
         inputs=inputs,
         stats=tuple(stats),
         report=report,
-        changes=tuple(replace(c, output=None, root=None) for c in changes),
+        changes=tuple(
+            (c.path, c.action, c.source, c.kind, c.old_hash, c.new_hash, c.note, c.to_fetch) for c in changes
+        ),
         outputs=tuple(None if c.output is None else (c.output.source, c.output.kind) for c in changes),
-        manifest=plan.manifest,
+        manifest=(
+            tuple((p, e.sha256, e.source, e.origin, e.kind) for p, e in plan.manifest.files.items()),
+            plan.manifest.options,
+            plan.manifest.unfetched,
+        ),
         options=plan.options,
     )
 
