@@ -112,7 +112,7 @@ def replay(settings: Settings) -> tuple[RunReport, Plan] | None:
         if not isinstance(rec, Recorded) or rec.key != _key(settings):
             return None
         fence = time.time_ns() - RACY_NS
-        if not _outputs_hold(rec) or not _inputs_hold(rec, settings):
+        if not _inputs_hold(rec, settings) or not _outputs_hold(rec):  # (one stat per export first)
             return None
         if any(sha is not None for _, _, sha in rec.stats) or any(racy for _, _, racy, _ in rec.inputs):
             # Verified by their bytes: stats old enough now are trusted from here on.
@@ -161,7 +161,10 @@ def _inputs_hold(rec: Recorded, settings: Settings) -> bool:
     if [p for p, _, _, _ in rec.inputs] != [os.path.realpath(s) for s in settings.sources]:
         return False
     for path, stat, racy, sha in rec.inputs:
-        if (racy or _stat(path) != stat) and _hash_or_none(path) != sha:
+        now = _stat(path)
+        if now[0] != stat[0]:
+            return False  # another size: other bytes
+        if (racy or now != stat) and _hash_or_none(path) != sha:
             return False  # (a touched export that holds the same bytes still replays)
     return True
 

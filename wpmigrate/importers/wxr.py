@@ -92,6 +92,7 @@ class WxrExport:
         # when it opened the file, complete or not (the header's, one given up for the repairer's).
         self._identities: dict[Path, FileIdentity | None] = {}
         self._opened: dict[Path, set[tuple[int, int, int, int]]] = {}
+        self._term_of: dict[tuple[str, str, str, str], Term] = {}
         self.site = self._read_sites()
 
     def identity(self, path: Path) -> FileIdentity | None:
@@ -335,8 +336,14 @@ class WxrExport:
                 if (domain, name) in named:
                     continue
                 slug = next((t.slug for t in self._terms.values() if t.domain == domain and t.name == name), "")
-            known = self._terms.get((domain, slug))
-            out.setdefault((domain, slug or name), Term(domain, slug, name, known.parent if known else ""))
+            key = (domain, slug or name)
+            if key not in out:
+                known = self._terms.get((domain, slug))
+                fields = (domain, slug, name, known.parent if known else "")
+                term = self._term_of.get(fields)
+                if term is None:  # one Term per distinct term, shared by its posts (frozen)
+                    term = self._term_of[fields] = Term(*fields)
+                out[key] = term
         return list(out.values())
 
     def _decode_meta(self, source: str, line: int | None, key: str, value: str) -> object:
