@@ -278,6 +278,7 @@ def test_downloads_are_never_predicted(tmp_path: Path, monkeypatch: pytest.Monke
         # Every asset is in the output now: the run asks nothing, changes nothing, and is recorded.
         assert report.assets_fetched == 0 and len(live.served) == asked  # type: ignore[attr-defined]
         check_prediction([export], out, monkeypatch, **online)
+        assert len(live.served) == asked  # type: ignore[attr-defined]  # nor did the full runs
 
 
 def test_failed_downloads_are_never_predicted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

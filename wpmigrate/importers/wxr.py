@@ -103,6 +103,10 @@ class WxrExport:
             return None
         return identity
 
+    def read_whole(self, path: Path) -> bool:
+        """True once a read of `path` was complete (whatever it found)."""
+        return path in self._identities
+
     def opened(self, path: Path, stat: tuple[int, int, int, int]) -> None:
         self._opened.setdefault(path, set()).add(stat)
 
@@ -436,7 +440,8 @@ def _events(
         done = len(repairer.repairs)
 
     try:
-        with _open_binary(path) as (fh, reader):
+        # Hashed once per run: a later read only shows, by its stat, that it read the same file.
+        with _open_binary(path, hashing=not export.read_whole(path)) as (fh, reader):
             export.opened(path, reader.stat)
             while True:
                 raw = fh.read(CHUNK)
@@ -501,22 +506,25 @@ class _Readable(Protocol):
 class _HashingReader:
     """The file's bytes as read, hashed on the way (gzip reads through it too: the hash is the file's)."""
 
-    def __init__(self, fh: BinaryIO) -> None:
+    def __init__(self, fh: BinaryIO, hashing: bool) -> None:
         self._fh = fh
         self._before = time.time_ns()
         self.stat = _stat_of(os.fstat(fh.fileno()))
-        self._digest = hashlib.sha256()
+        self._digest = hashlib.sha256() if hashing else None
         self._count = 0
 
     def read(self, size: int = -1, /) -> bytes:
         data = self._fh.read(size)
-        self._digest.update(data)
+        if self._digest is not None:
+            self._digest.update(data)
         self._count += len(data)
         return data
 
     def identity(self) -> FileIdentity | None:
         """The read's identity once every byte was read and the file did not change meanwhile."""
-        if self._count != self.stat[0] or _stat_of(os.fstat(self._fh.fileno())) != self.stat:
+        if self._digest is None or self._count != self.stat[0]:
+            return None
+        if _stat_of(os.fstat(self._fh.fileno())) != self.stat:
             return None
         return FileIdentity(self.stat, self._before, self._digest.hexdigest())
 
@@ -526,14 +534,15 @@ def _stat_of(st: os.stat_result) -> tuple[int, int, int, int]:
 
 
 @contextmanager
-def _open_binary(path: Path) -> Iterator[tuple[_Readable, _HashingReader]]:
-    """(the decompressed bytes, the reader of the file's own bytes)."""
+def _open_binary(path: Path, hashing: bool = True) -> Iterator[tuple[_Readable, _HashingReader]]:
+    """(the decompressed bytes, the reader of the file's own bytes, hashing them if asked)."""
     with open(path, "rb") as fh:
         magic = fh.read(2)
         fh.seek(0)
-        raw = _HashingReader(fh)
+        raw = _HashingReader(fh, hashing)
         if magic == b"\x1f\x8b":
-            with gzip.GzipFile(fileobj=raw, mode="rb") as gz:  # type: ignore[call-overload]  # typeshed wants read(n), positional; ours is
+            # (typeshed's overloads do not take a duck-typed reader)
+            with gzip.GzipFile(fileobj=raw, mode="rb") as gz:  # type: ignore[call-overload]
                 yield gz, raw
         else:
             yield raw, raw
