@@ -131,10 +131,17 @@ def test_a_cold_run_offline_with_failed_assets(tmp_path: Path, monkeypatch: pyte
     assert reference[3].posts_reused == report.posts_converted and reference[0] != text
 
 
-def test_without_assets_and_in_another_profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"download_assets": False, "profile": "hugo"},  # (hugo warns of its config: read from the output)
+        {"redirect_format": "netlify", "aliases": True},  # a file that is no post's
+    ],
+)
+def test_other_options(options: dict[str, object], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     export, out = copy_of(corpus_file(THEME), tmp_path), tmp_path / "site"
-    run([export], out, download_assets=False, profile="hugo")
-    check_prediction([export], out, monkeypatch, download_assets=False, profile="hugo")
+    run([export], out, **options)
+    check_prediction([export], out, monkeypatch, **options)
 
 
 @pytest.mark.parametrize(
