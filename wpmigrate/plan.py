@@ -138,46 +138,45 @@ class Plan:
 _NO_STAT: Stat = (-1, -1, -1)
 
 
-def _look(resolve: InsideResolver, rel: str, known: KnownStats) -> tuple[Path | None, str | None, str, Stat]:
-    """(where rel is on disk, its sha256 or None when absent, a problem, its stat). An unsafe path has no
-    place on disk (None) and its problem says why; a path in the way of something else has no hash."""
+def _look(resolve: InsideResolver, rel: str, known: KnownStats) -> tuple[bool, str | None, str, Stat]:
+    """(whether rel has a place on disk, its sha256 or None when absent, a problem, its stat). An unsafe
+    path has no place on disk (False) and its problem says why; a path in the way of something else has
+    no hash. One lstat for the usual cases (a re-run looks at every file of the site), and no read when
+    the stat record vouches for the file."""
     try:
-        disk = resolve(rel)
+        path = resolve.check(rel, follow=False)
     except UnsafePathError as exc:
-        return None, None, str(exc), _NO_STAT
-    old_hash, problem, st = _disk_hash(disk, rel, known)
-    return disk, (None if problem else old_hash), problem, st
-
-
-def _disk_hash(path: Path, rel: str, known: KnownStats) -> tuple[str | None, str, Stat]:
-    """(sha256 or None when absent, problem, stat) for the file at path. One lstat for the usual cases (a
-    re-run looks at every file of the site), and no read when the stat record vouches for the file."""
+        return False, None, str(exc), _NO_STAT
     try:
         try:
             st = os.lstat(path)
         except (FileNotFoundError, NotADirectoryError):
-            return None, "", _NO_STAT
+            return True, None, "", _NO_STAT
         if stat.S_ISLNK(st.st_mode):
+            try:
+                resolve.check_link(rel)
+            except UnsafePathError as exc:
+                return False, None, str(exc), _NO_STAT
             try:
                 st = os.stat(path)
             except (FileNotFoundError, NotADirectoryError):
-                return "", "a dangling symlink is in the way", _NO_STAT
+                return True, None, "a dangling symlink is in the way", _NO_STAT
             except OSError as exc:
                 if exc.errno == errno.ELOOP:
-                    return "", "a dangling symlink is in the way", _NO_STAT
+                    return True, None, "a dangling symlink is in the way", _NO_STAT
                 raise
         if not stat.S_ISREG(st.st_mode):
-            return "", "not a regular file (a folder?) is in the way", _NO_STAT
+            return True, None, "not a regular file (a folder?) is in the way", _NO_STAT
         trusted = known.hash_for(rel, st)
         if trusted is not None:
-            return trusted, "", stat_of(st)
+            return True, trusted, "", stat_of(st)
         sha, seen = _hash_and_stat(path)
-        return sha, "", seen
+        return True, sha, "", seen
     except OSError as exc:
-        return "", f"cannot read: {exc.strerror or exc}", _NO_STAT
+        return True, None, f"cannot read: {exc.strerror or exc}", _NO_STAT
 
 
-def _hash_and_stat(path: Path) -> tuple[str, Stat]:
+def _hash_and_stat(path: str) -> tuple[str, Stat]:
     """sha256 of the file and its stat taken from the same open file, before reading: an edit after the
     stat changes the mtime, so what is recorded never vouches for bytes it did not see."""
     digest = hashlib.sha256()
@@ -248,75 +247,88 @@ def make_plan(
     produced: list[str] = []
 
     # Two passes in path order, each with its own reading of the stat record (it is read forward only).
-    known = KnownStats(root)
-    for out in sorted(outputs, key=lambda o: o.path):
-        rel = out.path
-        if produced and rel == produced[-1]:
-            raise UnsafePathError(f"{rel!r}: two outputs want the same path (second from {out.source})")
-        produced.append(rel)
-        new_hash, to_fetch = _new_hash(out)
-        recorded = old.files.get(rel)
-        base = Change(
-            path=rel,
-            action="conflict",
-            source=out.source,
-            kind=out.kind,
-            new_hash=new_hash,
-            to_fetch=to_fetch,
-            output=out,
-        )
-        disk, old_hash, problem, st = _look(resolve, rel, known)
-        if disk is None:
-            add(replace(base, note=problem))
-            continue
-        if problem:
-            action, note = "conflict", problem
-        else:
-            action, note = decide(old_hash, new_hash, recorded.sha256 if recorded else None, force=force)
-            if rel in in_place and action in ("conflict", "overwrite"):
-                action, note = "update", "rewritten in place"
-        if action == "unchanged" and to_fetch:
-            to_fetch = False  # the asset in place is taken as is: nothing to download
-        add(replace(base, action=action, old_hash=old_hash, note=note, root=root, to_fetch=to_fetch), st)
-        if action == "conflict" or (new_hash is None and action == "unchanged"):
-            if recorded:
-                files[rel] = recorded  # still ours, still edited: a conflict again next run
-        elif new_hash is not None:
-            files[rel] = _entry_for(out, new_hash, out_dir)
-
-    known.close()
+    with KnownStats(root) as known:
+        for out in sorted(outputs, key=lambda o: o.path):
+            rel = out.path
+            if produced and rel == produced[-1]:
+                raise UnsafePathError(f"{rel!r}: two outputs want the same path (second from {out.source})")
+            produced.append(rel)
+            new_hash, to_fetch = _new_hash(out)
+            recorded = old.files.get(rel)
+            placed, old_hash, problem, st = _look(resolve, rel, known)
+            if not placed:
+                add(
+                    Change(
+                        rel,
+                        "conflict",
+                        out.source,
+                        out.kind,
+                        new_hash=new_hash,
+                        note=problem,
+                        to_fetch=to_fetch,
+                        output=out,
+                    )
+                )
+                continue
+            if problem:
+                action, note = "conflict", problem
+            else:
+                action, note = decide(old_hash, new_hash, recorded.sha256 if recorded else None, force=force)
+                if rel in in_place and action in ("conflict", "overwrite"):
+                    action, note = "update", "rewritten in place"
+            if action == "unchanged" and to_fetch:
+                to_fetch = False  # the asset in place is taken as is: nothing to download
+            # One Change made per file (replace() twice per file was a tenth of a plan).
+            change = Change(
+                rel,
+                action,
+                out.source,
+                out.kind,
+                old_hash,
+                new_hash,
+                note=note,
+                to_fetch=to_fetch,
+                output=out,
+                root=root,
+            )
+            add(change, st)
+            if action == "conflict" or (new_hash is None and action == "unchanged"):
+                if recorded:
+                    files[rel] = recorded  # still ours, still edited: a conflict again next run
+            elif new_hash is not None:
+                files[rel] = _entry_for(out, new_hash, out_dir)
     stale = not known.complete
-    known = KnownStats(root)
-    for rel in sorted(rel for rel in old.files if not _in_sorted(produced, rel)):
-        recorded = old.files[rel]
-        if rel in keep:
-            files[rel] = recorded
-            continue
-        base = Change(path=rel, action="conflict", source=recorded.origin or recorded.source, kind=recorded.kind)
-        disk, old_hash, problem, st = _look(resolve, rel, known)
-        if disk is None:
-            add(replace(base, note=problem))
-            continue
-        base = replace(base, root=root)
-        if old_hash is None and not problem:
-            continue  # gone already: nothing to do, forget it
-        if problem:
-            add(replace(base, note=problem))
-            files[rel] = recorded
-            continue
-        edited = old_hash != recorded.sha256
-        if not prune:
-            note = "source gone; edited by hand since the last run" if edited else "source gone; --prune removes it"
-            add(replace(base, action="stale", old_hash=old_hash, note=note), st)
-            files[rel] = recorded
-        elif edited and not force:
-            note = "source gone, but edited by hand since the last run: not removed"
-            add(replace(base, old_hash=old_hash, note=note), st)
-            files[rel] = recorded
-        else:
-            note = "edited by hand; removed because of --force" if edited else ""
-            add(replace(base, action="remove", old_hash=old_hash, note=note), st)
-    known.close()
+
+    with KnownStats(root) as known:
+        for rel in sorted(rel for rel in old.files if not _in_sorted(produced, rel)):
+            recorded = old.files[rel]
+            if rel in keep:
+                files[rel] = recorded
+                continue
+            base = Change(path=rel, action="conflict", source=recorded.origin or recorded.source, kind=recorded.kind)
+            placed, old_hash, problem, st = _look(resolve, rel, known)
+            if not placed:
+                add(replace(base, note=problem))
+                continue
+            base = replace(base, root=root)
+            if old_hash is None and not problem:
+                continue  # gone already: nothing to do, forget it
+            if problem:
+                add(replace(base, note=problem))
+                files[rel] = recorded
+                continue
+            edited = old_hash != recorded.sha256
+            if not prune:
+                note = "source gone; edited by hand since the last run" if edited else "source gone; --prune removes it"
+                add(replace(base, action="stale", old_hash=old_hash, note=note), st)
+                files[rel] = recorded
+            elif edited and not force:
+                note = "source gone, but edited by hand since the last run: not removed"
+                add(replace(base, old_hash=old_hash, note=note), st)
+                files[rel] = recorded
+            else:
+                note = "edited by hand; removed because of --force" if edited else ""
+                add(replace(base, action="remove", old_hash=old_hash, note=note), st)
     stale = stale or not known.complete
 
     # The two passes merged in path order, each change with its stat.

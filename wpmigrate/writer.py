@@ -19,7 +19,7 @@ import tempfile
 from array import array
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from .errors import OutputError, UnsafePathError
 from .manifest import MANIFEST_PATH, manifest_chunks
@@ -42,8 +42,8 @@ def apply_plan(plan: Plan, out_dir: Path) -> None:
     # is resolved once.
     resolve = InsideResolver(out_dir)
     for c in writes + removes:
-        resolve(c.path)
-    root = resolve.root
+        resolve.check(c.path)
+    root, prefix = resolve.root, resolve.prefix
     for own, what in ((MANIFEST_PATH, "manifest"), (RECORD_PATH, "stat record")):
         if any(c.path == own for c in writes + removes):
             raise UnsafePathError(f"{own!r} is wpmigrate's own {what}; no output may use that path")
@@ -57,19 +57,21 @@ def apply_plan(plan: Plan, out_dir: Path) -> None:
     if writes or removes:
         # The stat record vouches for files as they were: gone until it is written again below, so that
         # a run dying half-way leaves none (the next run then reads every file, as without one).
-        _unlink_quietly(root / RECORD_PATH, missing_ok_only=False)
+        _unlink_quietly(prefix + RECORD_PATH, missing_ok_only=False)
     written = array("q")  # size, mtime_ns, inode of each file written, in the order of `writes`
     for change in writes:
-        with _naming(out_dir / change.path):
-            written.extend(_write_change(change, root, folders, temps))
+        try:  # _naming() inline: a context manager per file was a tenth of writing a small site
+            written.extend(_write_change(change, prefix + change.path, folders, temps))
+        except OSError as exc:
+            raise OutputError(out_dir / change.path, exc) from None
     for change in removes:
         with _naming(out_dir / change.path):
             _remove_file(root / change.path, out_dir)
-    _write_record(plan, root, written, folders, temps)
+    _write_record(plan, prefix, written, folders, temps)
     if plan.manifest_changed:
-        target = resolve(MANIFEST_PATH)
+        target = resolve.check(MANIFEST_PATH)
         with _naming(out_dir / MANIFEST_PATH):
-            folders.make(target.parent)
+            folders.make(os.path.dirname(target))
             write_atomic(target, manifest_chunks(plan.manifest), sync=True, temps=temps)
 
 
@@ -128,14 +130,12 @@ class _Folders:
         self.root = root
         self._done: set[str] = set()
 
-    def make(self, folder: Path) -> str:
-        path = str(folder)
-        if path not in self._done:
-            os.makedirs(path, exist_ok=True)
-            if not is_inside(self.root, folder):
+    def make(self, folder: str) -> None:
+        if folder not in self._done:
+            os.makedirs(folder, exist_ok=True)
+            if not is_inside(self.root, Path(folder)):
                 raise UnsafePathError(f"{folder} resolves outside the output folder {self.root}")
-            self._done.add(path)
-        return path
+            self._done.add(folder)
 
 
 def remove_leftover_temps(out_dir: Path, paths: list[str]) -> list[Path]:
@@ -144,7 +144,7 @@ def remove_leftover_temps(out_dir: Path, paths: list[str]) -> list[Path]:
     folders (inside out_dir) that hold the given output paths. Returns what was removed."""
     root = Path(out_dir)
     removed: list[Path] = []
-    for folder in sorted({PurePosixPath(p).parent.as_posix() for p in paths}):
+    for folder in sorted({p.rpartition("/")[0] or "." for p in paths}):
         try:
             base = resolve_inside(root, folder) if folder != "." else root
             entries = list(os.scandir(base))
@@ -158,7 +158,7 @@ def remove_leftover_temps(out_dir: Path, paths: list[str]) -> list[Path]:
 
 
 def write_atomic(
-    target: Path,
+    target: str | Path,
     data: bytes | Iterable[bytes],
     mode: int | None = None,
     *,
@@ -170,8 +170,9 @@ def write_atomic(
     `data` may come in pieces (the manifest of a big site: never whole in memory). The file replaced
     keeps its permissions; a new one gets `mode`, or the umask's. `new`: the plan saw no file there, so
     its mode is not looked up. Returns the size, mtime_ns and inode of what was written."""
+    target = os.fspath(target)
     temps = temps or _TempNames()
-    fd, tmp = temps.open(str(target.parent))
+    fd, tmp = temps.open(os.path.dirname(target))
     try:
         try:
             for chunk in [data] if isinstance(data, bytes) else data:
@@ -195,7 +196,7 @@ def _write_all(fd: int, data: bytes | memoryview) -> None:
         view = view[os.write(fd, view) :]
 
 
-def _set_mode(fd: int, target: Path, mode: int | None, new: bool, created: int) -> None:
+def _set_mode(fd: int, target: str, mode: int | None, new: bool, created: int) -> None:
     """Give the temp file the mode of the file it replaces, or `mode`; `created` is the mode open() gave
     it (the umask's)."""
     keep = None
@@ -210,18 +211,18 @@ def _set_mode(fd: int, target: Path, mode: int | None, new: bool, created: int) 
         os.fchmod(fd, keep)
 
 
-def _write_change(change: Change, root: Path, folders: _Folders, temps: _TempNames) -> Stat:
+def _write_change(change: Change, target: str, folders: _Folders, temps: _TempNames) -> Stat:
     out = change.output
     if out is None or change.to_fetch:
         # The pipeline fetches before applying and leaves failed downloads out of the plan.
         raise ValueError(f"{change.path}: nothing to write ({'not downloaded' if out else 'no output'})")
-    target = root / change.path
-    folders.make(target.parent)
+    folder = os.path.dirname(target)
+    folders.make(folder)
     new = change.action == "create"
     if out.data_path is None:
         return write_atomic(target, out.read_bytes(), new=new, temps=temps)  # in memory, or from the spool
     # A big file in a cache: stream it, and make sure it is still what the plan hashed.
-    fd, tmp = temps.open(str(target.parent))
+    fd, tmp = temps.open(folder)
     try:
         try:
             digest = hashlib.sha256()
@@ -242,10 +243,10 @@ def _write_change(change: Change, root: Path, folders: _Folders, temps: _TempNam
     return st.st_size, st.st_mtime_ns, st.st_ino
 
 
-def _write_record(plan: Plan, root: Path, written: array[int], folders: _Folders, temps: _TempNames) -> None:
+def _write_record(plan: Plan, prefix: str, written: array[int], folders: _Folders, temps: _TempNames) -> None:
     """The stat record (statrecord.py): what was just written, and what the plan read and left alone.
     A cache: when it cannot be written, there is none (the next run reads every file)."""
-    target = root / RECORD_PATH
+    target = prefix + RECORD_PATH
 
     def entries() -> Iterator[tuple[str, Stat, str]]:
         disk = plan.disk_stats
@@ -260,8 +261,8 @@ def _write_record(plan: Plan, root: Path, written: array[int], folders: _Folders
                 yield c.path, (disk[3 * i], disk[3 * i + 1], disk[3 * i + 2]), c.old_hash
 
     try:
-        folders.make(target.parent)
-        write_atomic(target, record_lines(root, entries()), temps=temps)
+        folders.make(os.path.dirname(target))
+        write_atomic(target, record_lines(folders.root, entries()), temps=temps)
     except (OSError, UnsafePathError):
         _unlink_quietly(target, missing_ok_only=False)
 
