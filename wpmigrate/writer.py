@@ -165,6 +165,7 @@ def write_atomic(
     sync: bool = False,
     new: bool = False,
     temps: _TempNames | None = None,
+    folder: str | None = None,
 ) -> Stat:
     """Write bytes exactly as given (binary: no newline or encoding translation) via temp + rename;
     `data` may come in pieces (the manifest of a big site: never whole in memory). The file replaced
@@ -172,11 +173,13 @@ def write_atomic(
     its mode is not looked up. Returns the size, mtime_ns and inode of what was written."""
     target = os.fspath(target)
     temps = temps or _TempNames()
-    fd, tmp = temps.open(os.path.dirname(target))
+    fd, tmp = temps.open(os.path.dirname(target) if folder is None else folder)
     try:
         try:
-            for chunk in [data] if isinstance(data, bytes) else data:
-                _write_all(fd, chunk)
+            if isinstance(data, bytes):
+                _write_all(fd, data)
+            else:
+                _write_pieces(fd, data)
             if sync:
                 os.fsync(fd)
             _set_mode(fd, target, mode, new, temps.mode)
@@ -188,6 +191,21 @@ def write_atomic(
         _unlink_quietly(tmp)
         raise
     return st.st_size, st.st_mtime_ns, st.st_ino
+
+
+def _write_pieces(fd: int, pieces: Iterable[bytes]) -> None:
+    """Small pieces (a line per file of the manifest) gathered into one write per 256 KiB."""
+    buffer: list[bytes] = []
+    size = 0
+    for piece in pieces:
+        buffer.append(piece)
+        size += len(piece)
+        if size >= 1 << 18:
+            _write_all(fd, b"".join(buffer))
+            buffer.clear()
+            size = 0
+    if buffer:
+        _write_all(fd, b"".join(buffer))
 
 
 def _write_all(fd: int, data: bytes | memoryview) -> None:
@@ -216,11 +234,13 @@ def _write_change(change: Change, target: str, folders: _Folders, temps: _TempNa
     if out is None or change.to_fetch:
         # The pipeline fetches before applying and leaves failed downloads out of the plan.
         raise ValueError(f"{change.path}: nothing to write ({'not downloaded' if out else 'no output'})")
-    folder = os.path.dirname(target)
+    folder = target.rpartition("/")[0] or "/"  # target is prefix + a checked relative POSIX path
     folders.make(folder)
     new = change.action == "create"
     if out.data_path is None:
-        return write_atomic(target, out.read_bytes(), new=new, temps=temps)  # in memory, or from the spool
+        return write_atomic(
+            target, out.read_bytes(), new=new, temps=temps, folder=folder
+        )  # in memory, or from the spool
     # A big file in a cache: stream it, and make sure it is still what the plan hashed.
     fd, tmp = temps.open(folder)
     try:
