@@ -247,3 +247,16 @@ def test_temp_names_never_take_an_existing_file(tmp_path: Path, monkeypatch: pyt
     fd, tmp = names.open(str(tmp_path))
     os.close(fd)
     assert writer._TEMP_NAME.fullmatch(Path(tmp).name) and theirs.read_bytes() == b"theirs"
+
+
+def test_a_symlinked_wpmigrate_folder_is_not_touched(tmp_path: Path) -> None:
+    """The stat record is removed and written in .wpmigrate/ only when that folder is inside the output."""
+    site, elsewhere = tmp_path / "site", tmp_path / "elsewhere"
+    site.mkdir()
+    elsewhere.mkdir()
+    (elsewhere / "written-stats").write_bytes(b"someone else's")
+    (site / ".wpmigrate").symlink_to(elsewhere, target_is_directory=True)
+    with pytest.raises(UnsafePathError, match="outside the output folder"):
+        apply(site)  # the manifest cannot be written there
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["written-stats"]
+    assert (elsewhere / "written-stats").read_bytes() == b"someone else's"

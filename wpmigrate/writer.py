@@ -57,7 +57,10 @@ def apply_plan(plan: Plan, out_dir: Path) -> None:
     if writes or removes:
         # The stat record vouches for files as they were: gone until it is written again below, so that
         # a run dying half-way leaves none (the next run then reads every file, as without one).
-        _unlink_quietly(prefix + RECORD_PATH, missing_ok_only=False)
+        try:
+            _unlink_quietly(resolve.check(RECORD_PATH), missing_ok_only=False)
+        except UnsafePathError:
+            pass  # .wpmigrate leads elsewhere: not ours to touch (the manifest's write refuses it)
     written = array("q")  # size, mtime_ns, inode of each file written, in the order of `writes`
     for change in writes:
         try:  # _naming() inline: a context manager per file was a tenth of writing a small site
@@ -238,9 +241,8 @@ def _write_change(change: Change, target: str, folders: _Folders, temps: _TempNa
     folders.make(folder)
     new = change.action == "create"
     if out.data_path is None:
-        return write_atomic(
-            target, out.read_bytes(), new=new, temps=temps, folder=folder
-        )  # in memory, or from the spool
+        data = out.read_bytes()  # in memory, or one post's bytes from the spool
+        return write_atomic(target, data, new=new, temps=temps, folder=folder)
     # A big file in a cache: stream it, and make sure it is still what the plan hashed.
     fd, tmp = temps.open(folder)
     try:
@@ -282,8 +284,11 @@ def _write_record(plan: Plan, prefix: str, written: array[int], folders: _Folder
 
     try:
         folders.make(os.path.dirname(target))
-        write_atomic(target, record_lines(folders.root, entries()), temps=temps)
     except (OSError, UnsafePathError):
+        return  # .wpmigrate cannot be had here (the manifest's write says why)
+    try:
+        write_atomic(target, record_lines(folders.root, entries()), temps=temps)
+    except OSError:
         _unlink_quietly(target, missing_ok_only=False)
 
 
