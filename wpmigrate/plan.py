@@ -298,7 +298,7 @@ def make_plan(
             elif new_hash is not None:
                 files[rel] = _entry_for(out, new_hash, out_dir)
     stale = not known.complete
-
+    first = len(changes)  # the first pass's changes, in path order
     with KnownStats(root) as known:
         for rel in sorted(rel for rel in old.files if not _in_sorted(produced, rel)):
             recorded = old.files[rel]
@@ -331,9 +331,12 @@ def make_plan(
                 add(replace(base, action="remove", old_hash=old_hash, note=note), st)
     stale = stale or not known.complete
 
-    # The two passes merged in path order, each change with its stat.
-    order = sorted(range(len(changes)), key=lambda i: changes[i].path)
-    disk_stats = array("q", (n for i in order for n in seen[3 * i : 3 * i + 3]))
+    # The two passes merged in path order, each change with its stat (no copy when the second pass, the
+    # files whose source is gone, added nothing: the usual run, and 100,000 files are memory).
+    if first < len(changes):
+        order = sorted(range(len(changes)), key=lambda i: changes[i].path)
+        changes = [changes[i] for i in order]
+        seen = array("q", (n for i in order for n in seen[3 * i : 3 * i + 3]))
     manifest = Manifest(files=files, options=_plain(options), unfetched=dict(unfetched or {}))
     try:
         # Compared by digest: neither the old manifest of a big site nor the new one is held whole.
@@ -342,12 +345,12 @@ def make_plan(
         current = None
     return Plan(
         out_dir=out_dir,
-        changes=tuple(changes[i] for i in order),
+        changes=tuple(changes),
         manifest=manifest,
         manifest_changed=current != hash_chunks(manifest_chunks(manifest)),
         options=manifest.options,
         spool=spool,
-        disk_stats=disk_stats,
+        disk_stats=seen,
         stats_stale=stale,
     )
 
