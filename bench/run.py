@@ -8,7 +8,8 @@ pages (make_wxr.py --theme) into bench/.work/, then runs, interleaved and --repe
     wpmigrate convert EXPORT --out FRESH --offline -q                 (default options otherwise)
     node wordpress-export-to-markdown 2.2.2 --wizard false ...        (write delay 0, images off)
 
-and prints the best wall time of each, posts/s, the peak RSS of that run (the largest process of it:
+each cold run into a folder removed just before (then os.sync() and a 3 s pause: settle()), and
+prints the best wall time of each, posts/s, the peak RSS of that run (the largest process of it:
 ru_maxrss from wait4) and the ratio peer time / wpmigrate time (above 1: wpmigrate is faster). The load
 average is printed beside each figure: the machines these run on are shared.
 
@@ -141,9 +142,24 @@ def peer_cmd(index: Path, export: Path, out: Path) -> list[str]:
     ]
 
 
+# After removing an output folder: how long to let the disk settle before a timed run (see settle()).
+SETTLE_SECONDS = 3.0
+
+
+def settle() -> None:
+    """Flush what removing a big output folder left to the disk, then wait for it to be done. On ext4
+    mounted with `discard` (this machine's root), the blocks freed by an `rm -rf` of 10,000 files are
+    discarded in the background for seconds afterwards, and file creations meanwhile are ten times
+    slower (openat 0.5 ms instead of 0.05 ms): a cold run timed right after would measure that. The
+    same pause before every timed run, for both tools."""
+    os.sync()
+    time.sleep(SETTLE_SECONDS)
+
+
 def run_one(cmd: list[str], out: Path, fresh: bool = True) -> Timing:
     if fresh:
         shutil.rmtree(out, ignore_errors=True)
+        settle()
     load = load1()
     seconds, peak, code = timed(cmd, cwd=ROOT)
     return Timing(seconds, peak, count_md(out), load, code)
@@ -211,7 +227,7 @@ def main() -> None:
             scaling(export, out_ours, args.repeat, size)
         if args.warm:
             warm(export, out_ours, args, size, o)
-        shutil.rmtree(out_peer, ignore_errors=True)
+        shutil.rmtree(out_peer, ignore_errors=True)  # the next timed run settles after its own rmtree
 
 
 def scaling(export: Path, out: Path, repeat: int, size: int) -> None:

@@ -22,6 +22,7 @@ from werkzeug import Request, Response
 
 from wpmigrate.cli import main
 from wpmigrate.convcache import CACHE_NAME
+from wpmigrate.statrecord import RECORD_NAME
 
 ASSETS = FIXTURES / "assets"
 PNG = (ASSETS / "tiny.png").read_bytes()
@@ -118,11 +119,11 @@ def cases(base: str) -> dict[str, Callable[[Request, int], Response]]:
 
 
 def files_under(folder: Path) -> dict[str, bytes]:
-    """Every file of the output but the conversion cache (tests/test_convcache.py looks at that)."""
+    """Every file of the output but the caches (tests/test_convcache.py and test_statrecord.py look at those)."""
     return {
         p.relative_to(folder).as_posix(): p.read_bytes()
         for p in sorted(folder.rglob("*"))
-        if p.is_file() and p.name != CACHE_NAME
+        if p.is_file() and p.name not in (CACHE_NAME, RECORD_NAME)
     }
 
 

@@ -15,6 +15,7 @@ from wpmigrate.manifest import MANIFEST_DIR
 from wpmigrate.models import RunReport
 from wpmigrate.pipeline import run
 from wpmigrate.settings import Settings
+from wpmigrate.statrecord import RECORD_NAME
 
 THEME = "WPTT-theme-test-data/themeunittestdata.wordpress.xml"
 DEMO = FIXTURES / "demo" / "export.xml"
@@ -26,11 +27,11 @@ def convert(export: Path, out: Path, **options: object) -> RunReport:
 
 
 def tree(folder: Path) -> dict[str, str]:
-    """Every file but the cache itself, by its sha256."""
+    """Every file but the caches themselves (the conversion cache, the stat record), by its sha256."""
     return {
         p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(folder.rglob("*"))
-        if p.is_file() and p.name != CACHE_NAME
+        if p.is_file() and p.name not in (CACHE_NAME, RECORD_NAME)
     }
 
 

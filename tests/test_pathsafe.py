@@ -16,6 +16,7 @@ from wpmigrate.pathsafe import (
     MAX_RELPATH_BYTES,
     InsideResolver,
     check_relpath,
+    check_relpath_fully,
     is_device_name,
     is_inside,
     resolve_inside,
@@ -101,6 +102,57 @@ def test_device_names_are_refused_with_or_without_extension(device: str, form: s
     assert is_device_name(form.format(device).rsplit("/", 1)[-1])
     with pytest.raises(UnsafePathError, match="Windows device name"):
         check_relpath(form.format(device))
+
+
+def same_verdict(path: str) -> None:
+    """check_relpath (with its shortcut for plain ASCII paths) answers as the name-by-name check."""
+    try:
+        full = check_relpath_fully(path)
+    except UnsafePathError:
+        with pytest.raises(UnsafePathError):
+            check_relpath(path)
+    else:
+        assert check_relpath(path) == full == path
+
+
+# Paths of what the shortcut accepts, devices and their neighbours, dots, spaces and one non-ASCII letter.
+NEAR_PLAIN = st.text(alphabet="acolmnprtuxCONLPTAUX019_.-/ é", max_size=40)
+
+
+@given(NEAR_PLAIN)
+def test_the_plain_path_shortcut_agrees_with_the_full_check(path: str) -> None:
+    same_verdict(path)
+
+
+@given(ANY_TEXT)
+def test_the_plain_path_shortcut_agrees_with_the_full_check_on_any_text(path: str) -> None:
+    same_verdict(path)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "x" * 255,
+        "x" * 256,
+        "a/" + "x" * 255,
+        "/".join(["d" * 203] * 5),  # 1,019 bytes
+        "/".join(["d" * 204] * 5),  # 1,024
+        "/".join(["d" * 204] * 5) + "x",  # 1,025
+        "a.",
+        ".a",
+        "a..b",
+        "-a",
+        "con",
+        "CON.md",
+        "a/com1/b",
+        "conx",
+        "lpt9.tar.gz",
+        "com10",
+        "_",
+    ],
+)
+def test_the_plain_path_shortcut_at_its_edges(path: str) -> None:
+    same_verdict(path)
 
 
 # --- safe_name: slugs ----------------------------------------------------------------------------------

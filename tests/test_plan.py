@@ -13,6 +13,7 @@ from wpmigrate.errors import InputError
 from wpmigrate.manifest import MANIFEST_PATH, read_manifest
 from wpmigrate.models import OutputFile
 from wpmigrate.plan import make_plan
+from wpmigrate.statrecord import RECORD_PATH
 from wpmigrate.writer import apply_plan
 
 OPTS = {"profile": "jekyll", "types": ("post", "page")}
@@ -153,7 +154,7 @@ def test_prune_removes_emptied_folders_but_not_the_output_folder(tmp_path: Path)
     site = tmp_path / "site"
     run(site, outs(deep__er__x_md=b"X\n"))
     run(site, [], prune=True)
-    assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*")) == [".wpmigrate", MANIFEST_PATH]
+    assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*")) == [".wpmigrate", MANIFEST_PATH, RECORD_PATH]
 
 
 def test_edited_stale_file_is_not_pruned_unless_forced(tmp_path: Path) -> None:

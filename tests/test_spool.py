@@ -65,7 +65,11 @@ def test_a_run_spools_in_its_output_and_leaves_nothing(tmp_path: Path, monkeypat
     written = [c for c in plan.changes if c.action == "create" and c.kind == "post"]
     assert written and all(c.output and c.output.spooled for c in written)
     assert written[0].new_bytes() == (out / written[0].path).read_bytes()
-    assert sorted(p.name for p in (out / ".wpmigrate").iterdir()) == ["convert-cache.sqlite", "manifest.json"]
+    assert sorted(p.name for p in (out / ".wpmigrate").iterdir()) == [
+        "convert-cache.sqlite",
+        "manifest.json",
+        "written-stats",
+    ]
     plan.close()
     assert open_files().keys() == before.keys()
 

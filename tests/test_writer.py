@@ -201,3 +201,62 @@ def test_temp_files_left_by_a_killed_run_are_removed_at_the_next_run(tmp_path: P
     assert plan.counts() == {"unchanged": 2}
     assert [p for p in leftovers if p.exists()] == []
     assert [p for p in kept if p.read_bytes() == b"mine"] == kept
+
+
+def test_a_folder_turned_into_a_symlink_after_the_check_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each folder is checked once, after it is made and before the first file goes in: a folder that
+    another process swaps for a symlink to elsewhere between the plan's check and the write is refused."""
+    import wpmigrate.writer as writer
+
+    site, elsewhere = tmp_path / "site", tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    plan = make_plan(FILES, site, OPTS, force=False, prune=False)
+    real_makedirs = os.makedirs
+
+    def swap(path, *args, **kw):  # the race, made to happen every time
+        if str(path).endswith("/_posts"):
+            os.symlink(elsewhere, path)
+        return real_makedirs(path, *args, **kw)
+
+    monkeypatch.setattr(writer.os, "makedirs", swap)
+    with pytest.raises(UnsafePathError, match="outside the output folder"):
+        apply_plan(plan, site)
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_temp_names_never_take_an_existing_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import wpmigrate.writer as writer
+
+    theirs = tmp_path / ".wpmigrate-00000001.tmp"  # another run's temp file, at the name ours comes to
+    theirs.write_bytes(b"theirs")
+    monkeypatch.setattr(writer.os, "urandom", bytes)  # every new start is 0: 1 is next, again
+    old = os.umask(0o022)
+    try:
+        names = writer._TempNames()
+        fd, tmp = names.open(str(tmp_path))  # 8 tries at the same taken name, then mkstemp's
+        os.close(fd)
+    finally:
+        os.umask(old)
+    assert theirs.read_bytes() == b"theirs" and Path(tmp) != theirs
+    assert writer._TEMP_NAME.fullmatch(Path(tmp).name)  # what the next run's cleanup knows
+    assert stat.S_IMODE(os.stat(tmp).st_mode) == 0o644  # not mkstemp's 0600
+    monkeypatch.undo()
+    names = writer._TempNames()
+    fd, tmp = names.open(str(tmp_path))
+    os.close(fd)
+    assert writer._TEMP_NAME.fullmatch(Path(tmp).name) and theirs.read_bytes() == b"theirs"
+
+
+def test_a_symlinked_wpmigrate_folder_is_not_touched(tmp_path: Path) -> None:
+    """The stat record is removed and written in .wpmigrate/ only when that folder is inside the output."""
+    site, elsewhere = tmp_path / "site", tmp_path / "elsewhere"
+    site.mkdir()
+    elsewhere.mkdir()
+    (elsewhere / "written-stats").write_bytes(b"someone else's")
+    (site / ".wpmigrate").symlink_to(elsewhere, target_is_directory=True)
+    with pytest.raises(UnsafePathError, match="outside the output folder"):
+        apply(site)  # the manifest cannot be written there
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["written-stats"]
+    assert (elsewhere / "written-stats").read_bytes() == b"someone else's"

@@ -23,8 +23,10 @@ from __future__ import annotations
 
 import bisect
 import errno
+import hashlib
 import os
 import stat
+from array import array
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -48,6 +50,7 @@ from .manifest import (
 from .models import OutputFile
 from .pathsafe import InsideResolver
 from .spool import Spool
+from .statrecord import KnownStats, Stat, stat_of
 
 ACTIONS = ("create", "update", "unchanged", "conflict", "overwrite", "stale", "remove")
 # Actions that make the writer touch the disk.
@@ -98,6 +101,13 @@ class Plan:
     options: dict[str, Any] = field(default_factory=dict)
     # Where the run's rendered files are (spool.py): open as long as the plan may be applied or diffed.
     spool: Spool | None = field(default=None, repr=False, compare=False)
+    # Size, mtime_ns and inode of each change's file as the plan saw it when it hashed it (or trusted the
+    # record: statrecord.py), three numbers per change in the order of `changes`, -1 when not looked at
+    # or absent. The writer records them with old_hash. Numbers, not a tuple per file (issue 11, memory).
+    disk_stats: array[int] | None = field(default=None, repr=False, compare=False)
+    # True when some file had to be read that the stat record did not vouch for: the writer writes the
+    # record again even if nothing else changes, so that the next run need not read it.
+    stats_stale: bool = False
 
     def close(self) -> None:
         """Free the spool; the plan's new bytes cannot be read afterwards."""
@@ -125,39 +135,56 @@ class Plan:
         return sum(1 for c in self.changes if c.to_fetch and c.action in WRITES)
 
 
-def _look(resolve: InsideResolver, rel: str) -> tuple[Path | None, str | None, str]:
-    """(where rel is on disk, its sha256 or None when absent, a problem). An unsafe path has no place on
-    disk (None) and its problem says why; a path in the way of something else has no hash."""
+_NO_STAT: Stat = (-1, -1, -1)
+
+
+def _look(resolve: InsideResolver, rel: str, known: KnownStats) -> tuple[bool, str | None, str, Stat]:
+    """(whether rel has a place on disk, its sha256 or None when absent, a problem, its stat). An unsafe
+    path has no place on disk (False) and its problem says why; a path in the way of something else has
+    no hash. One lstat for the usual cases (a re-run looks at every file of the site), and no read when
+    the stat record vouches for the file."""
     try:
-        disk = resolve(rel)
+        path = resolve.check(rel, follow=False)
     except UnsafePathError as exc:
-        return None, None, str(exc)
-    old_hash, problem = _disk_hash(disk)
-    return disk, (None if problem else old_hash), problem
-
-
-def _disk_hash(path: Path) -> tuple[str | None, str]:
-    """(sha256 or None when absent, problem) for the file at path. One lstat for the usual cases (a
-    re-run looks at every file of the site)."""
+        return False, None, str(exc), _NO_STAT
     try:
         try:
             st = os.lstat(path)
         except (FileNotFoundError, NotADirectoryError):
-            return None, ""
+            return True, None, "", _NO_STAT
         if stat.S_ISLNK(st.st_mode):
+            try:
+                resolve.check_link(rel)
+            except UnsafePathError as exc:
+                return False, None, str(exc), _NO_STAT
             try:
                 st = os.stat(path)
             except (FileNotFoundError, NotADirectoryError):
-                return "", "a dangling symlink is in the way"
+                return True, None, "a dangling symlink is in the way", _NO_STAT
             except OSError as exc:
                 if exc.errno == errno.ELOOP:
-                    return "", "a dangling symlink is in the way"
+                    return True, None, "a dangling symlink is in the way", _NO_STAT
                 raise
         if not stat.S_ISREG(st.st_mode):
-            return "", "not a regular file (a folder?) is in the way"
-        return hash_file(path), ""
+            return True, None, "not a regular file (a folder?) is in the way", _NO_STAT
+        trusted = known.hash_for(rel, st)
+        if trusted is not None:
+            return True, trusted, "", stat_of(st)
+        sha, seen = _hash_and_stat(path)
+        return True, sha, "", seen
     except OSError as exc:
-        return "", f"cannot read: {exc.strerror or exc}"
+        return True, None, f"cannot read: {exc.strerror or exc}", _NO_STAT
+
+
+def _hash_and_stat(path: str) -> tuple[str, Stat]:
+    """sha256 of the file and its stat taken from the same open file, before reading: an edit after the
+    stat changes the mtime, so what is recorded never vouches for bytes it did not see."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        st = os.fstat(fh.fileno())
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest(), stat_of(st)
 
 
 def _new_hash(out: OutputFile) -> tuple[str | None, bool]:
@@ -208,77 +235,108 @@ def make_plan(
     resolve = InsideResolver(out_dir)
     root = resolve.root  # what resolve_inside() puts a checked path under
     changes: list[Change] = []
+    seen = array("q")  # the stat of each change's file, three numbers per change (Plan.disk_stats)
+
+    def add(change: Change, st: Stat = _NO_STAT) -> None:
+        changes.append(change)
+        seen.extend(st)
+
     files: dict[str, ManifestEntry] = {}
     # Outputs in path order: a path wanted twice is the one before again, and the paths produced are a
     # sorted list to search (not a set of every path: issue 11, memory).
     produced: list[str] = []
 
-    for out in sorted(outputs, key=lambda o: o.path):
-        rel = out.path
-        if produced and rel == produced[-1]:
-            raise UnsafePathError(f"{rel!r}: two outputs want the same path (second from {out.source})")
-        produced.append(rel)
-        new_hash, to_fetch = _new_hash(out)
-        recorded = old.files.get(rel)
-        base = Change(
-            path=rel,
-            action="conflict",
-            source=out.source,
-            kind=out.kind,
-            new_hash=new_hash,
-            to_fetch=to_fetch,
-            output=out,
-        )
-        disk, old_hash, problem = _look(resolve, rel)
-        if disk is None:
-            changes.append(replace(base, note=problem))
-            continue
-        if problem:
-            action, note = "conflict", problem
-        else:
-            action, note = decide(old_hash, new_hash, recorded.sha256 if recorded else None, force=force)
-            if rel in in_place and action in ("conflict", "overwrite"):
-                action, note = "update", "rewritten in place"
-        if action == "unchanged" and to_fetch:
-            to_fetch = False  # the asset in place is taken as is: nothing to download
-        changes.append(replace(base, action=action, old_hash=old_hash, note=note, root=root, to_fetch=to_fetch))
-        if action == "conflict" or (new_hash is None and action == "unchanged"):
-            if recorded:
-                files[rel] = recorded  # still ours, still edited: a conflict again next run
-        elif new_hash is not None:
-            files[rel] = _entry_for(out, new_hash, out_dir)
+    # Two passes in path order, each with its own reading of the stat record (it is read forward only).
+    with KnownStats(root) as known:
+        for out in sorted(outputs, key=lambda o: o.path):
+            rel = out.path
+            if produced and rel == produced[-1]:
+                raise UnsafePathError(f"{rel!r}: two outputs want the same path (second from {out.source})")
+            produced.append(rel)
+            new_hash, to_fetch = _new_hash(out)
+            recorded = old.files.get(rel)
+            placed, old_hash, problem, st = _look(resolve, rel, known)
+            if not placed:
+                add(
+                    Change(
+                        rel,
+                        "conflict",
+                        out.source,
+                        out.kind,
+                        new_hash=new_hash,
+                        note=problem,
+                        to_fetch=to_fetch,
+                        output=out,
+                    )
+                )
+                continue
+            if problem:
+                action, note = "conflict", problem
+            else:
+                action, note = decide(old_hash, new_hash, recorded.sha256 if recorded else None, force=force)
+                if rel in in_place and action in ("conflict", "overwrite"):
+                    action, note = "update", "rewritten in place"
+            if action == "unchanged" and to_fetch:
+                to_fetch = False  # the asset in place is taken as is: nothing to download
+            # One Change made per file (replace() twice per file was a tenth of a plan).
+            change = Change(
+                rel,
+                action,
+                out.source,
+                out.kind,
+                old_hash,
+                new_hash,
+                note=note,
+                to_fetch=to_fetch,
+                output=out,
+                root=root,
+            )
+            add(change, st)
+            if action == "conflict" or (new_hash is None and action == "unchanged"):
+                if recorded:
+                    files[rel] = recorded  # still ours, still edited: a conflict again next run
+            elif new_hash is not None:
+                files[rel] = _entry_for(out, new_hash, out_dir)
+    stale = not known.complete
+    first = len(changes)  # the first pass's changes, in path order
+    with KnownStats(root) as known:
+        for rel in sorted(rel for rel in old.files if not _in_sorted(produced, rel)):
+            recorded = old.files[rel]
+            if rel in keep:
+                files[rel] = recorded
+                continue
+            base = Change(path=rel, action="conflict", source=recorded.origin or recorded.source, kind=recorded.kind)
+            placed, old_hash, problem, st = _look(resolve, rel, known)
+            if not placed:
+                add(replace(base, note=problem))
+                continue
+            base = replace(base, root=root)
+            if old_hash is None and not problem:
+                continue  # gone already: nothing to do, forget it
+            if problem:
+                add(replace(base, note=problem))
+                files[rel] = recorded
+                continue
+            edited = old_hash != recorded.sha256
+            if not prune:
+                note = "source gone; edited by hand since the last run" if edited else "source gone; --prune removes it"
+                add(replace(base, action="stale", old_hash=old_hash, note=note), st)
+                files[rel] = recorded
+            elif edited and not force:
+                note = "source gone, but edited by hand since the last run: not removed"
+                add(replace(base, old_hash=old_hash, note=note), st)
+                files[rel] = recorded
+            else:
+                note = "edited by hand; removed because of --force" if edited else ""
+                add(replace(base, action="remove", old_hash=old_hash, note=note), st)
+    stale = stale or not known.complete
 
-    for rel in sorted(rel for rel in old.files if not _in_sorted(produced, rel)):
-        recorded = old.files[rel]
-        if rel in keep:
-            files[rel] = recorded
-            continue
-        base = Change(path=rel, action="conflict", source=recorded.origin or recorded.source, kind=recorded.kind)
-        disk, old_hash, problem = _look(resolve, rel)
-        if disk is None:
-            changes.append(replace(base, note=problem))
-            continue
-        base = replace(base, root=root)
-        if old_hash is None and not problem:
-            continue  # gone already: nothing to do, forget it
-        if problem:
-            changes.append(replace(base, note=problem))
-            files[rel] = recorded
-            continue
-        edited = old_hash != recorded.sha256
-        if not prune:
-            note = "source gone; edited by hand since the last run" if edited else "source gone; --prune removes it"
-            changes.append(replace(base, action="stale", old_hash=old_hash, note=note))
-            files[rel] = recorded
-        elif edited and not force:
-            note = "source gone, but edited by hand since the last run: not removed"
-            changes.append(replace(base, old_hash=old_hash, note=note))
-            files[rel] = recorded
-        else:
-            note = "edited by hand; removed because of --force" if edited else ""
-            changes.append(replace(base, action="remove", old_hash=old_hash, note=note))
-
-    changes.sort(key=lambda c: c.path)
+    # The two passes merged in path order, each change with its stat (no copy when the second pass, the
+    # files whose source is gone, added nothing: the usual run, and 100,000 files are memory).
+    if first < len(changes):
+        order = sorted(range(len(changes)), key=lambda i: changes[i].path)
+        changes = [changes[i] for i in order]
+        seen = array("q", (n for i in order for n in seen[3 * i : 3 * i + 3]))
     manifest = Manifest(files=files, options=_plain(options), unfetched=dict(unfetched or {}))
     try:
         # Compared by digest: neither the old manifest of a big site nor the new one is held whole.
@@ -292,6 +350,8 @@ def make_plan(
         manifest_changed=current != hash_chunks(manifest_chunks(manifest)),
         options=manifest.options,
         spool=spool,
+        disk_stats=seen,
+        stats_stale=stale,
     )
 
 
