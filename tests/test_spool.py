@@ -3,6 +3,7 @@ run that writes and in the temp folder for --dry-run/--check; it is gone after t
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import sys
@@ -83,6 +84,7 @@ def test_a_failed_run_closes_its_spool_and_leaves_no_folder(tmp_path: Path, monk
         raise OutputError(out_dir / "x.md", OSError(28, "No space left on device"))
 
     monkeypatch.setattr(writer, "apply_plan", disk_full)
+    gc.collect()  # files an earlier test left to the collector would close during the run, not here
     before = open_files()
     with pytest.raises(OutputError):
         run(settings(out))

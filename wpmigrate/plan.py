@@ -50,7 +50,7 @@ from .manifest import (
 from .models import OutputFile
 from .pathsafe import InsideResolver
 from .spool import Spool
-from .statrecord import KnownStats, Stat, stat_of
+from .statrecord import STAT_FIELDS, KnownStats, Stat, stat_of
 
 ACTIONS = ("create", "update", "unchanged", "conflict", "overwrite", "stale", "remove")
 # Actions that make the writer touch the disk.
@@ -101,8 +101,8 @@ class Plan:
     options: dict[str, Any] = field(default_factory=dict)
     # Where the run's rendered files are (spool.py): open as long as the plan may be applied or diffed.
     spool: Spool | None = field(default=None, repr=False, compare=False)
-    # Size, mtime_ns and inode of each change's file as the plan saw it when it hashed it (or trusted the
-    # record: statrecord.py), three numbers per change in the order of `changes`, -1 when not looked at
+    # Size, mtime_ns, inode and ctime_ns of each change's file as the plan saw it when it hashed it (or trusted the
+    # record: statrecord.py), STAT_FIELDS numbers per change in the order of `changes`, -1 when not looked at
     # or absent. The writer records them with old_hash. Numbers, not a tuple per file (issue 11, memory).
     disk_stats: array[int] | None = field(default=None, repr=False, compare=False)
     # True when some file had to be read that the stat record did not vouch for: the writer writes the
@@ -135,7 +135,7 @@ class Plan:
         return sum(1 for c in self.changes if c.to_fetch and c.action in WRITES)
 
 
-_NO_STAT: Stat = (-1, -1, -1)
+_NO_STAT: Stat = (-1, -1, -1, -1)
 
 
 def _look(resolve: InsideResolver, rel: str, known: KnownStats) -> tuple[bool, str | None, str, Stat]:
@@ -235,7 +235,7 @@ def make_plan(
     resolve = InsideResolver(out_dir)
     root = resolve.root  # what resolve_inside() puts a checked path under
     changes: list[Change] = []
-    seen = array("q")  # the stat of each change's file, three numbers per change (Plan.disk_stats)
+    seen = array("q")  # the stat of each change's file, STAT_FIELDS numbers per change (Plan.disk_stats)
 
     def add(change: Change, st: Stat = _NO_STAT) -> None:
         changes.append(change)
@@ -336,7 +336,7 @@ def make_plan(
     if first < len(changes):
         order = sorted(range(len(changes)), key=lambda i: changes[i].path)
         changes = [changes[i] for i in order]
-        seen = array("q", (n for i in order for n in seen[3 * i : 3 * i + 3]))
+        seen = array("q", (n for i in order for n in seen[STAT_FIELDS * i : STAT_FIELDS * (i + 1)]))
     manifest = Manifest(files=files, options=_plain(options), unfetched=dict(unfetched or {}))
     try:
         # Compared by digest: neither the old manifest of a big site nor the new one is held whole.

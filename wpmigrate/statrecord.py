@@ -1,21 +1,21 @@
 """What this machine saw of the output files it wrote: OUT/.wpmigrate/written-stats, so that a re-run
 does not read and hash every file of the site to learn that nothing changed (issue 11).
 
-For each file, the record says "the file at this path with this size, mtime_ns and inode held these
-bytes (sha256)". The plan trusts a file whose size, mtime_ns and inode are the recorded ones, as make and
-rsync do (and lastrun.py); any other file is read and hashed as before. Inodes and mtimes mean nothing on
+For each file, the record says "the file at this path with this size, mtime_ns, inode and ctime_ns held
+these bytes (sha256)". The plan trusts a file whose stat is the recorded one, as git's index does (and
+lastrun.py); any other file is read and hashed as before. Inodes and mtimes mean nothing on
 another machine or disk, so the record is machine-local: not in manifest.json (which users commit), and
 ignored when the output folder's device is not the one it was written on. It is a cache: missing, damaged
 or from another version, it is not used (every file is hashed), and deleting it is always safe.
 
-An edit that keeps the size is still seen: writing a file sets its mtime to the time of the write (to the
-nanosecond on ext4, APFS and NTFS) and replacing it gives it a new inode; only an edit that restores both
-the size and the exact mtime_ns in place (`touch -d` sets whole seconds) passes, as with make. A file whose
+An edit that keeps the size is still seen: writing a file sets its mtime and ctime to the time of the write
+(to the nanosecond on ext4, APFS and NTFS) and replacing it gives it a new inode; an edit in place that
+sets the old mtime back (`touch -d`) still moves the ctime, which no tool can set back. A file whose
 mtime is not older than the record itself (written in the same clock tick as the record, so an edit
 right after the write might keep its mtime) is never trusted: git's "racy" rule.
 
 Format: a header line `wpmigrate-stats 1 DEV`, then one line per file, sorted by path (str order, the
-plan's): `SIZE MTIME_NS INODE SHA256 PATH`. Paths hold no control characters (pathsafe), so no newline.
+plan's): `SIZE MTIME_NS INODE CTIME_NS SHA256 PATH`. Paths hold no control characters (pathsafe), so no newline.
 """
 
 from __future__ import annotations
@@ -30,12 +30,13 @@ from .manifest import MANIFEST_DIR
 RECORD_NAME = "written-stats"
 RECORD_PATH = f"{MANIFEST_DIR}/{RECORD_NAME}"
 _MAGIC = "wpmigrate-stats"
-_VERSION = "1"
-Stat = tuple[int, int, int]  # size, mtime_ns, inode
+_VERSION = "2"
+Stat = tuple[int, int, int, int]  # size, mtime_ns, inode, ctime_ns
+STAT_FIELDS = 4
 
 
 def stat_of(st: os.stat_result) -> Stat:
-    return st.st_size, st.st_mtime_ns, st.st_ino
+    return st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns
 
 
 class KnownStats:
@@ -94,8 +95,8 @@ class KnownStats:
         previous = self._current[0] if self._current else ""
         line = self._fh.readline() if self._fh is not None else ""
         try:
-            size, mtime, ino, sha, path = line.rstrip("\n").split(" ", 4)
-            entry = (path, (int(size), int(mtime), int(ino)), sha)
+            size, mtime, ino, ctime, sha, path = line.rstrip("\n").split(" ", 5)
+            entry = (path, (int(size), int(mtime), int(ino), int(ctime)), sha)
         except ValueError:
             entry = None
         if entry is None or entry[0] <= previous or len(entry[2]) != 64:
@@ -107,5 +108,5 @@ class KnownStats:
 def record_lines(root: Path, entries: Iterable[tuple[str, Stat, str]]) -> Iterator[bytes]:
     """The record's bytes for (path, stat, sha256) in path order."""
     yield f"{_MAGIC} {_VERSION} {os.stat(root).st_dev}\n".encode()
-    for rel, (size, mtime, ino), sha in entries:
-        yield f"{size} {mtime} {ino} {sha} {rel}\n".encode("utf-8", "surrogateescape")
+    for rel, (size, mtime, ino, ctime), sha in entries:
+        yield f"{size} {mtime} {ino} {ctime} {sha} {rel}\n".encode("utf-8", "surrogateescape")

@@ -25,7 +25,7 @@ from .errors import OutputError, UnsafePathError
 from .manifest import MANIFEST_PATH, manifest_chunks
 from .pathsafe import InsideResolver, is_inside, resolve_inside
 from .plan import WRITES, Change, Plan
-from .statrecord import RECORD_PATH, Stat, record_lines
+from .statrecord import RECORD_PATH, STAT_FIELDS, Stat, record_lines, stat_of
 
 _CHUNK = 1 << 20
 # A temp file is created by open(O_EXCL): never over another file, with the umask's mode (0666 minus it).
@@ -61,7 +61,7 @@ def apply_plan(plan: Plan, out_dir: Path) -> None:
             _unlink_quietly(resolve.check(RECORD_PATH), missing_ok_only=False)
         except UnsafePathError:
             pass  # .wpmigrate leads elsewhere: not ours to touch (the manifest's write refuses it)
-    written = array("q")  # size, mtime_ns, inode of each file written, in the order of `writes`
+    written = array("q")  # the stat (statrecord.Stat) of each file written, in the order of `writes`
     for change in writes:
         try:  # _naming() inline: a context manager per file was a tenth of writing a small site
             written.extend(_write_change(change, prefix + change.path, folders, temps))
@@ -173,7 +173,7 @@ def write_atomic(
     """Write bytes exactly as given (binary: no newline or encoding translation) via temp + rename;
     `data` may come in pieces (the manifest of a big site: never whole in memory). The file replaced
     keeps its permissions; a new one gets `mode`, or the umask's. `new`: the plan saw no file there, so
-    its mode is not looked up. Returns the size, mtime_ns and inode of what was written."""
+    its mode is not looked up. Returns the stat (statrecord.Stat) of what was written."""
     target = os.fspath(target)
     temps = temps or _TempNames()
     fd, tmp = temps.open(os.path.dirname(target) if folder is None else folder)
@@ -186,14 +186,13 @@ def write_atomic(
             if sync:
                 os.fsync(fd)
             _set_mode(fd, target, mode, new, temps.mode)
-            st = os.fstat(fd)  # what the stat record keeps: renaming changes neither mtime nor inode
         finally:
             os.close(fd)
         os.replace(tmp, target)
     except BaseException:
         _unlink_quietly(tmp)
         raise
-    return st.st_size, st.st_mtime_ns, st.st_ino
+    return stat_of(os.stat(target))  # what the stat record keeps (after the rename: it moves the ctime)
 
 
 def _write_pieces(fd: int, pieces: Iterable[bytes]) -> None:
@@ -255,14 +254,19 @@ def _write_change(change: Change, target: str, folders: _Folders, temps: _TempNa
             if change.new_hash is not None and digest.hexdigest() != change.new_hash:
                 raise OSError(f"{out.data_path}: changed between planning and writing {change.path}")
             _set_mode(fd, target, None, new, temps.mode)
-            st = os.fstat(fd)
         finally:
             os.close(fd)
         os.replace(tmp, target)
     except BaseException:
         _unlink_quietly(tmp)
         raise
-    return st.st_size, st.st_mtime_ns, st.st_ino
+    return stat_of(os.stat(target))
+
+
+def _stat_at(numbers: array[int], i: int) -> Stat:
+    """The i-th stat of an array holding STAT_FIELDS numbers per file."""
+    size, mtime, ino, ctime = numbers[STAT_FIELDS * i : STAT_FIELDS * i + STAT_FIELDS]
+    return size, mtime, ino, ctime
 
 
 def _write_record(plan: Plan, prefix: str, written: array[int], folders: _Folders, temps: _TempNames) -> None:
@@ -275,12 +279,12 @@ def _write_record(plan: Plan, prefix: str, written: array[int], folders: _Folder
         w = 0
         for i, c in enumerate(plan.changes):
             if c.action in WRITES:
-                stat = written[3 * w], written[3 * w + 1], written[3 * w + 2]
+                stat = _stat_at(written, w)
                 w += 1
                 if c.new_hash is not None:
                     yield c.path, stat, c.new_hash
-            elif c.action != "remove" and disk is not None and c.old_hash and disk[3 * i] >= 0:
-                yield c.path, (disk[3 * i], disk[3 * i + 1], disk[3 * i + 2]), c.old_hash
+            elif c.action != "remove" and disk is not None and c.old_hash and disk[STAT_FIELDS * i] >= 0:
+                yield c.path, _stat_at(disk, i), c.old_hash
 
     try:
         folders.make(os.path.dirname(target))
