@@ -285,14 +285,20 @@ def convert_all(
     so the output is the same."""
     cache = cache or ConversionCache(None, False)
     hits: dict[PostKey, CachedPost] = {}
-    for key, entry in index.entries.items():
+    for key, entry in index.entries.items() if not cache.empty else ():
         assert entry.placement is not None
         hit = cache.lookup(cache.post_key(key, entry.placement), index.links.rewrite)
         if hit is not None:
             hits[key] = hit
     missing = [entry for key, entry in index.entries.items() if key not in hits]
+
+    def pack(post: Post) -> bytes:
+        """Its cache key (made where it is converted)."""
+        key = post_key(post)
+        return cache.post_key(key, index.entries[key].placement)
+
     render = _renderer(index, settings)
-    convert = Traced(WithinBudget(convert_post, settings.post_time_budget), render, pack=cache.writable)
+    convert = Traced(WithinBudget(convert_post, settings.post_time_budget), render, pack if cache.writable else None)
     # A handful of posts (a re-run) converts faster here than a pool of processes starts.
     jobs = settings.jobs if len(missing) >= MIN_PARALLEL else 1
     fresh = convert_many(missing, ctx, jobs, convert, replay_asset, load=_reader(posts))
@@ -445,7 +451,7 @@ def _run(
     for converted, entry in convert_all(posts, index, ctx, settings, report, tick, replay, cache):
         assert entry.placement is not None
         if isinstance(converted, TracedPost):  # converted and rendered by this run
-            cache.store(cache.post_key(entry.key, entry.placement), entry.key, converted)
+            cache.store(entry.key, converted)
             spooled = spool.put(converted.data, converted.sha256)
         else:
             spooled = spool.put(converted.data)
