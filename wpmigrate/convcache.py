@@ -44,7 +44,6 @@ from typing import Any
 from . import __version__
 from .manifest import MANIFEST_DIR
 from .models import ConvertedPost, Post
-from .spool import pickle_post
 
 CACHE_NAME = "convert-cache.sqlite"
 SCHEMA = 1
@@ -54,7 +53,8 @@ PostKey = tuple[str, int | None, int | None]
 
 @dataclass(frozen=True)
 class TracedPost(ConvertedPost):
-    """A ConvertedPost plus the link and media lookups its conversion made, in order."""
+    """A ConvertedPost plus the link and media lookups its conversion made, in order (or, when the
+    cache is written, its cache key and entry, which hold them), as sent back by a --jobs worker."""
 
     links: tuple[tuple[str, str], ...] = ()  # (url, what rewrite_link answered)
     media: tuple[str, ...] = ()  # urls passed to rewrite_asset
@@ -128,13 +128,8 @@ class Traced:
         return TracedPost(**base, data=data, sha256=sha256, key=self.pack(post), entry=blob)
 
 
-def content_digest(post: Post) -> bytes:
-    """The post as read, its line aside (spool.pickle_post)."""
-    return digest_of(pickle_post(post))
-
-
-def digest_of(blob: bytes) -> bytes:
-    """The content digest of a post pickled by spool.pickle_post."""
+def content_digest(blob: bytes) -> bytes:
+    """The content digest of a post: of its pickle (spool.pickle_post: the post as read, its line aside)."""
     return hashlib.blake2b(blob, digest_size=16).digest()
 
 
@@ -200,7 +195,7 @@ class ConversionCache:
 
     def note(self, k: PostKey, blob: bytes) -> None:
         """The content digest of a post the index pass keeps, from its pickle (spool.pickle_post)."""
-        self.contents[k] = digest_of(blob)
+        self.contents[k] = content_digest(blob)
 
     def post_key(self, k: PostKey, placement: object) -> bytes:
         """The cache key of a post: the run, its content, where it goes. (Its author's display name is
