@@ -1,3 +1,28 @@
+"""--jobs N: convert posts in N processes, with results identical to --jobs 1.
+
+Why this is safe to keep deterministic:
+- the posts are split into chunks, dealt in turn (chunk n to worker n mod N), and each worker answers
+  its chunks in order, so reading the answers in the same turn gives input order: every report list and
+  every output is assembled in the same order as a sequential run;
+- the converter's context is inherited by forking, not pickled (it holds closures: the link map, the
+  asset resolver). Side effects of `ctx.rewrite_asset` (the resolver remembering what to fetch) happen
+  in the workers' copies, so the parent replays them from `ConvertedPost.assets`, in order;
+- a recorded failure comes back as "Type: message" text (exception classes with their own __init__ do
+  not survive pickling), exactly the text a sequential run records; a bug comes back as the same
+  InternalError a sequential run raises (plain strings, the worker's traceback included).
+
+This process sends nothing: the list of work is inherited by fork too, and each worker loads its own
+posts (`load`: the pipeline's workers read them back from the run's post spool, spool.PostSpool),
+converts them and sends each chunk's answers down its pipe. This process only reads answers, one pipe
+read per CHUNK posts, and stays off the workers' cores. (multiprocessing.Pool costs a message per post
+and three helper threads fighting for this process's GIL: about a millisecond of CPU per post.)
+
+Memory stays flat: a worker runs ahead of this process only as far as its pipe holds (PIPE_BYTES),
+then its send waits. No deadlock: this process always waits on the worker whose answer comes next,
+and that worker waits on nothing.
+Where fork is not available (Windows), conversion runs in this process.
+"""
+
 from __future__ import annotations
 
 import multiprocessing
