@@ -157,6 +157,7 @@ def test_an_interrupted_conversion_leaves_nothing(tmp_path: Path, monkeypatch: p
     assert stored == [jobs if jobs > 1 else 0] * 3  # the workers were at work when it came
     assert multiprocessing.active_children() == []
     assert open_files().keys() == before.keys()
+    assert [f for f in open_files().values() if f.startswith(str(out.resolve()))] == []
     assert not out.exists()
 
 
