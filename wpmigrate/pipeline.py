@@ -1,9 +1,11 @@
 """run(settings) composes the stages: import -> index -> convert -> emit -> plan -> apply.
 
-Two passes over the input keep memory flat whatever its size:
-1. the index pass reads every post once, keeping only small records: what is kept and why not,
-   unique slugs and output paths, attachments, the link map;
-2. the conversion pass reads the input again and converts one kept post at a time.
+The input is read once, and memory stays flat whatever its size:
+1. the index pass reads every post, keeping only small records: what is kept and why not, unique
+   slugs and output paths, attachments, the link map; each post kept is pickled once into the run's
+   post spool (spool.PostSpool, on disk), which also gives its content digest (convcache.py);
+2. the conversion pass converts the kept posts the cache does not hold, one at a time, reading each
+   back from the post spool (a --jobs worker reads its own posts there).
 Only writer.apply_plan() writes, and only when this is not a dry run. A run whose inputs, options and
 output are those of a last run that changed nothing is not run at all: lastrun.py replays its result.
 """
@@ -39,24 +41,15 @@ from .pathsafe import check_relpath, resolve_inside
 from .privacy import privacy_skip_reason
 from .redirects import OldAttachment, OldPost, collect_redirects, redirects_file
 from .settings import Settings
-from .spool import Spool
+from .spool import PostSpool, Spool, pickle_post
 
 PostKey = tuple[str, int | None, int | None]
 MIN_PARALLEL = 64  # posts to convert below which --jobs is not worth its processes
 
 
-_last_key: list[Any] = [None, None]  # [post, its key]
-
-
 def post_key(post: Post) -> PostKey:
-    """(source, line, id). Asked twice in a row for one post (the cache's watch, then the index), it
-    answers the same tuple: the index and the cache then share one per post, not two (issue 11)."""
-    if _last_key[0] is post:  # `is`: the post is held here, so its id cannot be reused meanwhile
-        key: PostKey = _last_key[1]
-        return key
-    key = (post.source, post.line, post.id)
-    _last_key[:] = (post, key)
-    return key
+    """(source, line, id)."""
+    return (post.source, post.line, post.id)
 
 
 @dataclass(slots=True)
@@ -77,6 +70,9 @@ class Entry:
     old_path: str = ""  # its WordPress path, from <link>
     categories: tuple[str, ...] = ()  # as its front matter names them (some generators put them in URLs)
     tags: tuple[str, ...] = ()
+    # Where the post is in the run's post spool (PostSpool.put), for the conversion pass.
+    offset: int = -1
+    length: int = 0
 
     def release(self) -> None:
         """Forget what only placing and converting the post needed, once its file is made: the run's
@@ -115,8 +111,15 @@ def attachment_of(post: Post) -> Attachment:
     )
 
 
-def build_index(posts: Iterable[Post], site: Site, settings: Settings, report: RunReport) -> Index:
-    """Pass 1: decide what is written where, without keeping any post body."""
+def build_index(
+    posts: Iterable[Post],
+    site: Site,
+    settings: Settings,
+    report: RunReport,
+    keep: Callable[[Post, PostKey], tuple[int, int]] | None = None,
+) -> Index:
+    """Pass 1: decide what is written where, without keeping any post body. `keep(post, key)` is
+    called with each post to be written and gives where it put it (offset, length) for pass 2."""
     index = Index(site=site, authors={a.login: a.display_name for a in site.authors if a.display_name})
     for url in (site.link, site.base_blog_url, site.base_site_url):
         index.links.add_host(url)
@@ -163,6 +166,8 @@ def build_index(posts: Iterable[Post], site: Site, settings: Settings, report: R
             categories=tuple(map(sys.intern, category_names(post))),
             tags=tuple(map(sys.intern, post.tags)),
         )
+        if keep is not None:
+            entry.offset, entry.length = keep(post, entry.key)
         if post.id is not None:
             seen_ids[entry.type].setdefault(post.id, entry)  # (its `where`, made when needed, not kept)
         # The link map's keys of its old URLs, not the URLs: shorter, and what the map keeps anyway.
@@ -264,7 +269,7 @@ def make_context(index: Index, settings: Settings, rewrite_asset: Callable[[str]
 
 
 def convert_all(
-    source: Source,
+    posts: PostSpool,
     index: Index,
     ctx: ConvertContext,
     settings: Settings,
@@ -272,25 +277,31 @@ def convert_all(
     progress: Callable[[], None] | None = None,
     replay_asset: Callable[[str], Any] | None = None,
     cache: ConversionCache | None = None,
-) -> Iterator[tuple[Post | None, ConvertedPost | CachedPost, Entry]]:
-    """Pass 2: convert every kept post (in settings.jobs processes) that the cache does not hold;
-    failures ours to explain (errors.RECORDED) are recorded and the run goes on, any other raises
-    InternalError naming the post. Results come in input order whatever the number of jobs and
-    whichever posts come from the cache (then with post None), so the output is the same."""
+) -> Iterator[tuple[TracedPost | CachedPost, Entry]]:
+    """Pass 2: convert every kept post (in settings.jobs processes) that the cache does not hold,
+    reading it back from `posts` (where the index pass put it); failures ours to explain
+    (errors.RECORDED) are recorded and the run goes on, any other raises InternalError naming the post.
+    Results come in input order whatever the number of jobs and whichever posts come from the cache,
+    so the output is the same."""
     cache = cache or ConversionCache(None, False)
     hits: dict[PostKey, CachedPost] = {}
-    for key, entry in index.entries.items():
+    for key, entry in index.entries.items() if not cache.empty else ():
         assert entry.placement is not None
         hit = cache.lookup(cache.post_key(key, entry.placement), index.links.rewrite)
         if hit is not None:
             hits[key] = hit
-    missing = [key for key in index.entries if key not in hits]
-    todo = _posts_to_convert(source, missing, cache.spooled)
-    cache.spooled = {}
-    convert = Traced(WithinBudget(convert_post, settings.post_time_budget), _renderer(index, settings))
+    missing = [entry for key, entry in index.entries.items() if key not in hits]
+
+    def pack(post: Post) -> bytes:
+        """Its cache key (made where it is converted)."""
+        key = post_key(post)
+        return cache.post_key(key, index.entries[key].placement)
+
+    render = _renderer(index, settings)
+    convert = Traced(WithinBudget(convert_post, settings.post_time_budget), render, pack if cache.writable else None)
     # A handful of posts (a re-run) converts faster here than a pool of processes starts.
     jobs = settings.jobs if len(missing) >= MIN_PARALLEL else 1
-    fresh = convert_many(todo, ctx, jobs, convert, replay_asset)
+    fresh = convert_many(missing, ctx, jobs, convert, replay_asset, load=_reader(posts))
     replayed: set[str] = set()
     for key, entry in index.entries.items():
         if progress:
@@ -305,33 +316,26 @@ def convert_all(
                     ctx.rewrite_asset(url)
             report.posts_reused += 1
             _add_counts(report, _where(key, entry.title) if hit.warnings else "", hit)
-            yield None, hit, entry
+            yield hit, entry
             continue
-        post, converted = next(fresh)
-        assert post_key(post) == key
+        done, converted = next(fresh)
+        assert done is entry
         report.posts_converted += 1
         if isinstance(converted, str):
-            report.failed.append(Failed(post.where, converted))
+            report.failed.append(Failed(_where(key, entry.title), converted))
             continue
-        _add_counts(report, post.where, converted)
-        yield post, converted, entry
+        assert isinstance(converted, TracedPost)
+        _add_counts(report, _where(key, entry.title) if converted.warnings else "", converted)
+        yield converted, entry
 
 
-def _posts_to_convert(source: Source, missing: list[PostKey], spooled: dict[PostKey, Post]) -> Iterator[Post]:
-    """The posts of `missing`, in order: spooled by the index pass, else read again (only those, where the
-    source can pick them out without reading the others: WxrExport.posts_among)."""
-    rest = {key for key in missing if key not in spooled}
-    among = getattr(source, "posts_among", None)
-    if not rest:
-        again: Iterator[Post] = iter(())
-    elif among is not None:
-        again = among(rest)
-    else:
-        again = (post for post in source.posts() if post_key(post) in rest)
-    for key in missing:
-        post = spooled.pop(key, None) or next(again)
-        assert post_key(post) == key
-        yield post
+def _reader(posts: PostSpool) -> Callable[[Entry], Post]:
+    """An entry's post, read back from the post spool (in a --jobs worker, or here)."""
+
+    def read(entry: Entry) -> Post:
+        return posts.get(entry.offset, entry.length, entry.key)
+
+    return read
 
 
 def _renderer(index: Index, settings: Settings) -> Callable[[Post, ConvertedPost], bytes]:
@@ -386,9 +390,13 @@ def run(
     cache = ConversionCache.open(settings.out, writable=not (settings.dry_run or settings.check))
     # Each rendered file goes to the spool as it comes: memory keeps its path and digest, not its bytes.
     spool = Spool.open(settings.out, writes=not (settings.dry_run or settings.check))
+    # The posts to write, as the index pass read them: the conversion pass reads them there. (Opened
+    # after `spool`, which then owns any folder made for both.)
+    posts = PostSpool.open(settings.out, writes=not (settings.dry_run or settings.check))
     try:
-        report, plan = _run(settings, source, cache, report, progress_factory, spool)
+        report, plan = _run(settings, source, cache, report, progress_factory, spool, posts)
     except BaseException:
+        posts.close()
         spool.close()
         cache.close()
         raise
@@ -404,11 +412,17 @@ def _run(
     report: RunReport,
     progress_factory: Callable[[str, int], Callable[[], None]] | None,
     spool: Spool,
+    posts: PostSpool,
 ) -> tuple[RunReport, Any]:
     from .plan import make_plan
     from .writer import apply_plan
 
-    index = build_index(cache.watch(source.posts(), post_key), source.site, settings, report)
+    def spool_post(post: Post, key: PostKey) -> tuple[int, int]:
+        blob = pickle_post(post)  # pickled once: its content digest, and the post for the conversion pass
+        cache.note(key, blob)
+        return posts.put(blob)
+
+    index = build_index(source.posts(), source.site, settings, report, spool_post)
 
     # --- assets hook: build the resolver here and pass resolver.rewrite as rewrite_asset ---
     resolver = AssetResolver(index.site, index.attachments, settings, extra_hosts=sorted(index.links.hosts))
@@ -434,18 +448,15 @@ def _run(
     keep: set[str] = set()
     pending = iter(index.entries.values())
     replay = resolver.rewrite if settings.download_assets else None
-    for _post, converted, entry in convert_all(source, index, ctx, settings, report, tick, replay, cache):
+    for converted, entry in convert_all(posts, index, ctx, settings, report, tick, replay, cache):
         assert entry.placement is not None
         if isinstance(converted, TracedPost):  # converted and rendered by this run
-            data = converted.data
-            cache.store(cache.post_key(entry.key, entry.placement), entry.key, converted, data)
+            cache.store(entry.key, converted)
+            spooled = spool.put(converted.data, converted.sha256)
         else:
-            assert isinstance(converted, CachedPost)
-            data = converted.data
+            spooled = spool.put(converted.data)
         outputs.append(
-            OutputFile(
-                entry.placement.path, source=_source_id(entry.key), kind=entry.placement.kind, spooled=spool.put(data)
-            )
+            OutputFile(entry.placement.path, source=_source_id(entry.key), kind=entry.placement.kind, spooled=spooled)
         )
         keep |= _unproduced(pending, entry)
         if not (settings.redirect_format or settings.in_place):  # the only readers of a written entry
@@ -453,8 +464,10 @@ def _run(
     # A post that failed to convert keeps its file from the last run: neither stale nor pruned.
     keep |= _unproduced(pending, None)
     # The cache's per-post content digests served the lookups and stores above (finish() needs only
-    # the keys used): freed before the plan, the peak of the run (issue 11, memory).
+    # the keys used): freed before the plan, the peak of the run (issue 11, memory). The posts, read
+    # back by now, free their disk before the files are written.
     cache.contents.clear()
+    posts.close()
     # --in-place: files replaced by their own conversion (not the .md written beside an .html: a file
     # already there is someone's, and stays a conflict).
     in_place = {
