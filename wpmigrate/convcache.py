@@ -23,8 +23,8 @@ use, so the file holds one entry per post of the last run. Deleting it only cost
 
 The input is read once per run: the index pass pickles each post it keeps once (spool.pickle_post),
 and those bytes give both its content digest (`note`) and its place in the run's post spool, from which
-the conversion pass reads the posts to convert. (A re-run with nothing changed at all since a run that
-changed nothing reads nothing: lastrun.py replays that run.)
+the conversion pass reads the posts to convert. (A re-run with nothing changed at all since the last run
+reads nothing: lastrun.py replays the result that run predicted.)
 
 A --jobs worker makes the key and the pickled entry of each post it converts (`Traced(pack=...)`), so
 this process only inserts them.

@@ -7,7 +7,8 @@ The input is read once, and memory stays flat whatever its size:
 2. the conversion pass converts the kept posts the cache does not hold, one at a time, reading each
    back from the post spool (a --jobs worker reads its own posts there).
 Only writer.apply_plan() writes, and only when this is not a dry run. A run whose inputs, options and
-output are those of a last run that changed nothing is not run at all: lastrun.py replays its result.
+output are those the last run read and left is not run at all: lastrun.py replays the result that run
+predicted for it.
 """
 
 from __future__ import annotations
@@ -366,7 +367,7 @@ def run(
     settings: Settings, progress_factory: Callable[[str, int], Callable[[], None]] | None = None
 ) -> tuple[RunReport, Any]:
     """Run a whole conversion; returns (report, plan). Raises InputError/OptionsError for unusable input."""
-    replayed = lastrun.replay(settings)  # nothing changed since a run that changed nothing: its result
+    replayed = lastrun.replay(settings)  # nothing changed since the last run: the result it predicted
     if replayed is not None:
         return replayed
     report = RunReport(sources=[str(s) for s in settings.sources], dry_run=settings.dry_run)

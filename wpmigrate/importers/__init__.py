@@ -7,8 +7,8 @@
     pagemeta.py     what a rendered page says about itself (+ pagedates.py, pageindex.py)
 
 Every importer returns an object with the `Source` shape: `.site` and a re-iterable `.posts()`.
-The pipeline iterates `.posts()` twice (an index pass, then the conversion pass), so a 1 GB export
-is streamed twice rather than held in memory.
+The pipeline iterates `.posts()` once, in its index pass (the conversion pass reads the posts back
+from the run's post spool), so a 1 GB export is streamed rather than held in memory.
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ Warn = Callable[[str], None]
 
 
 def warn_once(warn: Warn) -> Warn:
-    """`warn`, saying each message once: the pipeline reads `.posts()` twice (index pass, conversion
-    pass), so an importer that warns while reading a post would otherwise say everything twice."""
+    """`warn`, saying each message once: an importer may read a file more than once (the WXR reader
+    reads it again through its repairer at the first doubt), and would otherwise say things twice."""
     seen: set[str] = set()
 
     def once(message: str) -> None:

@@ -31,7 +31,7 @@ import re
 import time
 import zlib
 from collections import Counter
-from collections.abc import Callable, Container, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -122,12 +122,6 @@ class WxrExport:
         for path in self.paths:
             yield from self._stream_items(path)
 
-    def posts_among(self, wanted: Container[tuple[str, int | None, int | None]]) -> Iterator[Post]:
-        """The posts whose (source, line, id) is in `wanted`, in file order. The others are parsed but
-        not read: a second pass for a few posts costs little more than the parse."""
-        for path in self.paths:
-            yield from self._stream_items(path, wanted)
-
     # -- channel ----------------------------------------------------------------------------------------
     def _read_sites(self) -> Site:
         merged: dict[str, str] = {}
@@ -206,23 +200,21 @@ class WxrExport:
         return facts, authors, terms
 
     # -- items ------------------------------------------------------------------------------------------
-    def _stream_items(
-        self, path: Path, wanted: Container[tuple[str, int | None, int | None]] | None = None
-    ) -> Iterator[Post]:
+    def _stream_items(self, path: Path) -> Iterator[Post]:
         """The file's bytes go to the parser as they are while CleanPassage finds them clean (most exports:
         the repairer's Python scan is most of the reading time); at the first doubt the file is read again
         through XmlRepairer, its first `done` items skipped (they were read from the same bytes)."""
         done = 0
         if path not in self._damaged:
             try:
-                for post in self._posts_of(path, _events(path, self, ("end",), "{*}item", repair=False), 0, wanted):
+                for post in self._posts_of(path, _events(path, self, ("end",), "{*}item", repair=False), 0):
                     done += 1
                     if post is not None:
                         yield post
                 return
             except NeedsRepair:
                 self._damaged.add(path)
-        for post in self._posts_of(path, _events(path, self, ("end",), "{*}item"), done, wanted):
+        for post in self._posts_of(path, _events(path, self, ("end",), "{*}item"), done):
             if post is not None:
                 yield post
 
@@ -231,9 +223,8 @@ class WxrExport:
         path: Path,
         events: Iterator[tuple[str, etree._Element]],
         skip: int,
-        wanted: Container[tuple[str, int | None, int | None]] | None,
     ) -> Iterator[Post | None]:
-        """One Post per item of the channel; None for the first `skip` items and those not `wanted`."""
+        """One Post per item of the channel; None for the first `skip` items."""
         source = str(path)
         for _event, el in events:
             parent = el.getparent()
@@ -241,8 +232,6 @@ class WxrExport:
                 continue  # an <item> nested in something else is not a post
             if skip:
                 skip -= 1
-                post = None
-            elif wanted is not None and (source, el.sourceline, _post_id(el)) not in wanted:
                 post = None
             else:
                 post = self._read_item(source, el)
@@ -660,14 +649,6 @@ def _text(el: etree._Element) -> str:
 
 def _raw(el: etree._Element) -> str:
     return el.text or "" if len(el) == 0 else "".join(el.itertext())
-
-
-def _post_id(item: etree._Element) -> int | None:
-    """The item's wp:post_id, as _read_item reads it (the first one)."""
-    for child in item:
-        if isinstance(child.tag, str) and _key(child) == "wp:post_id":
-            return _int(_text(child))
-    return None
 
 
 def _pair(el: etree._Element) -> tuple[str, str]:
