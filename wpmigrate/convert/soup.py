@@ -354,30 +354,46 @@ class _TreeBuilder(LXMLTreeBuilder):
             super().feed(markup)
 
     def _copy_tree(self, root: Any) -> None:
-        """Make the bs4 objects bs4's start/end/data/comment handlers would, in the same order."""
+        """Make the bs4 objects bs4's start/end/data/comment handlers would, in the same order.
+
+        Objects are made without their constructors (Tag.__init__ and NavigableString.__new__ were
+        two thirds of this copy): each gets the attributes those would give it, the per-name ones
+        from a template made once per parse by a real Tag()."""
         soup = self.soup
         assert soup is not None
         containers = self.string_containers
         preserve = self.preserve_whitespace_tags
         namespaces = self.active_namespace_prefixes[-1]
         attr_dict = self.attribute_dict_class
+        split_lists = self._replace_cdata_list_attribute_values
         comment_tag = etree.Comment
+        new_tag = Tag.__new__
+        new_str = str.__new__
+        templates: dict[str, dict[str, Any]] = {}  # tag name -> what Tag() sets that is not a link
         names: dict[str, int] = {}  # bs4 leaves a count of 0 for each name it saw, in this order
         previous: Any = None  # the node made last (bs4's _most_recent_element)
 
         def add_string(text: str, parent: Tag, cls: type[NavigableString], keep: bool) -> None:
-            """bs4's endData + object_was_parsed, linked by hand (NavigableString() leaves all links None)."""
+            """bs4's endData + object_was_parsed: NavigableString(text) then its links."""
             nonlocal previous
             if not keep and not text.strip(_ASCII_SPACES):
                 text = "\n" if "\n" in text else " "  # a blank run is one newline or one space
-            node = cls(text)
-            node.parent = parent
-            node.previous_element = previous
-            previous.next_element = node
+            node = new_str(cls, text)
             siblings = parent.contents
             if siblings:
-                node.previous_sibling = last = siblings[-1]
+                last = siblings[-1]
                 last.next_sibling = node
+            else:
+                last = None
+            node.__dict__ = {
+                "hidden": False,
+                "parent": parent,
+                "previous_element": previous,
+                "next_element": None,
+                "next_sibling": None,
+                "previous_sibling": last,
+            }
+            previous.next_element = node
             siblings.append(node)
             previous = node
 
@@ -410,8 +426,31 @@ class _TreeBuilder(LXMLTreeBuilder):
                 if key[0] == "{" or (value == key and key in _BOOLEAN_ATTRS):
                     raise _Fallback
                 attrs[key] = value
-            node = Tag(soup, self, tag, None, None, attrs, parent, previous, namespaces=namespaces)
-            parent.contents.append(node)
+            template = templates.get(tag)
+            if template is None:
+                if tag == "meta":  # its charset may become a substitution: Tag() does that
+                    raise _Fallback
+                template = templates[tag] = _tag_template(soup, self, tag, namespaces)
+            node = new_tag(Tag)
+            siblings = parent.contents
+            if siblings:
+                last = siblings[-1]
+                last.next_sibling = node
+            else:
+                last = None
+            fields = template.copy()
+            fields["attrs"] = split_lists(tag, attrs) if attrs else attrs
+            fields["_namespaces"] = namespaces or {}
+            fields["contents"] = []
+            fields["parent"] = parent
+            fields["previous_element"] = previous
+            fields["previous_sibling"] = last
+            if "interesting_string_types" not in fields:  # a string container's is its own set
+                fields["interesting_string_types"] = {containers[tag]}
+            node.__dict__ = fields
+            if previous is not None:
+                previous.next_element = node
+            siblings.append(node)
             previous = node
             names[tag] = 0
             stack.append((children, parent, cls, keep, el.tail))
@@ -424,6 +463,16 @@ class _TreeBuilder(LXMLTreeBuilder):
                 add_string(el.text, node, cls, keep)
         soup._most_recent_element = previous
         soup.open_tag_counter = Counter(names)
+
+
+def _tag_template(soup: BeautifulSoup, builder: LXMLTreeBuilder, name: str, namespaces: Any) -> dict[str, Any]:
+    """What Tag(soup, builder, name, ...) sets on a new tag of this name, links and contents aside."""
+    fields = dict(vars(Tag(soup, builder, name, None, None, None, None, None, namespaces=namespaces)))
+    for link in ("attrs", "_namespaces", "contents", "parent", "previous_element", "previous_sibling"):
+        fields.pop(link, None)
+    if name in builder.string_containers:
+        del fields["interesting_string_types"]  # a set per tag: made per tag
+    return fields
 
 
 def parse_html(html: str) -> BeautifulSoup:
