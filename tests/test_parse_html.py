@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup, Tag
+from bs4.element import PreformattedString
 from bs4.builder._lxml import LXMLTreeBuilder
 from hypothesis import given
 from hypothesis import strategies as st
@@ -125,3 +126,25 @@ def test_parse_html_builds_the_bs4_tree_for_corpus_posts(export: str, monkeypatc
     assert len(seen) > 5
     for html in seen:
         assert_same_tree(html)
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<p>a <!-- c --> b</p>",
+        "<p>a</ x>b</p>",  # a bogus comment: no "<!" in the markup
+        "<p>a</p><input disabled><!-- c --><p>b</p>",  # the copy starts, then falls back to bs4
+        "<!DOCTYPE html><p>d</p><![CDATA[ x ]]>",
+    ],
+)
+def test_pass_comments_removes_every_comment_whichever_way_the_tree_was_built(html: str) -> None:
+    doc = soup.parse_html(html)
+    assert any(isinstance(n, PreformattedString) for n in doc.descendants)
+    soup.pass_comments(doc)
+    assert not any(isinstance(n, PreformattedString) for n in doc.descendants)
+
+
+def test_pass_comments_skips_the_walk_only_when_the_copy_met_no_comment() -> None:
+    assert soup.parse_html("<p>a <b>b</b></p>").builder.made_comments is False
+    assert soup.parse_html("<p>a <!-- c --></p>").builder.made_comments is True
+    assert soup.parse_html("<p>a</p><input disabled>").builder.made_comments is True  # bs4's parse: unknown

@@ -88,9 +88,11 @@ from .mdtext import (
 from .soup import (
     HEADINGS,
     RAW_BLOCK,
+    all_tags,
     cell_align,
     classify_media,
     code_language,
+    first_tag,
     flatten_deep_markup,
     html_block,
     parse_html,
@@ -299,7 +301,8 @@ class WordPressConverter(_Converter):
         text = str(el)
         if "pre" in parent_tags:
             return text
-        text = WS.sub(" ", text)
+        if "  " in text or not text.isprintable():  # "\t\n\r\f" are not printable: else WS finds nothing
+            text = WS.sub(" ", text)
         prev, nxt = el.previous_sibling, el.next_sibling
         parent = el.parent
         at_edge = (prev is None or nxt is None) and _is_block(parent)  # first or last in a block
@@ -722,12 +725,13 @@ def html_to_markdown(
     notes: list[str] = []
     html, seen_depth = flatten_deep_markup(repair_tag_typos(html))
     soup = parse_html(html)
-    root: Tag = soup.body or soup
+    root: Tag = first_tag(soup, "body") or soup  # soup.body, without bs4's find
     pass_comments(soup)
     pass_cleanup(root, ctx.embeds, notes)
     pass_repair(root)
-    pass_urls(root, ctx, found)
-    pass_depth(root, notes, seen_depth)
+    tags = all_tags(root)  # one walk for the two passes: pass_urls adds and removes no tag
+    pass_urls(root, ctx, found, tags)
+    pass_depth(root, notes, seen_depth, len(tags))
     md = WordPressConverter(ctx).convert_soup(root)
     if assets is not None:
         assets.extend(unique(found))

@@ -336,7 +336,11 @@ class _TreeBuilder(LXMLTreeBuilder):
     deeper than libxml2 builds) goes
     the bs4 way."""
 
+    # Did the parse make a comment (or a CDATA, PI, doctype)? Unknown after bs4's own parse: True.
+    made_comments = True
+
     def feed(self, markup: Any) -> None:
+        self.made_comments = True
         if not isinstance(markup, str) or _ODD_START.match(markup) or _has_odd_markup(markup.lower()):
             super().feed(markup)
             return
@@ -348,6 +352,7 @@ class _TreeBuilder(LXMLTreeBuilder):
                 raise _Fallback
             self._copy_tree(root)
         except (_Fallback, etree.LxmlError, UnicodeError, ValueError):
+            self.made_comments = True
             assert self.soup is not None
             self.soup.reset()  # as new, with the namespaces bs4 registers at the start
             self.initialize_soup(self.soup)
@@ -369,6 +374,7 @@ class _TreeBuilder(LXMLTreeBuilder):
         comment_tag = etree.Comment
         new_tag = Tag.__new__
         new_str = str.__new__
+        self.made_comments = False
         templates: dict[str, dict[str, Any]] = {}  # tag name -> what Tag() sets that is not a link
         names: dict[str, int] = {}  # bs4 leaves a count of 0 for each name it saw, in this order
         previous: Any = None  # the node made last (bs4's _most_recent_element)
@@ -415,6 +421,7 @@ class _TreeBuilder(LXMLTreeBuilder):
                 continue
             tag = el.tag
             if tag is comment_tag:
+                self.made_comments = True
                 add_string(el.text or "", parent, Comment, keep)
                 if el.tail:
                     add_string(el.tail, parent, cls, keep)
@@ -500,6 +507,8 @@ _NOT_TEXT = (Comment, CData, ProcessingInstruction, Declaration, Doctype)
 
 
 def pass_comments(root: Tag) -> None:
+    if isinstance(root, BeautifulSoup) and isinstance(root.builder, _TreeBuilder) and not root.builder.made_comments:
+        return  # parse_html copied the tree and met no comment: no walk needed
     more_done = False
     for node in [n for n in root.descendants if isinstance(n, _NOT_TEXT)]:
         if isinstance(node, Comment) and re.match(r"\s*more\b", str(node)) and not more_done:
@@ -557,15 +566,23 @@ _BR = frozenset(["br"])
 _URL_TAGS = frozenset(["img", "a", "video", "audio", "source", "track", "embed", "object"])
 
 
-def pass_urls(root: Tag, ctx: ConvertContext, assets: list[AssetRef]) -> None:
-    """Rewrite link and media URLs through the context; note every media URL as found."""
+def all_tags(root: Tag) -> list[Tag]:
+    """root.find_all(True): every tag below root, in document order."""
+    return [n for n in root.descendants if isinstance(n, Tag)]
+
+
+def pass_urls(root: Tag, ctx: ConvertContext, assets: list[AssetRef], tags: list[Tag] | None = None) -> None:
+    """Rewrite link and media URLs through the context; note every media URL as found. `tags`: all_tags(root)
+    when the caller has it (this pass adds or removes no tag)."""
 
     def media(url: str, kind: str) -> str:
         assets.append(AssetRef(url=url, kind=kind))
         return ctx.rewrite_asset(url)
 
-    for tag in tags_named(root, _URL_TAGS):
+    for tag in all_tags(root) if tags is None else tags:
         name = tag.name
+        if name not in _URL_TAGS:
+            continue
         if name == "img":
             src = str(tag.get("src") or "").strip()
             lazy = tag.get("data-lazy-src") or tag.get("data-src") or tag.get("data-orig-file")
@@ -684,10 +701,13 @@ def flatten_deep_markup(html: str) -> tuple[str, int]:
     return "".join(out), deepest
 
 
-def pass_depth(root: Tag, warnings: list[str], seen_depth: int = 0) -> None:
+def pass_depth(root: Tag, warnings: list[str], seen_depth: int = 0, tag_count: int | None = None) -> None:
     """Flatten markup nested deeper than MAX_DEPTH: containers first, then whatever is left.
-    `seen_depth`: the depth flatten_deep_markup saw before parsing (it flattened it already)."""
-    if seen_depth <= MAX_DEPTH and sum(1 for n in root.descendants if isinstance(n, Tag)) <= MAX_DEPTH:
+    `seen_depth`: the depth flatten_deep_markup saw before parsing (it flattened it already);
+    `tag_count`: len(all_tags(root)), when the caller has it."""
+    if tag_count is None:
+        tag_count = sum(1 for n in root.descendants if isinstance(n, Tag))
+    if seen_depth <= MAX_DEPTH and tag_count <= MAX_DEPTH:
         return  # no deeper than it has tags: the walk below would find nothing to do
     deepest = seen_depth
     stack: list[tuple[Tag, int]] = [(root, 0)]
