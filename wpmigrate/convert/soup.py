@@ -375,7 +375,7 @@ class _TreeBuilder(LXMLTreeBuilder):
         new_tag = Tag.__new__
         new_str = str.__new__
         self.made_comments = False
-        templates: dict[str, dict[str, Any]] = {}  # tag name -> what Tag() sets that is not a link
+        templates = _TAG_TEMPLATES
         names: dict[str, int] = {}  # bs4 leaves a count of 0 for each name it saw, in this order
         previous: Any = None  # the node made last (bs4's _most_recent_element)
 
@@ -438,6 +438,8 @@ class _TreeBuilder(LXMLTreeBuilder):
                 if tag == "meta":  # its charset may become a substitution: Tag() does that
                     raise _Fallback
                 template = templates[tag] = _tag_template(soup, self, tag, namespaces)
+                if len(templates) > 1000:  # tag names are the author's: keep the table small
+                    templates.clear()
             node = new_tag(Tag)
             siblings = parent.contents
             if siblings:
@@ -470,6 +472,11 @@ class _TreeBuilder(LXMLTreeBuilder):
                 add_string(el.text, node, cls, keep)
         soup._most_recent_element = previous
         soup.open_tag_counter = Counter(names)
+
+
+# Tag name -> what Tag() sets on a new tag of that name that is not a link: the same for every parse,
+# as every _TreeBuilder is made alike (no arguments) and the soup is always a BeautifulSoup.
+_TAG_TEMPLATES: dict[str, dict[str, Any]] = {}
 
 
 def _tag_template(soup: BeautifulSoup, builder: LXMLTreeBuilder, name: str, namespaces: Any) -> dict[str, Any]:
