@@ -82,6 +82,7 @@ from .mdtext import (
     escape_line_start,
     format_destination,
     format_title,
+    may_start_block,
     strip_breaks,
     tidy_markdown,
 )
@@ -101,6 +102,7 @@ from .soup import (
     pass_repair,
     pass_urls,
     raw_html,
+    release_tree,
     table_is_simple,
     table_rows,
     unique,
@@ -237,12 +239,12 @@ class WordPressConverter(_Converter):
         if (
             name in RAW_BLOCK
             or (name == "table" and not table_is_simple(node))
-            or (name == "script" and node.get("src"))
+            or (name == "script" and node.attrs.get("src"))
         ):
             return "\n\n" + html_block(node) + "\n\n"
         if name in RAW_INLINE:
             return str(node)
-        raw = node.get(RAW_ATTR)
+        raw = node.attrs.get(RAW_ATTR)  # node.get(), without its call
         if name == "div" and raw == RAW_MATH:  # display math: its lines stay lines (latex.py)
             return "\n\n" + node.get_text().strip() + "\n\n"
         if raw == RAW_HTML or (name == "pre" and node.find(_linked) is not None):
@@ -257,7 +259,11 @@ class WordPressConverter(_Converter):
         inner = self._child_tags.get((tags, name))
         if inner is None:
             inner = self._child_tags[(tags, name)] = _tags_below(tags, name)
-        trim_inside = _trim_inside(name)
+        trim_inside = _TRIM_INSIDE_BY_NAME.get(name)
+        if trim_inside is None:
+            trim_inside = _trim_inside(name)
+            if len(_TRIM_INSIDE_BY_NAME) < 1000:  # tag names are the author's: keep the table small
+                _TRIM_INSIDE_BY_NAME[name] = trim_inside
         strings: list[str] = []
         for child in node.contents:
             if isinstance(child, Tag):
@@ -312,13 +318,14 @@ class WordPressConverter(_Converter):
             text = text.rstrip(" ")
         if "_noformat" in parent_tags or not text:
             return text
-        if isinstance(parent, Tag) and parent.name == "span" and parent.get(RAW_ATTR):
+        if isinstance(parent, Tag) and parent.name == "span" and parent.attrs.get(RAW_ATTR):
             return text  # a kept shortcode or a footnote marker: Markdown text as it must be read
         text = escape_inline(text)
         if "$" in text:  # the author's dollars are not math delimiters (see latex.py)
             text = text.replace("$", "\\$") if self.ctx.math == "dollar" else text.replace("$$", "\\$\\$")
-        if "_inline" not in parent_tags and _at_line_start(el, self._line_memo):
-            stripped = text.lstrip(" ")
+        stripped = text.lstrip(" ")
+        # may_start_block first: most text could start no block, so where it stands does not matter.
+        if may_start_block(stripped) and "_inline" not in parent_tags and _at_line_start(el, self._line_memo):
             text = text[: len(text) - len(stripped)] + escape_line_start(stripped)
         return text
 
@@ -570,6 +577,9 @@ _TRIM_INSIDE = frozenset(
 )
 
 
+_TRIM_INSIDE_BY_NAME: dict[str, bool] = {}  # tag name -> _trim_inside(name)
+
+
 def _trim_inside(name: str) -> bool:
     return name in _TRIM_INSIDE or (name[:1] == "h" and _HEADING_NAME.match(name) is not None)
 
@@ -733,6 +743,7 @@ def html_to_markdown(
     pass_urls(root, ctx, found, tags)
     pass_depth(root, notes, seen_depth, len(tags))
     md = WordPressConverter(ctx).convert_soup(root)
+    release_tree(root, tags)
     if assets is not None:
         assets.extend(unique(found))
     if warnings is not None:

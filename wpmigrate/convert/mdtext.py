@@ -117,8 +117,8 @@ def _escape_segment(text: str, start: int, end: int) -> str:
 
 def escape_line_start(text: str) -> str:
     """Escape a construct that would start a block if `text` began a line (text already escaped)."""
-    if text[:1] not in _LINE_START_CHARS:
-        return text  # no pattern below (nor the table row) can match: most lines start with a letter
+    if not may_start_block(text):
+        return text
     if "|" in text and _TABLE_DELIMITER.match(text):
         hyphen = text.index("-")
         return text[:hyphen] + "\\" + text[hyphen:]
@@ -130,6 +130,12 @@ def escape_line_start(text: str) -> str:
             return text[: m.end()] + "\\" + text[m.end() :]
         return "\\" + text
     return text
+
+
+def may_start_block(text: str) -> bool:
+    """False when escape_line_start(text) would surely leave text as it is: its first character starts
+    none of the constructs (most text starts with a letter)."""
+    return text[:1] in _LINE_START_CHARS
 
 
 def chomp(text: str) -> tuple[str, str, str]:
