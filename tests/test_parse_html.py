@@ -6,6 +6,8 @@ text, links (parent, siblings, document order) and the soup's own parse state ar
 
 from __future__ import annotations
 
+import gc
+import weakref
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -148,3 +150,22 @@ def test_pass_comments_skips_the_walk_only_when_the_copy_met_no_comment() -> Non
     assert soup.parse_html("<p>a <b>b</b></p>").builder.made_comments is False
     assert soup.parse_html("<p>a <!-- c --></p>").builder.made_comments is True
     assert soup.parse_html("<p>a</p><input disabled>").builder.made_comments is True  # bs4's parse: unknown
+
+
+def test_html_to_markdown_leaves_its_tree_to_reference_counting(monkeypatch: pytest.MonkeyPatch) -> None:
+    """release_tree breaks the tree's cycles: with the cycle collector off, the tree is freed anyway."""
+    made: list[Any] = []
+
+    def record(html: str) -> BeautifulSoup:
+        doc = soup.parse_html(html)
+        made.extend(weakref.ref(n) for n in [doc, *doc.descendants] if isinstance(n, Tag))
+        return doc
+
+    monkeypatch.setattr(markdown, "parse_html", record)
+    gc.disable()
+    try:
+        md = markdown.html_to_markdown("<div><p>one <b>two</b></p><ul><li>three</li></ul></div>")
+        assert md == "one **two**\n\n- three\n"
+        assert made and all(ref() is None for ref in made)
+    finally:
+        gc.enable()
