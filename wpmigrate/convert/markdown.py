@@ -222,7 +222,7 @@ class WordPressConverter(_Converter):
         self._line_memo: dict[int, Any] = {}  # _at_line_start
         self._alt_memo: dict[int, bool] = {}  # _alternate
         self._item_index: dict[int, dict[int, int]] = {}  # _items_before
-        self._child_tags: dict[tuple[frozenset[str], str], frozenset[str]] = {}
+        self._child_tags = _CHILD_TAGS  # shared by every conversion: _tags_below is a pure function
 
     # --- dispatch -----------------------------------------------------------------------------
     # markdownify's own walk (MarkdownConverter.process_tag, 1.2) asks `node.find_parent("pre")` for
@@ -258,6 +258,8 @@ class WordPressConverter(_Converter):
 
         inner = self._child_tags.get((tags, name))
         if inner is None:
+            if len(self._child_tags) > 10_000:  # ancestries are the author's: keep the table small
+                self._child_tags.clear()
             inner = self._child_tags[(tags, name)] = _tags_below(tags, name)
         trim_inside = _TRIM_INSIDE_BY_NAME.get(name)
         if trim_inside is None:
@@ -549,6 +551,7 @@ _ConvertFn = Callable[..., str]
 _UNKNOWN: Any = object()
 _CONVERT_FNS: dict[type, dict[str, _ConvertFn | None]] = {}  # class -> tag name -> convert function
 _INITIAL_STATE: dict[type, dict[str, Any]] = {}
+_CHILD_TAGS: dict[tuple[frozenset[str], str], frozenset[str]] = {}  # (parent_tags, name) -> _tags_below
 _HEADING_NAME = re.compile(r"h(\d+)")  # markdownify's heading test (a prefix match: "h2x" counts)
 _FN_NAME = re.compile(r"[\[\]:-]")
 # markdownify 1.2's whitespace rules (its should_remove_whitespace_inside/_outside, not public API):

@@ -429,11 +429,13 @@ class _TreeBuilder(LXMLTreeBuilder):
                 continue
             if type(tag) is not str:
                 raise _Fallback  # a processing instruction or an entity
-            attrs = attr_dict()
-            for key, value in el.items():
+            items = el.items()
+            for key, value in items:
                 if key[0] == "{" or (value == key and key in _BOOLEAN_ATTRS):
                     raise _Fallback
-                attrs[key] = value
+            # Made whole, not set one by one: for str values (all lxml gives) HTMLAttributeDict's
+            # __setitem__ is dict's, called from Python.
+            attrs = attr_dict(items) if items else attr_dict()
             template = templates.get(tag)
             if template is None:
                 if tag == "meta":  # its charset may become a substitution: Tag() does that
