@@ -169,3 +169,24 @@ def test_html_to_markdown_leaves_its_tree_to_reference_counting(monkeypatch: pyt
         assert made and all(ref() is None for ref in made)
     finally:
         gc.enable()
+
+
+_TAG_PIECES = ["<b>", "</b>", "<B class=x>", "<bdi>", "<div-x>", "<i/>", "<!-- <b> -->", "<script><b></script>", "x", "<a", ">"]
+
+
+@given(st.lists(st.sampled_from(_TAG_PIECES), max_size=40))
+def test_deep_start_count_bounds_the_start_tags_flatten_counts(pieces: list[str]) -> None:
+    """flatten_deep_markup skips its token loop when _DEEP_START finds at most MAX_DEPTH: a bound."""
+    html = "".join(pieces)
+    counted = sum(
+        1
+        for m in soup._MARKUP_TOKEN.finditer(html)
+        if not m.group(2) and (m.group(3) or "").lower() in soup._DEEP_TAGS
+    )
+    assert len(soup._DEEP_START.findall(html)) >= counted
+
+
+def test_flatten_deep_markup_still_flattens_past_the_bound() -> None:
+    html = "<b>" * (soup.MAX_DEPTH + 5) + "x" + "</b>" * (soup.MAX_DEPTH + 5)
+    flat, deepest = soup.flatten_deep_markup(html)
+    assert deepest == soup.MAX_DEPTH + 5 and flat.count("<b>") == soup.MAX_DEPTH // 3 and "x" in flat

@@ -684,13 +684,18 @@ _MARKUP_TOKEN = re.compile(
 )
 
 
+# Where a start tag of _DEEP_TAGS may be: every one _MARKUP_TOKEN finds is found here (and more: in
+# comments, scripts), so their count bounds the depth from above, in one scan in C.
+_DEEP_START = re.compile(r"<(?:" + "|".join(sorted(_DEEP_TAGS)) + r")(?![a-zA-Z0-9-])", re.I)
+
+
 def flatten_deep_markup(html: str) -> tuple[str, int]:
     """(html, depth seen): when tags of _DEEP_TAGS nest deeper than MAX_DEPTH, the start and end tags
     below MAX_DEPTH // 3 of them are left out, before parsing. The parser itself is quadratic in depth
     (BeautifulSoup walks up the open tags for each text node), so this must happen on the text: 100,000
     nested divs would take minutes to parse. Text is never dropped. Depth 0: nothing to do."""
-    if html.count("<") <= MAX_DEPTH:
-        return html, 0
+    if html.count("<") <= MAX_DEPTH or len(_DEEP_START.findall(html)) <= MAX_DEPTH:
+        return html, 0  # fewer start tags of _DEEP_TAGS (counted anywhere) than it takes
     deepest = depth = 0
     for m in _MARKUP_TOKEN.finditer(html):
         name = (m.group(3) or "").lower()
