@@ -30,6 +30,7 @@ from bs4 import (
     ProcessingInstruction,
     Tag,
 )
+from bs4.builder import nonwhitespace_re
 from bs4.builder._lxml import LXMLTreeBuilder
 from lxml import etree
 
@@ -370,7 +371,8 @@ class _TreeBuilder(LXMLTreeBuilder):
         preserve = self.preserve_whitespace_tags
         namespaces = self.active_namespace_prefixes[-1]
         attr_dict = self.attribute_dict_class
-        split_lists = self._replace_cdata_list_attribute_values
+        value_list = self.attribute_value_list_class
+        find_words = nonwhitespace_re.findall
         comment_tag = etree.Comment
         new_tag = Tag.__new__
         new_str = str.__new__
@@ -429,20 +431,23 @@ class _TreeBuilder(LXMLTreeBuilder):
                 continue
             if type(tag) is not str:
                 raise _Fallback  # a processing instruction or an entity
-            items = el.items()
-            for key, value in items:
-                if key[0] == "{" or (value == key and key in _BOOLEAN_ATTRS):
-                    raise _Fallback
-            # Made whole, not set one by one: for str values (all lxml gives) HTMLAttributeDict's
-            # __setitem__ is dict's, called from Python.
-            attrs = attr_dict(items) if items else attr_dict()
-            template = templates.get(tag)
-            if template is None:
+            known = templates.get(tag)
+            if known is None:
                 if tag == "meta":  # its charset may become a substitution: Tag() does that
                     raise _Fallback
-                template = templates[tag] = _tag_template(soup, self, tag, namespaces)
+                known = templates[tag] = _tag_template(soup, self, tag, namespaces)
                 if len(templates) > 1000:  # tag names are the author's: keep the table small
                     templates.clear()
+            template, word_lists = known
+            items = el.items()
+            for i, (key, value) in enumerate(items):
+                if key[0] == "{" or (value == key and key in _BOOLEAN_ATTRS):
+                    raise _Fallback
+                if key in word_lists:  # class="a b": bs4's _replace_cdata_list_attribute_values
+                    items[i] = (key, value_list(find_words(value)))
+            # Made whole, not set one by one: for the values lxml gives (str) and these lists, the
+            # __setitem__ of HTMLAttributeDict is dict's, called from Python.
+            attrs = attr_dict(items) if items else attr_dict()
             node = new_tag(Tag)
             siblings = parent.contents
             if siblings:
@@ -451,7 +456,7 @@ class _TreeBuilder(LXMLTreeBuilder):
             else:
                 last = None
             fields = template.copy()
-            fields["attrs"] = split_lists(tag, attrs) if attrs else attrs
+            fields["attrs"] = attrs
             fields["_namespaces"] = namespaces or {}
             fields["contents"] = []
             fields["parent"] = parent
@@ -480,17 +485,21 @@ class _TreeBuilder(LXMLTreeBuilder):
 
 # Tag name -> what Tag() sets on a new tag of that name that is not a link: the same for every parse,
 # as every _TreeBuilder is made alike (no arguments) and the soup is always a BeautifulSoup.
-_TAG_TEMPLATES: dict[str, dict[str, Any]] = {}
+_TAG_TEMPLATES: dict[str, tuple[dict[str, Any], frozenset[str]]] = {}
 
 
-def _tag_template(soup: BeautifulSoup, builder: LXMLTreeBuilder, name: str, namespaces: Any) -> dict[str, Any]:
-    """What Tag(soup, builder, name, ...) sets on a new tag of this name, links and contents aside."""
+def _tag_template(
+    soup: BeautifulSoup, builder: LXMLTreeBuilder, name: str, namespaces: Any
+) -> tuple[dict[str, Any], frozenset[str]]:
+    """What Tag(soup, builder, name, ...) sets on a new tag of this name, links and contents aside;
+    and the names of its attributes bs4 splits into word lists (class, rel ...)."""
     fields = dict(vars(Tag(soup, builder, name, None, None, None, None, None, namespaces=namespaces)))
     for link in ("attrs", "_namespaces", "contents", "parent", "previous_element", "previous_sibling"):
         fields.pop(link, None)
     if name in builder.string_containers:
         del fields["interesting_string_types"]  # a set per tag: made per tag
-    return fields
+    lists = builder.cdata_list_attributes or {}
+    return fields, frozenset(lists.get("*", ())) | frozenset(lists.get(name.lower(), ()))
 
 
 def parse_html(html: str) -> BeautifulSoup:
