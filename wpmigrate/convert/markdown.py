@@ -358,7 +358,8 @@ class WordPressConverter(_Converter):
             return text
         if not text:
             return ""
-        text = re.sub(r"(^|\s)(#+)$", r"\1\\\2", text)
+        if text.endswith("#"):  # (stripped: no final newline for $ to match before)
+            text = re.sub(r"(^|\s)(#+)$", r"\1\\\2", text)
         return "\n\n{} {}\n\n".format("#" * max(1, min(6, n)), text)
 
     def convert_hr(self, el: Tag, text: str, parent_tags: set[str]) -> str:
@@ -452,7 +453,7 @@ class WordPressConverter(_Converter):
     # --- tables -------------------------------------------------------------------------------
     def convert_td(self, el: Tag, text: str, parent_tags: set[str]) -> str:
         cell = WS.sub(" ", text.replace("\\\n", " ")).strip()
-        self._cells[id(el)] = re.sub(r"(?<!\\)\|", r"\\|", cell)
+        self._cells[id(el)] = _UNESCAPED_PIPE.sub(r"\\|", cell) if "|" in cell else cell
         return ""
 
     convert_th = convert_td
@@ -532,7 +533,8 @@ class WordPressConverter(_Converter):
     def convert_img(self, el: Tag, text: str, parent_tags: set[str]) -> str:
         src = str(el.get("src") or "").strip()
         alt = WS.sub(" ", str(el.get("alt") or "")).strip()
-        alt = re.sub(r"([\[\]\\])", r"\\\1", alt)
+        if "[" in alt or "]" in alt or "\\" in alt:
+            alt = _ALT_SPECIAL.sub(lambda m: "\\" + m[0], alt)
         if not src:
             return alt
         return f"![{alt}]({format_destination(src)}{format_title(str(el.get('title') or ''))})"
@@ -548,6 +550,8 @@ class WordPressConverter(_Converter):
 
 # --- the walk's helpers (see WordPressConverter.process_tag) ---------------------------------------
 _ConvertFn = Callable[..., str]
+_UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
+_ALT_SPECIAL = re.compile(r"[\[\]\\]")
 _UNKNOWN: Any = object()
 _CONVERT_FNS: dict[type, dict[str, _ConvertFn | None]] = {}  # class -> tag name -> convert function
 _INITIAL_STATE: dict[type, dict[str, Any]] = {}

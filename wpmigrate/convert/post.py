@@ -68,7 +68,7 @@ def convert_post(post: Post, ctx: ConvertContext) -> ConvertedPost:
         warnings.append("a Gutenberg block comment was left in the text")
     separator = (
         ctx.excerpt_separator
-        if ctx.excerpt_separator and re.search(r"^" + re.escape(ctx.excerpt_separator) + r"$", markdown, re.M)
+        if ctx.excerpt_separator and ctx.excerpt_separator in markdown and re.search(r"^" + re.escape(ctx.excerpt_separator) + r"$", markdown, re.M)
         else ""
     )
     return ConvertedPost(
