@@ -745,8 +745,9 @@ def html_to_markdown(
     root: Tag = first_tag(soup, "body") or soup  # soup.body, without bs4's find
     pass_comments(soup)
     pass_cleanup(root, ctx.embeds, notes)
-    pass_repair(root)
-    tags = all_tags(root)  # one walk for the two passes: pass_urls adds and removes no tag
+    # One list of the tags for the next two passes (pass_urls adds and removes no tag): pass_repair's
+    # own, when it changed nothing.
+    tags = pass_repair(root) or all_tags(root)
     pass_urls(root, ctx, found, tags)
     pass_depth(root, notes, seen_depth, len(tags))
     md = WordPressConverter(ctx).convert_soup(root)

@@ -202,7 +202,9 @@ _INNER_SPACES = re.compile(r"(?<=\S) {2,}(?=\S)")
 def tidy_markdown(md: str) -> str:
     """No trailing whitespace, one blank line at most (outside code), no dangling hard break, one final newline."""
     out: list[str] = []
-    for in_code, line in iter_lines(md):
+    # Without a fence opener anywhere, no line is code: the lines as they are, no reader needed.
+    lines = iter_lines(md) if "```" in md or "~~~" in md else ((False, line) for line in md.split("\n"))
+    for in_code, line in lines:
         line = line.rstrip()
         if in_code:
             out.append(line)

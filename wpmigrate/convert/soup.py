@@ -557,8 +557,9 @@ def pass_comments(root: Tag) -> None:
 _VOID_BY_HTML5 = frozenset(["source", "track", "embed", "param", "wbr"])  # libxml2 does not know these are void
 
 
-def pass_repair(root: Tag) -> None:
-    """Fix what the lxml parser gets wrong for HTML5, and what markdownify cannot see.
+def pass_repair(root: Tag) -> list[Tag] | None:
+    """Fix what the lxml parser gets wrong for HTML5, and what markdownify cannot see. Returns
+    all_tags(root) when it changed nothing (most posts: the caller's next walk is spared), else None.
 
     One walk gathers the four kinds of tag each step works on: no step makes or removes a tag of a
     later step's kind (but for the <pre> it wraps code in, added to the list) or changes their order."""
@@ -566,23 +567,26 @@ def pass_repair(root: Tag) -> None:
     codes: list[Tag] = []
     pres: list[Tag] = []
     noscripts: list[Tag] = []
-    for node in root.descendants:
-        if isinstance(node, Tag):
-            name = node.name
-            if name in _VOID_BY_HTML5:
-                voids.append(node)
-            elif name == "code":
-                codes.append(node)
-            elif name == "pre":
-                pres.append(node)
-            elif name == "noscript":
-                noscripts.append(node)
+    tags = all_tags(root)
+    for node in tags:
+        name = node.name
+        if name in _VOID_BY_HTML5:
+            voids.append(node)
+        elif name == "code":
+            codes.append(node)
+        elif name == "pre":
+            pres.append(node)
+        elif name == "noscript":
+            noscripts.append(node)
+    changed = bool(noscripts)
     for tag in voids:
+        changed = changed or bool(tag.contents)
         for child in reversed(list(tag.contents)):
             tag.insert_after(child.extract())
     for code in codes:
         # Multi-line inline code (autop put <br> in it): a code span cannot hold a line break.
         if first_tag(code, "br") is not None and not has_ancestor(code, "pre"):
+            changed = True
             for text in code.find_all(string=True):
                 if text.startswith("\n") and getattr(text.previous_sibling, "name", "") == "br":
                     text.replace_with(text[1:])  # the <br> is the line break; the newline was spacing
@@ -591,9 +595,11 @@ def pass_repair(root: Tag) -> None:
             pres.append(pre)  # its <br>s become newlines with the others (in any order: the same result)
     for pre in pres:
         for br in tags_named(pre, _BR):
+            changed = True
             br.replace_with("\n")
     for tag in noscripts:
         tag.unwrap()
+    return None if changed else tags
 
 
 _BR = frozenset(["br"])
