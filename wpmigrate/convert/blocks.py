@@ -108,6 +108,17 @@ class Block:
     inner: list[Block | str] = field(default_factory=list)
 
 
+_JSON = json.JSONDecoder()
+
+
+def _decode_json(text: str) -> Any:
+    """json.loads(text) for a text starting with "{", without its wrapping (it was half the parse)."""
+    value, end = _JSON.raw_decode(text)
+    if text[end:].strip(" \t\n\r"):  # json.loads: only JSON whitespace may follow
+        raise ValueError("extra data after the JSON")
+    return value
+
+
 def parse_blocks(text: str) -> tuple[list[Block | str], bool]:
     """The block tree of a post (top-level items: freeform HTML strings and blocks), and whether it had any."""
     root = Block("", {})
@@ -129,7 +140,7 @@ def parse_blocks(text: str) -> tuple[list[Block | str], bool]:
                     break
             continue
         try:
-            attrs = json.loads(attrs_json) if attrs_json else {}
+            attrs = _decode_json(attrs_json) if attrs_json else {}
         except ValueError:
             attrs = {}
         block = Block(name, attrs if isinstance(attrs, dict) else {})
