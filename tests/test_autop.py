@@ -207,7 +207,9 @@ def test_autop_output_is_balanced_paragraphs(parts):
     assert out.count("<p>") == out.count("</p>")
 
 
-@given(st.lists(st.sampled_from(["<br />", "<br", "br />", " ", "\t", "\n", "\x0b", "\x0c", "\r", "\u00a0", "a", "<p>"])))
+@given(
+    st.lists(st.sampled_from(["<br />", "<br", "br />", " ", "\t", "\n", "\x0b", "\x0c", "\r", "\u00a0", "a", "<p>"]))
+)
 def test_add_line_breaks_is_the_regex_it_replaces(pieces: list[str]) -> None:
     text = "".join(pieces)
     assert autop_module.add_line_breaks(text) == autop_module._NEWLINE.sub("<br />\n", text)

@@ -183,7 +183,16 @@ def test_footnotes_without_meta_leave_the_markers_alone():
 
 @pytest.mark.parametrize(
     "text",
-    ['{"a":1} ', '{"a":[1,{"b":null}]}\n', '{"a":1}\u00a0', '{"a":1} x ', '{"a":1}}  ', "{a:1} ", '{"a":"\\u00e9"} \t\r\n', "{} "],
+    [
+        '{"a":1} ',
+        '{"a":[1,{"b":null}]}\n',
+        '{"a":1}\u00a0',
+        '{"a":1} x ',
+        '{"a":1}}  ',
+        "{a:1} ",
+        '{"a":"\\u00e9"} \t\r\n',
+        "{} ",
+    ],
 )
 def test_block_attributes_decode_as_json_loads_would(text: str) -> None:
     try:

@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup, Tag
-from bs4.element import PreformattedString
 from bs4.builder._lxml import LXMLTreeBuilder
+from bs4.element import PreformattedString
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -171,7 +171,19 @@ def test_html_to_markdown_leaves_its_tree_to_reference_counting(monkeypatch: pyt
         gc.enable()
 
 
-_TAG_PIECES = ["<b>", "</b>", "<B class=x>", "<bdi>", "<div-x>", "<i/>", "<!-- <b> -->", "<script><b></script>", "x", "<a", ">"]
+_TAG_PIECES = [
+    "<b>",
+    "</b>",
+    "<B class=x>",
+    "<bdi>",
+    "<div-x>",
+    "<i/>",
+    "<!-- <b> -->",
+    "<script><b></script>",
+    "x",
+    "<a",
+    ">",
+]
 
 
 @given(st.lists(st.sampled_from(_TAG_PIECES), max_size=40))
@@ -179,9 +191,7 @@ def test_deep_start_count_bounds_the_start_tags_flatten_counts(pieces: list[str]
     """flatten_deep_markup skips its token loop when _DEEP_START finds at most MAX_DEPTH: a bound."""
     html = "".join(pieces)
     counted = sum(
-        1
-        for m in soup._MARKUP_TOKEN.finditer(html)
-        if not m.group(2) and (m.group(3) or "").lower() in soup._DEEP_TAGS
+        1 for m in soup._MARKUP_TOKEN.finditer(html) if not m.group(2) and (m.group(3) or "").lower() in soup._DEEP_TAGS
     )
     assert len(soup._DEEP_START.findall(html)) >= counted
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -419,7 +418,13 @@ def test_bare_url_prefilter_never_hides_a_match(text: str, may: bool) -> None:
         assert shortcodes._BARE_URL.search(text) is None
 
 
-@given(st.lists(st.sampled_from(["http://a.b/", "https://x", "<p>", "</p>", "<br>", "<br />", " ", "\t", "\n", "\u00a0", "a", ">", '"'])))
+@given(
+    st.lists(
+        st.sampled_from(
+            ["http://a.b/", "https://x", "<p>", "</p>", "<br>", "<br />", " ", "\t", "\n", "\u00a0", "a", ">", '"']
+        )
+    )
+)
 def test_bare_url_prefilter_agrees_with_the_regex(pieces: list[str]) -> None:
     text = "".join(pieces)
     assert shortcodes._BARE_URL.search(text) is None or shortcodes._may_hold_bare_url(text)
