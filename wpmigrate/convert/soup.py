@@ -388,11 +388,9 @@ class _TreeBuilder(LXMLTreeBuilder):
                 text = "\n" if "\n" in text else " "  # a blank run is one newline or one space
             node = new_str(cls, text)
             siblings = parent.contents
-            if siblings:
-                last = siblings[-1]
+            last = siblings[-1] if siblings else None
+            if last is not None:
                 last.next_sibling = node
-            else:
-                last = None
             node.__dict__ = {
                 "hidden": False,
                 "parent": parent,
@@ -450,11 +448,9 @@ class _TreeBuilder(LXMLTreeBuilder):
             attrs = attr_dict(items) if items else attr_dict()
             node = new_tag(Tag)
             siblings = parent.contents
-            if siblings:
-                last = siblings[-1]
+            last = siblings[-1] if siblings else None
+            if last is not None:
                 last.next_sibling = node
-            else:
-                last = None
             fields = template.copy()
             fields["attrs"] = attrs
             fields["_namespaces"] = namespaces or {}
