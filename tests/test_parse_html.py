@@ -200,3 +200,25 @@ def test_flatten_deep_markup_still_flattens_past_the_bound() -> None:
     html = "<b>" * (soup.MAX_DEPTH + 5) + "x" + "</b>" * (soup.MAX_DEPTH + 5)
     flat, deepest = soup.flatten_deep_markup(html)
     assert deepest == soup.MAX_DEPTH + 5 and flat.count("<b>") == soup.MAX_DEPTH // 3 and "x" in flat
+
+
+def test_the_cycle_collector_is_back_on_after_a_conversion_even_a_failed_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[bool] = []
+
+    def fail(html: str) -> BeautifulSoup:
+        seen.append(gc.isenabled())
+        raise RecursionError
+
+    assert gc.isenabled()
+    assert markdown.html_to_markdown("<p>a</p>") == "a\n" and gc.isenabled()
+    monkeypatch.setattr(markdown, "parse_html", fail)
+    with pytest.raises(RecursionError):
+        markdown.html_to_markdown("<p>a</p>")
+    assert seen == [False] and gc.isenabled()
+    gc.disable()
+    try:
+        with pytest.raises(RecursionError):
+            markdown.html_to_markdown("<p>a</p>")
+        assert not gc.isenabled()  # off before: left off
+    finally:
+        gc.enable()
