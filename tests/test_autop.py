@@ -7,6 +7,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from wpmigrate.convert import autop as autop_module
 from wpmigrate.convert.autop import autop
 
 
@@ -204,3 +205,11 @@ def test_autop_keeps_all_visible_text(parts):
 def test_autop_output_is_balanced_paragraphs(parts):
     out = autop("".join(w + s for w, s in parts))
     assert out.count("<p>") == out.count("</p>")
+
+
+@given(
+    st.lists(st.sampled_from(["<br />", "<br", "br />", " ", "\t", "\n", "\x0b", "\x0c", "\r", "\u00a0", "a", "<p>"]))
+)
+def test_add_line_breaks_is_the_regex_it_replaces(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    assert autop_module.add_line_breaks(text) == autop_module._NEWLINE.sub("<br />\n", text)

@@ -17,7 +17,7 @@ import audit
 import pytest
 from conftest import CORPUS, FIXTURES, ROOT, check_golden, corpus_file
 
-from wpmigrate.convert import Attachment, ConvertContext
+from wpmigrate.convert import Attachment, ConvertContext, blocks
 from wpmigrate.convert.blocks import parse_blocks, render_blocks
 from wpmigrate.convert.post import convert_post
 from wpmigrate.models import Post
@@ -179,3 +179,28 @@ def test_footnotes_without_meta_leave_the_markers_alone():
     md = convert_post(Post(source="t", content=content), CTX).markdown
     assert md.startswith("A claim<sup>[1](#aa484441-9ea2-470c-a0a3-218ede0c6b05)</sup>")
     assert re.search(r"\[\^\d\]", md) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"a":1} ',
+        '{"a":[1,{"b":null}]}\n',
+        '{"a":1}\u00a0',
+        '{"a":1} x ',
+        '{"a":1}}  ',
+        "{a:1} ",
+        '{"a":"\\u00e9"} \t\r\n',
+        "{} ",
+    ],
+)
+def test_block_attributes_decode_as_json_loads_would(text: str) -> None:
+    try:
+        expected: object = json.loads(text)
+    except ValueError:
+        expected = ValueError
+    try:
+        got: object = blocks._decode_json(text)
+    except ValueError:
+        got = ValueError
+    assert got == expected

@@ -6,6 +6,8 @@ text, links (parent, siblings, document order) and the soup's own parse state ar
 
 from __future__ import annotations
 
+import gc
+import weakref
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -13,6 +15,7 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup, Tag
 from bs4.builder._lxml import LXMLTreeBuilder
+from bs4.element import PreformattedString
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -125,3 +128,97 @@ def test_parse_html_builds_the_bs4_tree_for_corpus_posts(export: str, monkeypatc
     assert len(seen) > 5
     for html in seen:
         assert_same_tree(html)
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<p>a <!-- c --> b</p>",
+        "<p>a</ x>b</p>",  # a bogus comment: no "<!" in the markup
+        "<p>a</p><input disabled><!-- c --><p>b</p>",  # the copy starts, then falls back to bs4
+        "<!DOCTYPE html><p>d</p><![CDATA[ x ]]>",
+    ],
+)
+def test_pass_comments_removes_every_comment_whichever_way_the_tree_was_built(html: str) -> None:
+    doc = soup.parse_html(html)
+    assert any(isinstance(n, PreformattedString) for n in doc.descendants)
+    soup.pass_comments(doc)
+    assert not any(isinstance(n, PreformattedString) for n in doc.descendants)
+
+
+def test_pass_comments_skips_the_walk_only_when_the_copy_met_no_comment() -> None:
+    assert soup.parse_html("<p>a <b>b</b></p>").builder.made_comments is False
+    assert soup.parse_html("<p>a <!-- c --></p>").builder.made_comments is True
+    assert soup.parse_html("<p>a</p><input disabled>").builder.made_comments is True  # bs4's parse: unknown
+
+
+def test_html_to_markdown_leaves_its_tree_to_reference_counting(monkeypatch: pytest.MonkeyPatch) -> None:
+    """release_tree breaks the tree's cycles: with the cycle collector off, the tree is freed anyway."""
+    made: list[Any] = []
+
+    def record(html: str) -> BeautifulSoup:
+        doc = soup.parse_html(html)
+        made.extend(weakref.ref(n) for n in [doc, *doc.descendants] if isinstance(n, Tag))
+        return doc
+
+    monkeypatch.setattr(markdown, "parse_html", record)
+    gc.disable()
+    try:
+        md = markdown.html_to_markdown("<div><p>one <b>two</b></p><ul><li>three</li></ul></div>")
+        assert md == "one **two**\n\n- three\n"
+        assert made and all(ref() is None for ref in made)
+    finally:
+        gc.enable()
+
+
+_TAG_PIECES = [
+    "<b>",
+    "</b>",
+    "<B class=x>",
+    "<bdi>",
+    "<div-x>",
+    "<i/>",
+    "<!-- <b> -->",
+    "<script><b></script>",
+    "x",
+    "<a",
+    ">",
+]
+
+
+@given(st.lists(st.sampled_from(_TAG_PIECES), max_size=40))
+def test_deep_start_count_bounds_the_start_tags_flatten_counts(pieces: list[str]) -> None:
+    """flatten_deep_markup skips its token loop when _DEEP_START finds at most MAX_DEPTH: a bound."""
+    html = "".join(pieces)
+    counted = sum(
+        1 for m in soup._MARKUP_TOKEN.finditer(html) if not m.group(2) and (m.group(3) or "").lower() in soup._DEEP_TAGS
+    )
+    assert len(soup._DEEP_START.findall(html)) >= counted
+
+
+def test_flatten_deep_markup_still_flattens_past_the_bound() -> None:
+    html = "<b>" * (soup.MAX_DEPTH + 5) + "x" + "</b>" * (soup.MAX_DEPTH + 5)
+    flat, deepest = soup.flatten_deep_markup(html)
+    assert deepest == soup.MAX_DEPTH + 5 and flat.count("<b>") == soup.MAX_DEPTH // 3 and "x" in flat
+
+
+def test_the_cycle_collector_is_back_on_after_a_conversion_even_a_failed_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[bool] = []
+
+    def fail(html: str) -> BeautifulSoup:
+        seen.append(gc.isenabled())
+        raise RecursionError
+
+    assert gc.isenabled()
+    assert markdown.html_to_markdown("<p>a</p>") == "a\n" and gc.isenabled()
+    monkeypatch.setattr(markdown, "parse_html", fail)
+    with pytest.raises(RecursionError):
+        markdown.html_to_markdown("<p>a</p>")
+    assert seen == [False] and gc.isenabled()
+    gc.disable()
+    try:
+        with pytest.raises(RecursionError):
+            markdown.html_to_markdown("<p>a</p>")
+        assert not gc.isenabled()  # off before: left off
+    finally:
+        gc.enable()

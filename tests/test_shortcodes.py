@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from wpmigrate.convert import Attachment, ConvertContext
+from wpmigrate.convert import Attachment, ConvertContext, shortcodes
 from wpmigrate.convert.embeds import detect_provider, render_embed
 from wpmigrate.convert.post import convert_post
 from wpmigrate.convert.shortcodes import KNOWN, count_shortcodes, parse_attrs, protect_code, render_shortcodes, scan
@@ -395,3 +397,34 @@ def test_real_counts_split_as_expected_on_one_export():
             assert "*(gallery: its images are not in the export, see the original page)*" in converted.markdown
     assert unknown["gallery"] == 53 and handled["gallery"] == 0
     assert handled["youtube"] > 40 and handled["caption"] > 15 and handled["code"] > 5
+
+
+@pytest.mark.parametrize(
+    ("text", "may"),
+    [
+        ("no links at all", False),
+        ('<a href="https://example.com/">x</a> and http in prose', False),
+        ("https://example.com/", True),
+        ("  https://example.com/", True),
+        ("text\n\t https://example.com/", True),
+        ("<p>\u00a0https://example.com/</p>", True),
+        ("<br />\n  https://example.com/", True),
+        ("see https://example.com/", False),
+    ],
+)
+def test_bare_url_prefilter_never_hides_a_match(text: str, may: bool) -> None:
+    assert shortcodes._may_hold_bare_url(text) is may
+    if not may:
+        assert shortcodes._BARE_URL.search(text) is None
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            ["http://a.b/", "https://x", "<p>", "</p>", "<br>", "<br />", " ", "\t", "\n", "\u00a0", "a", ">", '"']
+        )
+    )
+)
+def test_bare_url_prefilter_agrees_with_the_regex(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    assert shortcodes._BARE_URL.search(text) is None or shortcodes._may_hold_bare_url(text)

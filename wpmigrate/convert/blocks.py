@@ -108,6 +108,17 @@ class Block:
     inner: list[Block | str] = field(default_factory=list)
 
 
+_JSON = json.JSONDecoder()
+
+
+def _decode_json(text: str) -> Any:
+    """json.loads(text) for a text starting with "{", without its wrapping (it was half the parse)."""
+    value, end = _JSON.raw_decode(text)
+    if text[end:].strip(" \t\n\r"):  # json.loads: only JSON whitespace may follow
+        raise ValueError("extra data after the JSON")
+    return value
+
+
 def parse_blocks(text: str) -> tuple[list[Block | str], bool]:
     """The block tree of a post (top-level items: freeform HTML strings and blocks), and whether it had any."""
     root = Block("", {})
@@ -115,23 +126,26 @@ def parse_blocks(text: str) -> tuple[list[Block | str], bool]:
     pos = 0
     had = False
     for m in _DELIMITER.finditer(text):
-        stack[-1].inner.append(text[pos : m.start()])
-        pos = m.end()
+        start, end = m.span()
+        stack[-1].inner.append(text[pos:start])
+        pos = end
         had = True
-        name = (m.group("ns") or "core/") + m.group("name")
-        if m.group("closer"):
-            if any(b.name == name for b in stack[1:]):
-                while stack[-1].name != name:
-                    stack.pop()
-                stack.pop()
+        closer, ns, short, attrs_json, void = m.groups()
+        name = (ns or "core/") + short
+        if closer:
+            # Close the innermost open block of that name (and any left open inside it); else ignore it.
+            for i in range(len(stack) - 1, 0, -1):
+                if stack[i].name == name:
+                    del stack[i:]
+                    break
             continue
         try:
-            attrs = json.loads(m.group("attrs")) if m.group("attrs") else {}
+            attrs = _decode_json(attrs_json) if attrs_json else {}
         except ValueError:
             attrs = {}
         block = Block(name, attrs if isinstance(attrs, dict) else {})
         stack[-1].inner.append(block)
-        if not m.group("void"):
+        if not void:
             stack.append(block)
     root.inner.append(text[pos:])
     return root.inner, had
@@ -159,8 +173,9 @@ def render_blocks(html_text: str, ctx: ConvertContext, stats: Counter, footnotes
 def _render(item: Block | str, ctx: ConvertContext, stats: Counter, notes: list[dict[str, str]]) -> str:
     if isinstance(item, str):
         return item
-    stats[item.name] += 1
-    short = item.name.split("/", 1)[1] if item.name.startswith("core/") else item.name
+    name = item.name
+    stats[name] += 1
+    short = name[5:] if name.startswith("core/") else name
     if short in DROP_ALL:
         _count_children(item, stats)
         return ""

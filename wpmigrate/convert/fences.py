@@ -20,11 +20,14 @@ import re
 from collections.abc import Iterator
 
 _OPEN = re.compile(r" *(`{3,}|~{3,})(.*)", re.S)
+_FENCE_STARTS = ("```", "~~~")
 _LINE = re.compile(r"[^\n]*\n|[^\n]+")
 
 
 def opening_fence(line: str) -> str:
     """The fence (```` ``` ````, `~~~~` ...) that `line` opens, "" when it opens none."""
+    if line.lstrip(" ")[:3] not in _FENCE_STARTS:
+        return ""  # most lines: no regex needed
     m = _OPEN.fullmatch(line.rstrip("\n"))
     if not m or (m.group(1)[0] == "`" and "`" in m.group(2)):
         return ""

@@ -62,8 +62,10 @@ Decisions (what the output looks like, and why):
 
 from __future__ import annotations
 
+import gc
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from html import escape as html_escape
 from typing import TYPE_CHECKING, Any
 
@@ -82,15 +84,18 @@ from .mdtext import (
     escape_line_start,
     format_destination,
     format_title,
+    may_start_block,
     strip_breaks,
     tidy_markdown,
 )
 from .soup import (
     HEADINGS,
     RAW_BLOCK,
+    all_tags,
     cell_align,
     classify_media,
     code_language,
+    first_tag,
     flatten_deep_markup,
     html_block,
     parse_html,
@@ -99,6 +104,7 @@ from .soup import (
     pass_repair,
     pass_urls,
     raw_html,
+    release_tree,
     table_is_simple,
     table_rows,
     unique,
@@ -218,7 +224,7 @@ class WordPressConverter(_Converter):
         self._line_memo: dict[int, Any] = {}  # _at_line_start
         self._alt_memo: dict[int, bool] = {}  # _alternate
         self._item_index: dict[int, dict[int, int]] = {}  # _items_before
-        self._child_tags: dict[tuple[frozenset[str], str], frozenset[str]] = {}
+        self._child_tags = _CHILD_TAGS  # shared by every conversion: _tags_below is a pure function
 
     # --- dispatch -----------------------------------------------------------------------------
     # markdownify's own walk (MarkdownConverter.process_tag, 1.2) asks `node.find_parent("pre")` for
@@ -235,12 +241,12 @@ class WordPressConverter(_Converter):
         if (
             name in RAW_BLOCK
             or (name == "table" and not table_is_simple(node))
-            or (name == "script" and node.get("src"))
+            or (name == "script" and node.attrs.get("src"))
         ):
             return "\n\n" + html_block(node) + "\n\n"
         if name in RAW_INLINE:
             return str(node)
-        raw = node.get(RAW_ATTR)
+        raw = node.attrs.get(RAW_ATTR)  # node.get(), without its call
         if name == "div" and raw == RAW_MATH:  # display math: its lines stay lines (latex.py)
             return "\n\n" + node.get_text().strip() + "\n\n"
         if raw == RAW_HTML or (name == "pre" and node.find(_linked) is not None):
@@ -254,8 +260,14 @@ class WordPressConverter(_Converter):
 
         inner = self._child_tags.get((tags, name))
         if inner is None:
+            if len(self._child_tags) > 10_000:  # ancestries are the author's: keep the table small
+                self._child_tags.clear()
             inner = self._child_tags[(tags, name)] = _tags_below(tags, name)
-        trim_inside = _trim_inside(name)
+        trim_inside = _TRIM_INSIDE_BY_NAME.get(name)
+        if trim_inside is None:
+            trim_inside = _trim_inside(name)
+            if len(_TRIM_INSIDE_BY_NAME) < 1000:  # tag names are the author's: keep the table small
+                _TRIM_INSIDE_BY_NAME[name] = trim_inside
         strings: list[str] = []
         for child in node.contents:
             if isinstance(child, Tag):
@@ -299,7 +311,8 @@ class WordPressConverter(_Converter):
         text = str(el)
         if "pre" in parent_tags:
             return text
-        text = WS.sub(" ", text)
+        if "  " in text or not text.isprintable():  # "\t\n\r\f" are not printable: else WS finds nothing
+            text = WS.sub(" ", text)
         prev, nxt = el.previous_sibling, el.next_sibling
         parent = el.parent
         at_edge = (prev is None or nxt is None) and _is_block(parent)  # first or last in a block
@@ -309,13 +322,14 @@ class WordPressConverter(_Converter):
             text = text.rstrip(" ")
         if "_noformat" in parent_tags or not text:
             return text
-        if isinstance(parent, Tag) and parent.name == "span" and parent.get(RAW_ATTR):
+        if isinstance(parent, Tag) and parent.name == "span" and parent.attrs.get(RAW_ATTR):
             return text  # a kept shortcode or a footnote marker: Markdown text as it must be read
         text = escape_inline(text)
         if "$" in text:  # the author's dollars are not math delimiters (see latex.py)
             text = text.replace("$", "\\$") if self.ctx.math == "dollar" else text.replace("$$", "\\$\\$")
-        if "_inline" not in parent_tags and _at_line_start(el, self._line_memo):
-            stripped = text.lstrip(" ")
+        stripped = text.lstrip(" ")
+        # may_start_block first: most text could start no block, so where it stands does not matter.
+        if may_start_block(stripped) and "_inline" not in parent_tags and _at_line_start(el, self._line_memo):
             text = text[: len(text) - len(stripped)] + escape_line_start(stripped)
         return text
 
@@ -346,7 +360,8 @@ class WordPressConverter(_Converter):
             return text
         if not text:
             return ""
-        text = re.sub(r"(^|\s)(#+)$", r"\1\\\2", text)
+        if text.endswith("#"):  # (stripped: no final newline for $ to match before)
+            text = re.sub(r"(^|\s)(#+)$", r"\1\\\2", text)
         return "\n\n{} {}\n\n".format("#" * max(1, min(6, n)), text)
 
     def convert_hr(self, el: Tag, text: str, parent_tags: set[str]) -> str:
@@ -440,7 +455,7 @@ class WordPressConverter(_Converter):
     # --- tables -------------------------------------------------------------------------------
     def convert_td(self, el: Tag, text: str, parent_tags: set[str]) -> str:
         cell = WS.sub(" ", text.replace("\\\n", " ")).strip()
-        self._cells[id(el)] = re.sub(r"(?<!\\)\|", r"\\|", cell)
+        self._cells[id(el)] = _UNESCAPED_PIPE.sub(r"\\|", cell) if "|" in cell else cell
         return ""
 
     convert_th = convert_td
@@ -520,7 +535,8 @@ class WordPressConverter(_Converter):
     def convert_img(self, el: Tag, text: str, parent_tags: set[str]) -> str:
         src = str(el.get("src") or "").strip()
         alt = WS.sub(" ", str(el.get("alt") or "")).strip()
-        alt = re.sub(r"([\[\]\\])", r"\\\1", alt)
+        if "[" in alt or "]" in alt or "\\" in alt:
+            alt = _ALT_SPECIAL.sub(lambda m: "\\" + m[0], alt)
         if not src:
             return alt
         return f"![{alt}]({format_destination(src)}{format_title(str(el.get('title') or ''))})"
@@ -536,9 +552,12 @@ class WordPressConverter(_Converter):
 
 # --- the walk's helpers (see WordPressConverter.process_tag) ---------------------------------------
 _ConvertFn = Callable[..., str]
+_UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
+_ALT_SPECIAL = re.compile(r"[\[\]\\]")
 _UNKNOWN: Any = object()
 _CONVERT_FNS: dict[type, dict[str, _ConvertFn | None]] = {}  # class -> tag name -> convert function
 _INITIAL_STATE: dict[type, dict[str, Any]] = {}
+_CHILD_TAGS: dict[tuple[frozenset[str], str], frozenset[str]] = {}  # (parent_tags, name) -> _tags_below
 _HEADING_NAME = re.compile(r"h(\d+)")  # markdownify's heading test (a prefix match: "h2x" counts)
 _FN_NAME = re.compile(r"[\[\]:-]")
 # markdownify 1.2's whitespace rules (its should_remove_whitespace_inside/_outside, not public API):
@@ -565,6 +584,9 @@ _TRIM_INSIDE = frozenset(
         "th",
     ]
 )
+
+
+_TRIM_INSIDE_BY_NAME: dict[str, bool] = {}  # tag name -> _trim_inside(name)
 
 
 def _trim_inside(name: str) -> bool:
@@ -707,6 +729,24 @@ def _alternate(lst: Tag, memo: dict[int, bool] | None = None) -> bool:
     return memo[id(lst)]
 
 
+@contextmanager
+def cycle_collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while a post's tree is built, walked and released (and back on
+    after, unless it was off already). The tree's few hundred objects would set off a collection every
+    few posts, each walking every object young enough, and a full one now and then walking the whole
+    heap (in a --jobs worker: the parent's too): 8% of a conversion. release_tree frees the tree
+    without the collector, so nothing piles up meanwhile; other cyclic garbage waits for the next
+    collection, after the post."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def html_to_markdown(
     html: str,
     ctx: ConvertContext | None = None,
@@ -721,14 +761,18 @@ def html_to_markdown(
     found: list[AssetRef] = []
     notes: list[str] = []
     html, seen_depth = flatten_deep_markup(repair_tag_typos(html))
-    soup = parse_html(html)
-    root: Tag = soup.body or soup
-    pass_comments(soup)
-    pass_cleanup(root, ctx.embeds, notes)
-    pass_repair(root)
-    pass_urls(root, ctx, found)
-    pass_depth(root, notes, seen_depth)
-    md = WordPressConverter(ctx).convert_soup(root)
+    with cycle_collector_paused():
+        soup = parse_html(html)
+        root: Tag = first_tag(soup, "body") or soup  # soup.body, without bs4's find
+        pass_comments(soup)
+        pass_cleanup(root, ctx.embeds, notes)
+        # One list of the tags for the next two passes (pass_urls adds and removes no tag): pass_repair's
+        # own, when it changed nothing.
+        tags = pass_repair(root) or all_tags(root)
+        pass_urls(root, ctx, found, tags)
+        pass_depth(root, notes, seen_depth, len(tags))
+        md = WordPressConverter(ctx).convert_soup(root)
+        release_tree(root, tags)
     if assets is not None:
         assets.extend(unique(found))
     if warnings is not None:

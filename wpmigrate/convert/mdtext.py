@@ -29,6 +29,9 @@ _LINE_START = [
 # A GFM table's delimiter row (`-|-`, `|:--|`): with any line above it, that line would become a table
 # header. Escaping its first hyphen leaves a cell that is not only hyphens, so no table.
 _TABLE_DELIMITER = re.compile(r"\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
+# The first characters any of those can match at (the patterns' own first characters): anything else
+# starts no block. "" is not in it, as no pattern matches an empty text.
+_LINE_START_CHARS = frozenset("#>-+*0123456789=_~[| \t:")
 
 
 def _is_ws(ch: str) -> bool:
@@ -114,6 +117,8 @@ def _escape_segment(text: str, start: int, end: int) -> str:
 
 def escape_line_start(text: str) -> str:
     """Escape a construct that would start a block if `text` began a line (text already escaped)."""
+    if not may_start_block(text):
+        return text
     if "|" in text and _TABLE_DELIMITER.match(text):
         hyphen = text.index("-")
         return text[:hyphen] + "\\" + text[hyphen:]
@@ -127,8 +132,16 @@ def escape_line_start(text: str) -> str:
     return text
 
 
+def may_start_block(text: str) -> bool:
+    """False when escape_line_start(text) would surely leave text as it is: its first character starts
+    none of the constructs (most text starts with a letter)."""
+    return text[:1] in _LINE_START_CHARS
+
+
 def chomp(text: str) -> tuple[str, str, str]:
     """Split leading/trailing whitespace (U+00A0 included) and hard breaks off, keeping them as they are."""
+    if text and not text[0].isspace() and not text[-1].isspace() and text[:2] != "\\\n":
+        return "", text, ""  # nothing at either edge (re's \s is str.isspace; a "\\\n" ends in a space)
     m = _EDGES.match(text)
     assert m is not None  # the pattern matches any string
     return m.group(1), m.group(2), m.group(3)
@@ -139,7 +152,10 @@ _LEADING_BREAKS = re.compile(r"^(?:[ \t]*\\\n)+")
 
 def strip_breaks(text: str) -> str:
     """Drop hard breaks at the edges of a block: there they would show as a backslash."""
-    text = _LEADING_BREAKS.sub("", text.strip(" \t\r\n"), count=1)
+    text = text.strip(" \t\r\n")
+    if "\\" not in text:
+        return text  # no break to drop
+    text = _LEADING_BREAKS.sub("", text, count=1)
     text = text.rstrip(" \t\r\n")
     # A break at the very end is now a lone backslash ("YouTube<br>" in a caption): an odd run only,
     # an even one is escaped backslashes.
@@ -186,7 +202,9 @@ _INNER_SPACES = re.compile(r"(?<=\S) {2,}(?=\S)")
 def tidy_markdown(md: str) -> str:
     """No trailing whitespace, one blank line at most (outside code), no dangling hard break, one final newline."""
     out: list[str] = []
-    for in_code, line in iter_lines(md):
+    # Without a fence opener anywhere, no line is code: the lines as they are, no reader needed.
+    lines = iter_lines(md) if "```" in md or "~~~" in md else ((False, line) for line in md.split("\n"))
+    for in_code, line in lines:
         line = line.rstrip()
         if in_code:
             out.append(line)
@@ -195,7 +213,7 @@ def tidy_markdown(md: str) -> str:
             continue
         if line == "\\" and (not out or not out[-1]):
             continue  # a hard break opening a paragraph (text after a block inside <p>)
-        if not line.startswith("<"):
+        if "  " in line and not line.startswith("<"):
             line = _INNER_SPACES.sub(" ", line)  # "a <b> </b> c" and friends
         if not line and out and _dangling_break(out[-1]):
             out[-1] = out[-1][:-1].rstrip()

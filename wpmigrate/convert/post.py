@@ -64,11 +64,15 @@ def convert_post(post: Post, ctx: ConvertContext) -> ConvertedPost:
     except RecursionError as exc:  # the depth guard should prevent this; say which post if it does not
         raise ConvertError(post.where, "markup nested too deeply to convert") from exc
     warnings += build.report_lines() + build.warnings
-    if any("<!-- wp:" in text for code, text in iter_segments(markdown) if not code):  # in code: the author's text
+    if "<!-- wp:" in markdown and any(
+        "<!-- wp:" in text for code, text in iter_segments(markdown) if not code
+    ):  # in code: the author's text
         warnings.append("a Gutenberg block comment was left in the text")
     separator = (
         ctx.excerpt_separator
-        if ctx.excerpt_separator and re.search(r"^" + re.escape(ctx.excerpt_separator) + r"$", markdown, re.M)
+        if ctx.excerpt_separator
+        and ctx.excerpt_separator in markdown
+        and re.search(r"^" + re.escape(ctx.excerpt_separator) + r"$", markdown, re.M)
         else ""
     )
     return ConvertedPost(

@@ -614,8 +614,26 @@ def embed_url(sc: Shortcode) -> str:
 _BARE_URL = re.compile(r"(<p>\s*|<br\s*/?>\s*|^[ \t]*)(https?://[^\s<>\"]+)(?=\s*(?:</p>|<br\s*/?>|$))", re.M)
 
 
+def _may_hold_bare_url(text: str) -> bool:
+    """False only when _BARE_URL surely finds nothing: no "http" comes after a ">" or a line start
+    (what its three openings end with), whitespace between them skipped."""
+    i = text.find("http")
+    while i >= 0:
+        j = i - 1
+        while j >= 0 and text[j].isspace():  # \s as re reads it
+            if text[j] == "\n":
+                return True  # a line start (before [ \t]*) or a ">" further back: let the regex say
+            j -= 1
+        if j < 0 or text[j] == ">":
+            return True
+        i = text.find("http", i + 4)
+    return False
+
+
 def autoembed(text: str, ctx: ConvertContext) -> str:
     """WordPress's auto-embed: a URL alone on its line (or paragraph) becomes an embed, or at least a link."""
+    if not _may_hold_bare_url(text):
+        return text  # no scan of every line with _BARE_URL: most posts have no URL on its own
     spans: list[tuple[list[int], list[int]]] = []  # found on the first bare URL: most posts have none
 
     def embed(m: re.Match[str]) -> str:

@@ -30,6 +30,7 @@ from bs4 import (
     ProcessingInstruction,
     Tag,
 )
+from bs4.builder import nonwhitespace_re
 from bs4.builder._lxml import LXMLTreeBuilder
 from lxml import etree
 
@@ -336,7 +337,11 @@ class _TreeBuilder(LXMLTreeBuilder):
     deeper than libxml2 builds) goes
     the bs4 way."""
 
+    # Did the parse make a comment (or a CDATA, PI, doctype)? Unknown after bs4's own parse: True.
+    made_comments = True
+
     def feed(self, markup: Any) -> None:
+        self.made_comments = True
         if not isinstance(markup, str) or _ODD_START.match(markup) or _has_odd_markup(markup.lower()):
             super().feed(markup)
             return
@@ -348,87 +353,168 @@ class _TreeBuilder(LXMLTreeBuilder):
                 raise _Fallback
             self._copy_tree(root)
         except (_Fallback, etree.LxmlError, UnicodeError, ValueError):
+            self.made_comments = True
             assert self.soup is not None
             self.soup.reset()  # as new, with the namespaces bs4 registers at the start
             self.initialize_soup(self.soup)
             super().feed(markup)
 
     def _copy_tree(self, root: Any) -> None:
-        """Make the bs4 objects bs4's start/end/data/comment handlers would, in the same order."""
+        """Make the bs4 objects bs4's start/end/data/comment handlers would, in the same order.
+
+        Objects are made without their constructors (Tag.__init__ and NavigableString.__new__ were
+        two thirds of this copy): each gets the attributes those would give it, the per-name ones
+        from a template made once per parse by a real Tag()."""
         soup = self.soup
         assert soup is not None
         containers = self.string_containers
         preserve = self.preserve_whitespace_tags
         namespaces = self.active_namespace_prefixes[-1]
         attr_dict = self.attribute_dict_class
+        value_list = self.attribute_value_list_class
+        find_words = nonwhitespace_re.findall
         comment_tag = etree.Comment
+        new_tag = Tag.__new__
+        new_str = str.__new__
+        self.made_comments = False
+        templates = _TAG_TEMPLATES
         names: dict[str, int] = {}  # bs4 leaves a count of 0 for each name it saw, in this order
         previous: Any = None  # the node made last (bs4's _most_recent_element)
 
         def add_string(text: str, parent: Tag, cls: type[NavigableString], keep: bool) -> None:
-            """bs4's endData + object_was_parsed, linked by hand (NavigableString() leaves all links None)."""
+            """bs4's endData + object_was_parsed: NavigableString(text) then its links."""
             nonlocal previous
             if not keep and not text.strip(_ASCII_SPACES):
                 text = "\n" if "\n" in text else " "  # a blank run is one newline or one space
-            node = cls(text)
-            node.parent = parent
-            node.previous_element = previous
-            previous.next_element = node
+            node = new_str(cls, text)
             siblings = parent.contents
-            if siblings:
-                node.previous_sibling = last = siblings[-1]
+            last = siblings[-1] if siblings else None
+            if last is not None:
                 last.next_sibling = node
+            node.__dict__ = {
+                "hidden": False,
+                "parent": parent,
+                "previous_element": previous,
+                "next_element": None,
+                "next_sibling": None,
+                "previous_sibling": last,
+            }
+            previous.next_element = node
             siblings.append(node)
             previous = node
 
-        # The open elements: (their children still to copy, bs4 parent, class of the strings in it,
-        # whitespace kept in it?, the text after the element)
+        # The open elements: (the next sibling to copy after it, bs4 parent, class of the strings in it,
+        # whitespace kept in it?, the text after the element). Children are reached by el[0] and
+        # getnext(), not iter(el): lxml makes a tag matcher for each iterator (a third of this copy).
         stack: list[tuple[Any, Tag, type[NavigableString], bool, str | None]] = []
-        children: Any = iter((root,))
+        el: Any = root
         parent: Tag = soup
         cls: type[NavigableString] = NavigableString
         keep = False
         while True:
-            el = next(children, None)
             if el is None:
                 if not stack:
                     break
-                children, parent, cls, keep, tail = stack.pop()
+                el, parent, cls, keep, tail = stack.pop()
                 if tail:
                     add_string(tail, parent, cls, keep)
                 continue
             tag = el.tag
             if tag is comment_tag:
+                self.made_comments = True
                 add_string(el.text or "", parent, Comment, keep)
                 if el.tail:
                     add_string(el.tail, parent, cls, keep)
+                el = el.getnext()
                 continue
             if type(tag) is not str:
                 raise _Fallback  # a processing instruction or an entity
-            attrs = attr_dict()
-            for key, value in el.items():
+            known = templates.get(tag)
+            if known is None:
+                if tag == "meta":  # its charset may become a substitution: Tag() does that
+                    raise _Fallback
+                known = templates[tag] = _tag_template(soup, self, tag, namespaces)
+                if len(templates) > 1000:  # tag names are the author's: keep the table small
+                    templates.clear()
+            template, word_lists = known
+            items = el.items()
+            for i, (key, value) in enumerate(items):
                 if key[0] == "{" or (value == key and key in _BOOLEAN_ATTRS):
                     raise _Fallback
-                attrs[key] = value
-            node = Tag(soup, self, tag, None, None, attrs, parent, previous, namespaces=namespaces)
-            parent.contents.append(node)
+                if key in word_lists:  # class="a b": bs4's _replace_cdata_list_attribute_values
+                    items[i] = (key, value_list(find_words(value)))
+            # Made whole, not set one by one: for the values lxml gives (str) and these lists, the
+            # __setitem__ of HTMLAttributeDict is dict's, called from Python.
+            attrs = attr_dict(items) if items else attr_dict()
+            node = new_tag(Tag)
+            siblings = parent.contents
+            last = siblings[-1] if siblings else None
+            if last is not None:
+                last.next_sibling = node
+            fields = template.copy()
+            fields["attrs"] = attrs
+            fields["_namespaces"] = namespaces or {}
+            fields["contents"] = []
+            fields["parent"] = parent
+            fields["previous_element"] = previous
+            fields["previous_sibling"] = last
+            if "interesting_string_types" not in fields:  # a string container's is its own set
+                fields["interesting_string_types"] = {containers[tag]}
+            node.__dict__ = fields
+            if previous is not None:
+                previous.next_element = node
+            siblings.append(node)
             previous = node
             names[tag] = 0
-            stack.append((children, parent, cls, keep, el.tail))
+            stack.append((el.getnext(), parent, cls, keep, el.tail))
             if len(stack) > _TREE_DEPTH:
                 raise _Fallback  # libxml2 stops building its tree at depth 256; its events go on
-            children, parent = iter(el), node
+            parent = node
             cls = containers.get(tag, cls)
             keep = keep or tag in preserve
             if el.text:
                 add_string(el.text, node, cls, keep)
+            el = el[0] if len(el) else None
         soup._most_recent_element = previous
         soup.open_tag_counter = Counter(names)
+
+
+# Tag name -> what Tag() sets on a new tag of that name that is not a link: the same for every parse,
+# as every _TreeBuilder is made alike (no arguments) and the soup is always a BeautifulSoup.
+_TAG_TEMPLATES: dict[str, tuple[dict[str, Any], frozenset[str]]] = {}
+
+
+def _tag_template(
+    soup: BeautifulSoup, builder: LXMLTreeBuilder, name: str, namespaces: Any
+) -> tuple[dict[str, Any], frozenset[str]]:
+    """What Tag(soup, builder, name, ...) sets on a new tag of this name, links and contents aside;
+    and the names of its attributes bs4 splits into word lists (class, rel ...)."""
+    fields = dict(vars(Tag(soup, builder, name, None, None, None, None, None, namespaces=namespaces)))
+    for link in ("attrs", "_namespaces", "contents", "parent", "previous_element", "previous_sibling"):
+        fields.pop(link, None)
+    if name in builder.string_containers:
+        del fields["interesting_string_types"]  # a set per tag: made per tag
+    lists = builder.cdata_list_attributes or {}
+    return fields, frozenset(lists.get("*", ())) | frozenset(lists.get(name.lower(), ()))
 
 
 def parse_html(html: str) -> BeautifulSoup:
     """BeautifulSoup(html, "lxml"), the same tree, built in about half the time."""
     return BeautifulSoup(html, builder=_TreeBuilder())
+
+
+def release_tree(root: Tag, tags: list[Tag]) -> None:
+    """Unlink a tree nobody will read again (`tags`: the tags below root, or some of them), so that
+    reference counting frees it at once. A bs4 tree is a web of cycles (parent and child, next and
+    previous): left to the cycle collector, each post's tree costs collections and, surviving one,
+    grows the old generation, which every full collection walks (issue 11: a --jobs worker's CPU)."""
+    for tag in tags:
+        tag.__dict__.clear()
+    node: Tag | None = root
+    while node is not None:  # root and its ancestors, up to the soup
+        parent = node.parent
+        node.__dict__.clear()
+        node = parent
 
 
 def tags_named(root: Tag, names: AbstractSet[str]) -> list[Tag]:
@@ -451,6 +537,8 @@ _NOT_TEXT = (Comment, CData, ProcessingInstruction, Declaration, Doctype)
 
 
 def pass_comments(root: Tag) -> None:
+    if isinstance(root, BeautifulSoup) and isinstance(root.builder, _TreeBuilder) and not root.builder.made_comments:
+        return  # parse_html copied the tree and met no comment: no walk needed
     more_done = False
     for node in [n for n in root.descendants if isinstance(n, _NOT_TEXT)]:
         if isinstance(node, Comment) and re.match(r"\s*more\b", str(node)) and not more_done:
@@ -465,8 +553,9 @@ def pass_comments(root: Tag) -> None:
 _VOID_BY_HTML5 = frozenset(["source", "track", "embed", "param", "wbr"])  # libxml2 does not know these are void
 
 
-def pass_repair(root: Tag) -> None:
-    """Fix what the lxml parser gets wrong for HTML5, and what markdownify cannot see.
+def pass_repair(root: Tag) -> list[Tag] | None:
+    """Fix what the lxml parser gets wrong for HTML5, and what markdownify cannot see. Returns
+    all_tags(root) when it changed nothing (most posts: the caller's next walk is spared), else None.
 
     One walk gathers the four kinds of tag each step works on: no step makes or removes a tag of a
     later step's kind (but for the <pre> it wraps code in, added to the list) or changes their order."""
@@ -474,23 +563,26 @@ def pass_repair(root: Tag) -> None:
     codes: list[Tag] = []
     pres: list[Tag] = []
     noscripts: list[Tag] = []
-    for node in root.descendants:
-        if isinstance(node, Tag):
-            name = node.name
-            if name in _VOID_BY_HTML5:
-                voids.append(node)
-            elif name == "code":
-                codes.append(node)
-            elif name == "pre":
-                pres.append(node)
-            elif name == "noscript":
-                noscripts.append(node)
+    tags = all_tags(root)
+    for node in tags:
+        name = node.name
+        if name in _VOID_BY_HTML5:
+            voids.append(node)
+        elif name == "code":
+            codes.append(node)
+        elif name == "pre":
+            pres.append(node)
+        elif name == "noscript":
+            noscripts.append(node)
+    changed = bool(noscripts)
     for tag in voids:
+        changed = changed or bool(tag.contents)
         for child in reversed(list(tag.contents)):
             tag.insert_after(child.extract())
     for code in codes:
         # Multi-line inline code (autop put <br> in it): a code span cannot hold a line break.
         if first_tag(code, "br") is not None and not has_ancestor(code, "pre"):
+            changed = True
             for text in code.find_all(string=True):
                 if text.startswith("\n") and getattr(text.previous_sibling, "name", "") == "br":
                     text.replace_with(text[1:])  # the <br> is the line break; the newline was spacing
@@ -499,24 +591,34 @@ def pass_repair(root: Tag) -> None:
             pres.append(pre)  # its <br>s become newlines with the others (in any order: the same result)
     for pre in pres:
         for br in tags_named(pre, _BR):
+            changed = True
             br.replace_with("\n")
     for tag in noscripts:
         tag.unwrap()
+    return None if changed else tags
 
 
 _BR = frozenset(["br"])
 _URL_TAGS = frozenset(["img", "a", "video", "audio", "source", "track", "embed", "object"])
 
 
-def pass_urls(root: Tag, ctx: ConvertContext, assets: list[AssetRef]) -> None:
-    """Rewrite link and media URLs through the context; note every media URL as found."""
+def all_tags(root: Tag) -> list[Tag]:
+    """root.find_all(True): every tag below root, in document order."""
+    return [n for n in root.descendants if isinstance(n, Tag)]
+
+
+def pass_urls(root: Tag, ctx: ConvertContext, assets: list[AssetRef], tags: list[Tag] | None = None) -> None:
+    """Rewrite link and media URLs through the context; note every media URL as found. `tags`: all_tags(root)
+    when the caller has it (this pass adds or removes no tag)."""
 
     def media(url: str, kind: str) -> str:
         assets.append(AssetRef(url=url, kind=kind))
         return ctx.rewrite_asset(url)
 
-    for tag in tags_named(root, _URL_TAGS):
+    for tag in all_tags(root) if tags is None else tags:
         name = tag.name
+        if name not in _URL_TAGS:
+            continue
         if name == "img":
             src = str(tag.get("src") or "").strip()
             lazy = tag.get("data-lazy-src") or tag.get("data-src") or tag.get("data-orig-file")
@@ -593,13 +695,18 @@ _MARKUP_TOKEN = re.compile(
 )
 
 
+# Where a start tag of _DEEP_TAGS may be: every one _MARKUP_TOKEN finds is found here (and more: in
+# comments, scripts), so their count bounds the depth from above, in one scan in C.
+_DEEP_START = re.compile(r"<(?:" + "|".join(sorted(_DEEP_TAGS)) + r")(?![a-zA-Z0-9-])", re.I)
+
+
 def flatten_deep_markup(html: str) -> tuple[str, int]:
     """(html, depth seen): when tags of _DEEP_TAGS nest deeper than MAX_DEPTH, the start and end tags
     below MAX_DEPTH // 3 of them are left out, before parsing. The parser itself is quadratic in depth
     (BeautifulSoup walks up the open tags for each text node), so this must happen on the text: 100,000
     nested divs would take minutes to parse. Text is never dropped. Depth 0: nothing to do."""
-    if html.count("<") <= MAX_DEPTH:
-        return html, 0
+    if html.count("<") <= MAX_DEPTH or len(_DEEP_START.findall(html)) <= MAX_DEPTH:
+        return html, 0  # fewer start tags of _DEEP_TAGS (counted anywhere) than it takes
     deepest = depth = 0
     for m in _MARKUP_TOKEN.finditer(html):
         name = (m.group(3) or "").lower()
@@ -635,10 +742,13 @@ def flatten_deep_markup(html: str) -> tuple[str, int]:
     return "".join(out), deepest
 
 
-def pass_depth(root: Tag, warnings: list[str], seen_depth: int = 0) -> None:
+def pass_depth(root: Tag, warnings: list[str], seen_depth: int = 0, tag_count: int | None = None) -> None:
     """Flatten markup nested deeper than MAX_DEPTH: containers first, then whatever is left.
-    `seen_depth`: the depth flatten_deep_markup saw before parsing (it flattened it already)."""
-    if seen_depth <= MAX_DEPTH and sum(1 for n in root.descendants if isinstance(n, Tag)) <= MAX_DEPTH:
+    `seen_depth`: the depth flatten_deep_markup saw before parsing (it flattened it already);
+    `tag_count`: len(all_tags(root)), when the caller has it."""
+    if tag_count is None:
+        tag_count = sum(1 for n in root.descendants if isinstance(n, Tag))
+    if seen_depth <= MAX_DEPTH and tag_count <= MAX_DEPTH:
         return  # no deeper than it has tags: the walk below would find nothing to do
     deepest = seen_depth
     stack: list[tuple[Tag, int]] = [(root, 0)]

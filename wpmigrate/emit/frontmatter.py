@@ -163,6 +163,9 @@ def _quick_scalar(text: str, flow: bool) -> str | None:
 _PRINTABLE = re.compile("[\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010fffe]+")
 _RESOLVER = yaml.resolver.Resolver()
 _STR = "tag:yaml.org,2002:str"
+# Resolver.resolve also tries resolvers registered for any first character (key None) and path resolvers:
+# PyYAML's safe resolver has neither, and the shortcut in _plain holds only then.
+_WILDCARD_FREE = None not in _RESOLVER.yaml_implicit_resolvers and not _RESOLVER.yaml_path_resolvers
 
 
 def _plain(text: str, flow: bool) -> bool:
@@ -180,7 +183,10 @@ def _plain(text: str, flow: bool) -> bool:
         return False
     if flow and any(c in rest for c in ",?[]{}:"):
         return False
-    # Not read back as a number, date, bool or null (PyYAML would quote it).
+    # Not read back as a number, date, bool or null (PyYAML would quote it). The resolver tries only
+    # the patterns registered for the first character: with none, it answers str.
+    if _WILDCARD_FREE and first not in _RESOLVER.yaml_implicit_resolvers:
+        return True
     return _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == _STR
 
 
