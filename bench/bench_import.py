@@ -2,8 +2,8 @@
 
     python bench/bench_import.py /tmp/big.xml [--passes 2]
 
-Reads the file the way the pipeline does (open_wxr, then posts() `--passes` times: the pipeline streams
-twice) and touches every field so nothing is left lazy. Peak RSS is resource.getrusage's ru_maxrss of
+Reads the file the way the pipeline does (open_wxr, then posts() `--passes` times: the pipeline reads
+it once) and touches every field so nothing is left lazy. Peak RSS is resource.getrusage's ru_maxrss of
 this process (interpreter and imports included; the baseline before parsing is printed too).
 """
 

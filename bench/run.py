@@ -37,6 +37,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 WORK = HERE / ".work"
+TRASH = WORK / "trash"  # output folders of finished runs, removed when every run is timed
 PEER_DIR = HERE / ".peer"
 PEER_PKG = PEER_DIR / "node_modules" / "wordpress-export-to-markdown"
 PEER_VERSION = "2.2.2"
@@ -147,18 +148,26 @@ SETTLE_SECONDS = 3.0
 
 
 def settle() -> None:
-    """Flush what removing a big output folder left to the disk, then wait for it to be done. On ext4
-    mounted with `discard` (this machine's root), the blocks freed by an `rm -rf` of 10,000 files are
-    discarded in the background for seconds afterwards, and file creations meanwhile are ten times
-    slower (openat 0.5 ms instead of 0.05 ms): a cold run timed right after would measure that. The
-    same pause before every timed run, for both tools."""
+    """Flush what the last run left to the disk, then pause: the same before every timed run, for both
+    tools, so that no run pays for writing back the one before it."""
     os.sync()
     time.sleep(SETTLE_SECONDS)
 
 
+def clear(out: Path) -> None:
+    """Make way for a cold run: the old folder is moved into TRASH (a rename: instant), and TRASH is
+    emptied once every run is timed. Deleting it here would tax the next timed run: on ext4 mounted with
+    `discard` (this machine's root), the blocks an `rm -rf` of 10,000 files frees are discarded in the
+    background for seconds afterwards, and file creations meanwhile are ten times slower (openat 0.5 ms
+    instead of 0.05 ms). A sync and a pause do not reliably cover it."""
+    if out.exists():
+        TRASH.mkdir(parents=True, exist_ok=True)
+        out.rename(TRASH / f"{out.name}-{time.time_ns()}")
+
+
 def run_one(cmd: list[str], out: Path, fresh: bool = True) -> Timing:
     if fresh:
-        shutil.rmtree(out, ignore_errors=True)
+        clear(out)
         settle()
     load = load1()
     seconds, peak, code = timed(cmd, cwd=ROOT)
@@ -205,29 +214,37 @@ def main() -> None:
     index = None if args.no_peer else install_peer()
     print(f"{time.strftime('%Y-%m-%d %H:%M %Z')}: {machine()}")
     print("| run | time | rate | peak RSS | output | load |\n|---|---:|---:|---:|---:|---:|")
-    for size in sizes:
-        export = export_for(size)
-        ours: list[Timing] = []
-        peer: list[Timing] = []
-        out_ours, out_peer = WORK / f"out-wpmigrate-{size}", WORK / f"out-peer-{size}"
-        for _ in range(args.repeat):
-            ours.append(run_one(wpmigrate_cmd(export, out_ours, args.jobs), out_ours))
-            if index is not None:
-                peer.append(run_one(peer_cmd(index, export, out_peer), out_peer))
-        o = best(ours)
-        print(line(f"wpmigrate {size:,} cold (best of {len(ours)})", o, size))
-        if peer:
-            p = best(peer)
-            print(line(f"peer {size:,} (best of {len(peer)})", p, size))
-            print(
-                f"| ratio {size:,}: peer / wpmigrate time | {p.seconds / o.seconds:.2f} | | "
-                f"memory {o.peak_mb / p.peak_mb:.2f} | | |"
-            )
-        if args.scaling:
-            scaling(export, out_ours, args.repeat, size)
-        if args.warm:
-            warm(export, out_ours, args, size, o)
-        shutil.rmtree(out_peer, ignore_errors=True)  # the next timed run settles after its own rmtree
+    try:
+        for size in sizes:
+            bench_size(size, args, index)
+    finally:
+        shutil.rmtree(TRASH, ignore_errors=True)
+
+
+def bench_size(size: int, args: argparse.Namespace, index: Path | None) -> None:
+    """Every timing of one export size (cold against the peer, then --scaling and --warm if asked)."""
+    export = export_for(size)
+    ours: list[Timing] = []
+    peer: list[Timing] = []
+    out_ours, out_peer = WORK / f"out-wpmigrate-{size}", WORK / f"out-peer-{size}"
+    for _ in range(args.repeat):
+        ours.append(run_one(wpmigrate_cmd(export, out_ours, args.jobs), out_ours))
+        if index is not None:
+            peer.append(run_one(peer_cmd(index, export, out_peer), out_peer))
+    o = best(ours)
+    print(line(f"wpmigrate {size:,} cold (best of {len(ours)})", o, size))
+    if peer:
+        p = best(peer)
+        print(line(f"peer {size:,} (best of {len(peer)})", p, size))
+        print(
+            f"| ratio {size:,}: peer / wpmigrate time | {p.seconds / o.seconds:.2f} | | "
+            f"memory {o.peak_mb / p.peak_mb:.2f} | | |"
+        )
+    if args.scaling:
+        scaling(export, out_ours, args.repeat, size)
+    if args.warm:
+        warm(export, out_ours, args, size, o)
+    clear(out_peer)
 
 
 def scaling(export: Path, out: Path, repeat: int, size: int) -> None:
