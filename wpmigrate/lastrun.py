@@ -37,7 +37,9 @@ import hashlib
 import os
 import pickle
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, fields, replace
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +52,8 @@ from .models import OutputFile, RunReport
 from .plan import WRITES, Change, Plan
 from .settings import Settings
 
-SCHEMA = 3  # 3: predicted records, ctime in stats, racy stats, input stats
+SCHEMA = 4  # 3: predicted records, ctime in stats, racy stats, input stats; 4: written in frames
+_ROWS = 4096  # files per frame of the record: what a writing run holds of it at once (issue 11, memory)
 _PRESENTATION = {"quiet", "verbose", "jobs", "check"}  # options that change no byte of the output or the report
 Stat = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 # path, action, source, kind, old_hash, new_hash, note, to_fetch
@@ -88,16 +91,83 @@ def read_record(out_dir: Path) -> bytes | None:
         return None
 
 
-def _write_record(out_dir: Path, blob: bytes | None) -> None:
-    """Replace the record (None: remove it)."""
+def load_record(out_dir: Path) -> Recorded | None:
+    """The record of the output folder `out_dir`, read (None: none, or not of this schema)."""
+    return _load(record_path(out_dir))
+
+
+def _write_record(out_dir: Path, frames: Iterable[object] | None) -> None:
+    """Replace the record (None: remove it) with the pickled frames, written as they come."""
     path = record_path(out_dir)
-    if blob is None:
+    if frames is None:
         path.unlink(missing_ok=True)
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_bytes(blob)
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "wb") as fh:
+            for frame in frames:
+                pickle.dump(frame, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+# The record is a header frame, then frames of up to _ROWS rows: ("stats", rows), ("changes", rows) (each
+# row a change's fields and its output's (source, kind)), ("manifest", rows). A writing run of 100,000
+# files then never holds the whole record (nor its pickle) beside its plan.
+_MAGIC = "wpmigrate-last-run"
+
+
+def _frames_of(rec: Recorded) -> Iterator[object]:
+    """A whole Recorded as frames (a replay re-recording settled stats: the record is in memory anyway)."""
+    yield _header(rec.key, rec.inputs, rec.report, rec.options, rec.manifest[1], rec.manifest[2])
+    yield from _chunked("stats", rec.stats)
+    yield from _chunked("changes", zip(rec.changes, rec.outputs, strict=True))
+    yield from _chunked("manifest", rec.manifest[0])
+
+
+def _header(
+    key: str, inputs: object, report: RunReport, options: object, m_options: object, m_unfetched: object
+) -> tuple[object, ...]:
+    return (_MAGIC, SCHEMA, key, inputs, report, options, m_options, m_unfetched)
+
+
+def _chunked(kind: str, rows: Iterable[object]) -> Iterator[tuple[str, list[object]]]:
+    it = iter(rows)
+    while chunk := list(islice(it, _ROWS)):
+        yield kind, chunk
+
+
+def _load(path: Path) -> Recorded | None:
+    """The record at `path`; None when there is none or it is not one of this schema."""
+    try:
+        fh = open(path, "rb")  # noqa: SIM115
+    except OSError:
+        return None
+    with fh:
+        head = pickle.load(fh)
+        if not (isinstance(head, tuple) and len(head) == 8 and head[:2] == (_MAGIC, SCHEMA)):
+            return None
+        _, _, key, inputs, report, options, m_options, m_unfetched = head
+        rows: dict[str, list[Any]] = {"stats": [], "changes": [], "manifest": []}
+        while True:
+            try:
+                kind, chunk = pickle.load(fh)
+            except EOFError:
+                break
+            rows[kind].extend(chunk)
+    return Recorded(
+        key=key,
+        inputs=inputs,
+        stats=tuple(rows["stats"]),
+        report=report,
+        changes=tuple(c for c, _ in rows["changes"]),
+        outputs=tuple(o for _, o in rows["changes"]),
+        manifest=(tuple(rows["manifest"]), m_options, m_unfetched),
+        options=options,
+    )
 
 
 def replay(settings: Settings) -> tuple[RunReport, Plan] | None:
@@ -105,18 +175,15 @@ def replay(settings: Settings) -> tuple[RunReport, Plan] | None:
     if not _eligible(settings) or settings.dry_run:
         return None
     try:
-        blob = read_record(settings.out)
-        if blob is None:
-            return None
-        rec = pickle.loads(blob)
-        if not isinstance(rec, Recorded) or rec.key != _key(settings):
+        rec = load_record(settings.out)
+        if rec is None or rec.key != _key(settings):
             return None
         fence = time.time_ns() - RACY_NS
         if not _inputs_hold(rec, settings) or not _outputs_hold(rec):  # (one stat per export first)
             return None
         if any(sha is not None for _, _, sha in rec.stats) or any(racy for _, _, racy, _ in rec.inputs):
             # Verified by their bytes: stats old enough now are trusted from here on.
-            _write_record(settings.out, pickle.dumps(_settled(rec, fence), protocol=pickle.HIGHEST_PROTOCOL))
+            _write_record(settings.out, _frames_of(_settled(rec, fence)))
     except Exception:  # noqa: BLE001  # a damaged record: a full run, whatever unpickling raised
         return None
     out = Path(settings.out)
@@ -192,91 +259,94 @@ def record(settings: Settings, report: RunReport, plan: Plan, source: object = N
         return
     try:
         predicted = _predict(settings, report, plan) if _eligible(settings) else None
-        rec = None if predicted is None else _recorded(settings, plan, source, *predicted)
-        blob = None if rec is None else pickle.dumps(rec, protocol=pickle.HIGHEST_PROTOCOL)
-        _write_record(settings.out, blob)
-    except (OSError, pickle.PicklingError):
+        inputs = None if predicted is None else _inputs(settings, source)
+        if predicted is None or inputs is None:
+            _write_record(settings.out, None)
+        else:
+            _write_record(settings.out, _recorded(settings, plan, inputs, predicted))
+    except (OSError, pickle.PicklingError, _Unsure):
         try:
             _write_record(settings.out, None)  # no record: the next run is a full one
         except OSError:
             pass
 
 
-def _predict(settings: Settings, report: RunReport, plan: Plan) -> tuple[RunReport, list[Change]] | None:
-    """What a run with these inputs and options would report and plan over the output this run left;
-    None when a re-run might have another outcome."""
+class _Unsure(Exception):
+    """Met while the record is written: a file it must vouch for changed meanwhile (no record then)."""
+
+
+def _predict(settings: Settings, report: RunReport, plan: Plan) -> RunReport | None:
+    """What a run with these inputs and options would report over the output this run left (its plan:
+    `_predicted_changes`); None when a re-run might have another outcome."""
     if report.failed or report.assets_fetched or report.assets_retry:
         return None  # a failure may be time (post_time_budget); a fetched asset may be asked again
     if settings.download_assets and not settings.offline and report.assets_failed:
         return None  # tried again over the network next time
-    changes = []
     for c in plan.changes:
-        if c.to_fetch:
+        if c.to_fetch or (c.action in WRITES and c.new_hash is None):
             return None
-        if c.action in WRITES:
-            if c.new_hash is None:
-                return None
-            changes.append(replace(c, action="unchanged", old_hash=c.new_hash, note=""))  # as written
-        elif c.action == "remove":
-            continue  # gone: forgotten silently, in the manifest too
-        elif c.action in ("unchanged", "conflict", "stale"):
-            changes.append(c)  # the disk and the manifest's entry are what they were
-        else:
+        if c.action not in WRITES and c.action not in ("remove", "unchanged", "conflict", "stale"):
             return None
-    predicted = replace(
+    return replace(
         report,
         changes=[],
         posts_converted=0,  # each one was stored in the conversion cache (watched)
         posts_reused=report.posts_reused + report.posts_converted,
     )
-    return predicted, changes
 
 
-def _recorded(
-    settings: Settings, plan: Plan, source: object, report: RunReport, changes: list[Change]
-) -> Recorded | None:
-    inputs = _inputs(settings, source)
-    if inputs is None:
-        return None
-    out = Path(settings.out)
-    # (path, the sha256 it holds, when known)
-    watched: list[tuple[Path, str | None]] = [(out / c.path, c.old_hash) for c in changes]
-    watched += [(out / c.path, None) for c in plan.changes if c.action == "remove"]  # absent
-    # An asset's bytes come from the asset cache when there: that copy too.
-    watched += [(Path(c.output.data_path), c.new_hash) for c in plan.changes if c.output and c.output.data_path]
-    watched += [(p, None) for p in _also_watched(settings)]
-    fence = time.time_ns() - RACY_NS
-    stats: list[tuple[str, Stat, str | None]] = []
+def _predicted_changes(plan: Plan) -> Iterator[Change]:
+    """The plan a run with the same inputs would make over the output this run left (_predict said yes)."""
+    for c in plan.changes:
+        if c.action in WRITES:
+            yield replace(c, action="unchanged", old_hash=c.new_hash, note="")  # as written
+        elif c.action != "remove":  # a removed file is gone: forgotten silently, in the manifest too
+            yield c  # unchanged, conflict, stale: the disk and the manifest's entry are what they were
+
+
+def _recorded(settings: Settings, plan: Plan, inputs: object, report: RunReport) -> Iterator[object]:
+    """The record's frames, made as they are written (see _frames_of for the layout)."""
+    out = str(settings.out)
+    m = plan.manifest
+    yield _header(_key(settings), inputs, report, plan.options, m.options, m.unfetched)
+    # (path, the sha256 it holds, when known): what a re-run would look at.
+    watched: Iterator[tuple[str, str | None]] = chain(
+        ((os.path.join(out, c.path), c.old_hash) for c in _predicted_changes(plan)),
+        ((os.path.join(out, c.path), None) for c in plan.changes if c.action == "remove"),  # absent
+        # An asset's bytes come from the asset cache when there: that copy too.
+        ((c.output.data_path, c.new_hash) for c in plan.changes if c.output and c.output.data_path),
+        ((str(p), None) for p in _also_watched(settings)),
+    )
+    yield from _chunked("stats", _stats_of(watched, time.time_ns() - RACY_NS))
+    yield from _chunked(
+        "changes",
+        (
+            (
+                (c.path, c.action, c.source, c.kind, c.old_hash, c.new_hash, c.note, c.to_fetch),
+                None if c.output is None else (c.output.source, c.output.kind),
+            )
+            for c in _predicted_changes(plan)
+        ),
+    )
+    yield from _chunked("manifest", ((p, e.sha256, e.source, e.origin, e.kind) for p, e in m.files.items()))
+
+
+def _stats_of(watched: Iterable[tuple[str, str | None]], fence: int) -> Iterator[tuple[str, Stat, str | None]]:
     for path, sha in watched:
         st = _stat(path)
         racy = _racy(st, fence)
-        if racy and path.name == CACHE_NAME and path.parent.name == MANIFEST_DIR:
+        name, parent = os.path.basename(path), os.path.basename(os.path.dirname(path))
+        if racy and name == CACHE_NAME and parent == MANIFEST_DIR:
             # Just written too, and never hashed: what it holds only decides whether the re-run's files
             # are converted or taken from it, the same bytes either way (convcache's contract).
             racy = False
         if racy and sha is None:
             # Changed just now (the manifest this run wrote, a config file, the asset cache's index): its
             # bytes as they are (they are what the run wrote or read a moment ago; any stat is taken after).
-            sha = _hash_or_none(str(path))
+            sha = _hash_or_none(path)
             if sha is None or _stat(path) != st:
-                return None
-        stats.append((str(path), st, sha if racy else None))
-    return Recorded(
-        key=_key(settings),
-        inputs=inputs,
-        stats=tuple(stats),
-        report=report,
-        changes=tuple(
-            (c.path, c.action, c.source, c.kind, c.old_hash, c.new_hash, c.note, c.to_fetch) for c in changes
-        ),
-        outputs=tuple(None if c.output is None else (c.output.source, c.output.kind) for c in changes),
-        manifest=(
-            tuple((p, e.sha256, e.source, e.origin, e.kind) for p, e in plan.manifest.files.items()),
-            plan.manifest.options,
-            plan.manifest.unfetched,
-        ),
-        options=plan.options,
-    )
+                raise _Unsure(path)
+        yield path, st, sha if racy else None
 
 
 def _eligible(settings: Settings) -> bool:
