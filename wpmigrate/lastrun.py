@@ -11,7 +11,7 @@ are the same. That prediction is recorded with what it depends on:
     the run         the tool's version, every option but how the result is shown (-q, -v, --jobs, --check),
                     the asset cache folder, the working folder
     its inputs      each export's real path, stat and sha256 (hashed as the importer read it)
-    the output      size, mtime_ns, ctime_ns and inode of every file the plan names, of the manifest, of
+    the output      size, mtime_ns, inode and ctime_ns of every file the plan names, of the manifest, of
                     the conversion cache, of the profile's config files (present or not), of the asset
                     cache's index and of the cached copies the assets' bytes came from
 
@@ -51,11 +51,11 @@ from .manifest import MANIFEST_DIR, Manifest, ManifestEntry, hash_file, manifest
 from .models import OutputFile, RunReport
 from .plan import WRITES, Change, Plan
 from .settings import Settings
+from .statrecord import Stat, stat_of
 
-SCHEMA = 4  # 3: predicted records, ctime in stats, racy stats, input stats; 4: written in frames
+SCHEMA = 5  # 3: predicted records, ctime in stats, racy stats, input stats; 4: frames; 5: statrecord.Stat
 _ROWS = 4096  # files per frame of the record: what a writing run holds of it at once (issue 11, memory)
 _PRESENTATION = {"quiet", "verbose", "jobs", "check"}  # options that change no byte of the output or the report
-Stat = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 # path, action, source, kind, old_hash, new_hash, note, to_fetch
 ChangeFields = tuple[str, str, str, str, str | None, str | None, str, bool]
 ABSENT: Stat = (-1, -1, -1, -1)
@@ -390,7 +390,7 @@ def _also_watched(settings: Settings) -> list[Path]:
 
 
 def _racy(stat: Stat, fence: int) -> bool:
-    return stat != ABSENT and max(stat[1], stat[2]) >= fence
+    return stat != ABSENT and max(stat[1], stat[3]) >= fence  # mtime, ctime
 
 
 def _hash_or_none(path: str) -> str | None:
@@ -405,4 +405,4 @@ def _stat(path: str | Path) -> Stat:
         st = os.stat(path)
     except OSError:
         return ABSENT
-    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+    return stat_of(st)

@@ -44,6 +44,7 @@ from lxml import etree
 
 from ..errors import WxrError
 from ..models import Author, Comment, Post, Site, Term
+from ..statrecord import Stat, stat_of
 from .phpserialize import looks_serialized, maybe_unserialize
 from .xmlrepair import CleanPassage, NeedsRepair, XmlRepairer
 
@@ -74,7 +75,7 @@ class FileIdentity:
     read ended, and the sha256 of every byte read (hashed as they streamed, not read again). lastrun.py
     decides when the stat alone identifies the bytes."""
 
-    stat: tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
+    stat: Stat  # size, mtime_ns, inode, ctime_ns (statrecord.stat_of)
     before_ns: int  # time.time_ns() just before that stat was taken
     sha256: str
 
@@ -91,7 +92,7 @@ class WxrExport:
         # Per file, what its complete reads saw (None once two differed), and the stat of every read
         # when it opened the file, complete or not (the header's, one given up for the repairer's).
         self._identities: dict[Path, FileIdentity | None] = {}
-        self._opened: dict[Path, set[tuple[int, int, int, int]]] = {}
+        self._opened: dict[Path, set[Stat]] = {}
         self._term_of: dict[tuple[str, str, str, str], Term] = {}
         self.site = self._read_sites()
 
@@ -107,7 +108,7 @@ class WxrExport:
         """True once a read of `path` was complete (whatever it found)."""
         return path in self._identities
 
-    def opened(self, path: Path, stat: tuple[int, int, int, int]) -> None:
+    def opened(self, path: Path, stat: Stat) -> None:
         self._opened.setdefault(path, set()).add(stat)
 
     def saw(self, path: Path, identity: FileIdentity) -> None:
@@ -498,7 +499,7 @@ class _HashingReader:
     def __init__(self, fh: BinaryIO, hashing: bool) -> None:
         self._fh = fh
         self._before = time.time_ns()
-        self.stat = _stat_of(os.fstat(fh.fileno()))
+        self.stat = stat_of(os.fstat(fh.fileno()))
         self._digest = hashlib.sha256() if hashing else None
         self._count = 0
 
@@ -513,13 +514,9 @@ class _HashingReader:
         """The read's identity once every byte was read and the file did not change meanwhile."""
         if self._digest is None or self._count != self.stat[0]:
             return None
-        if _stat_of(os.fstat(self._fh.fileno())) != self.stat:
+        if stat_of(os.fstat(self._fh.fileno())) != self.stat:
             return None
         return FileIdentity(self.stat, self._before, self._digest.hexdigest())
-
-
-def _stat_of(st: os.stat_result) -> tuple[int, int, int, int]:
-    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
 
 
 @contextmanager
