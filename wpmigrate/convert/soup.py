@@ -190,7 +190,7 @@ def cell_align(cell: Tag) -> str:
 
 def html_block(el: Tag) -> str:
     """An element as a CommonMark HTML block: opening tag alone on line one, no blank line inside."""
-    for node in [el, *(n for n in el.descendants if isinstance(n, Tag))]:
+    for node in [el, *all_tags(el)]:
         for attr in list(node.attrs):
             if attr in ("class", "style", "srcset", "sizes", "loading", "decoding") or attr.startswith("data-"):
                 del node.attrs[attr]
