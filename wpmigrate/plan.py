@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import bisect
 import errno
-import hashlib
 import os
 import stat
 from array import array
@@ -41,6 +40,7 @@ from .manifest import (
     hash_bytes,
     hash_chunks,
     hash_file,
+    hash_open,
     manifest_chunks,
     manifest_path,
     portable_source,
@@ -179,12 +179,9 @@ def _look(resolve: InsideResolver, rel: str, known: KnownStats) -> tuple[bool, s
 def _hash_and_stat(path: str) -> tuple[str, Stat]:
     """sha256 of the file and its stat taken from the same open file, before reading: an edit after the
     stat changes the mtime, so what is recorded never vouches for bytes it did not see."""
-    digest = hashlib.sha256()
     with open(path, "rb") as fh:
         st = os.fstat(fh.fileno())
-        while chunk := fh.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest(), stat_of(st)
+        return hash_open(fh), stat_of(st)
 
 
 def _new_hash(out: OutputFile) -> tuple[str | None, bool]:
